@@ -1,0 +1,291 @@
+//! `ansible-inventory --list` and `--graph` output, byte for byte where we can:
+//! the same traversal order, Python's `json.dumps(sort_keys=True, indent=4)`
+//! formatting (ASCII-escaped), and the same `  |--` tree.
+
+use super::{Inventory, ALL};
+use crate::yaml::value::python_float_repr;
+use serde_json::{Map, Value};
+
+/// Variables ansible-inventory never prints (`C.INTERNAL_STATIC_VARS`).
+const INTERNAL: [&str; 33] = [
+    "ansible_async_path",
+    "ansible_collection_name",
+    "ansible_config_file",
+    "ansible_dependent_role_names",
+    "ansible_diff_mode",
+    "ansible_facts",
+    "ansible_forks",
+    "ansible_inventory_sources",
+    "ansible_limit",
+    "ansible_play_batch",
+    "ansible_play_hosts",
+    "ansible_play_hosts_all",
+    "ansible_play_role_names",
+    "ansible_playbook_python",
+    "ansible_role_name",
+    "ansible_role_names",
+    "ansible_run_tags",
+    "ansible_skip_tags",
+    "ansible_verbosity",
+    "ansible_version",
+    "inventory_dir",
+    "inventory_file",
+    "inventory_hostname",
+    "inventory_hostname_short",
+    "groups",
+    "group_names",
+    "hostvars",
+    "playbook_dir",
+    "play_hosts",
+    "role_name",
+    "role_names",
+    "role_path",
+    "role_uuid",
+];
+
+/// The flattened vars `--list` shows for one host.
+pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Value> {
+    let mut v = inv.host_vars_flat(host, depths);
+    for k in INTERNAL {
+        v.remove(k);
+    }
+    v
+}
+
+/// The `--list` document.
+pub fn list(inv: &Inventory) -> Value {
+    let mut out = Map::new();
+    let mut seen = vec![false; inv.groups.len()];
+    format_group(inv, ALL, &mut seen, &mut out);
+    let depths = inv.depths();
+    let mut hostvars = Map::new();
+    for h in 0..inv.hosts.len() {
+        let v = host_vars(inv, h, &depths);
+        if !v.is_empty() {
+            hostvars.insert(inv.hosts[h].name.clone(), Value::Object(v));
+        }
+    }
+    let mut meta = Map::new();
+    meta.insert("hostvars".into(), Value::Object(hostvars));
+    meta.insert("profile".into(), Value::String("inventory_legacy".into()));
+    out.insert("_meta".into(), Value::Object(meta));
+    Value::Object(out)
+}
+
+fn format_group(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Map<String, Value>) {
+    let group = &inv.groups[g];
+    let mut entry = Map::new();
+    if g != ALL && !group.hosts.is_empty() {
+        entry.insert(
+            "hosts".into(),
+            Value::Array(
+                group
+                    .hosts
+                    .iter()
+                    .map(|&h| Value::String(inv.hosts[h].name.clone()))
+                    .collect(),
+            ),
+        );
+    }
+    let mut children = Vec::new();
+    for &c in &group.children {
+        children.push(Value::String(inv.groups[c].name.clone()));
+        if !seen[c] {
+            format_group(inv, c, seen, out);
+            seen[c] = true;
+        }
+    }
+    if !children.is_empty() {
+        entry.insert("children".into(), Value::Array(children));
+    }
+    if !entry.is_empty() {
+        out.insert(group.name.clone(), Value::Object(entry));
+    }
+}
+
+/// The `--graph [GROUP] [--vars]` text; `None` when the group does not exist.
+pub fn graph(inv: &Inventory, start: &str, show_vars: bool) -> Option<String> {
+    let g = inv.groups.get_index_of(start)?;
+    let depths = if show_vars { inv.depths() } else { Vec::new() };
+    let mut lines = Vec::new();
+    graph_group(inv, g, 0, show_vars, &depths, &mut lines);
+    Some(lines.join("\n"))
+}
+
+fn graph_name(name: &str, depth: usize) -> String {
+    if depth == 0 {
+        name.to_string()
+    } else {
+        format!("{}--{}", "  |".repeat(depth), name)
+    }
+}
+
+fn show_vars(vars: &Map<String, Value>, depth: usize, lines: &mut Vec<String>) {
+    let mut keys: Vec<&String> = vars.keys().collect();
+    keys.sort();
+    for k in keys {
+        lines.push(graph_name(
+            &format!("{{{} = {}}}", k, python_str(&vars[k])),
+            depth,
+        ));
+    }
+}
+
+fn graph_group(
+    inv: &Inventory,
+    g: usize,
+    depth: usize,
+    vars: bool,
+    depths: &[u32],
+    lines: &mut Vec<String>,
+) {
+    let group = &inv.groups[g];
+    lines.push(graph_name(&format!("@{}:", group.name), depth));
+    let depth = depth + 1;
+    for &c in &group.children {
+        graph_group(inv, c, depth, vars, depths, lines);
+    }
+    if g != ALL {
+        for &h in &group.hosts {
+            lines.push(graph_name(&inv.hosts[h].name, depth));
+            if vars {
+                show_vars(&host_vars(inv, h, depths), depth + 1, lines);
+            }
+        }
+    }
+    if vars {
+        let mut gv = Map::new();
+        for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
+            gv.insert(k.clone(), v.value.clone());
+        }
+        if group.priority != 1 {
+            gv.insert("ansible_group_priority".into(), group.priority.into());
+        }
+        for k in INTERNAL {
+            gv.remove(k);
+        }
+        show_vars(&gv, depth, lines);
+    }
+}
+
+/// Python's `str()` of a value (repr inside containers).
+pub fn python_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => python_repr(other),
+    }
+}
+
+fn python_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => python_float_repr(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => {
+            if s.contains('\'') && !s.contains('"') {
+                format!("\"{s}\"")
+            } else {
+                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", python_repr(&Value::String(k.clone())), python_repr(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `json.dumps(value, sort_keys=True, indent=4)` as Python writes it.
+pub fn python_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, 0, &mut out);
+    out
+}
+
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn write_json(v: &Value, indent: usize, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => out.push_str(&i.to_string()),
+            (_, Some(u), _) => out.push_str(&u.to_string()),
+            (_, _, Some(f)) => out.push_str(&python_float_repr(f)),
+            _ => out.push_str(&n.to_string()),
+        },
+        Value::String(s) => write_str(s, out),
+        Value::Array(a) => {
+            if a.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push_str("[\n");
+            for (i, item) in a.iter().enumerate() {
+                out.push_str(&" ".repeat(indent + 4));
+                write_json(item, indent + 4, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push(']');
+        }
+        Value::Object(m) => {
+            if m.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{\n");
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&" ".repeat(indent + 4));
+                write_str(k, out);
+                out.push_str(": ");
+                write_json(&m[*k], indent + 4, out);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&" ".repeat(indent));
+            out.push('}');
+        }
+    }
+}

@@ -1,0 +1,424 @@
+//! Replays ansible-core's `yaml` inventory plugin over a spanned YAML tree.
+
+use super::{Fatal, HostDef, Inventory, Loc, VarConflict, VarDef};
+use crate::diagnostic::Code;
+use crate::hostpattern;
+use crate::source::SourceFile;
+use crate::yaml::value::{self, entries, key_string, resolve_scalar, Scalar};
+use crate::yaml::{Node, NodeKind};
+use std::sync::Arc;
+
+type R<T> = Result<T, Fatal>;
+
+struct Ctx<'a> {
+    inv: &'a mut Inventory,
+    file: &'a Arc<SourceFile>,
+    range_limit: usize,
+}
+
+impl Ctx<'_> {
+    fn loc(&self, node: &Node) -> Loc {
+        Loc {
+            file: self.file.clone(),
+            span: node.span,
+        }
+    }
+    fn fatal(&self, code: Code, node: &Node, message: impl Into<String>) -> Fatal {
+        Fatal {
+            code,
+            loc: self.loc(node),
+            message: message.into(),
+            related: Vec::new(),
+        }
+    }
+    fn construct_err(&self, e: value::ConstructError) -> Fatal {
+        Fatal {
+            code: Code::YamlSyntax,
+            loc: Loc {
+                file: self.file.clone(),
+                span: e.node_span,
+            },
+            message: e.message,
+            related: Vec::new(),
+        }
+    }
+}
+
+/// Is a value "truthy" as Python sees it (for the `data.get('plugin')` and
+/// `host_vars or {}` checks)?
+fn truthy(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Map(m) => !m.is_empty(),
+        NodeKind::Seq(s) => !s.is_empty(),
+        NodeKind::Scalar { .. } => match resolve_scalar(node) {
+            Ok(Scalar::Null) => false,
+            Ok(Scalar::Bool(b)) => b,
+            Ok(Scalar::Int(i)) => i != 0,
+            Ok(Scalar::Float(f)) => f != 0.0,
+            Ok(Scalar::Str(s)) | Ok(Scalar::Vault(s)) => !s.is_empty(),
+            Ok(Scalar::Timestamp(_)) => true,
+            Err(_) => true,
+        },
+    }
+}
+
+fn is_null(node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Scalar { .. }) && matches!(resolve_scalar(node), Ok(Scalar::Null))
+}
+
+fn as_str(node: &Node) -> Option<&str> {
+    match resolve_scalar(node) {
+        Ok(Scalar::Str(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Load one parsed YAML file into the inventory as ansible's yaml plugin does.
+/// On a fatal error the error is recorded in `inv.fatal` and loading stops
+/// (what was added before stays, as in Ansible).
+pub fn add_yaml_source(
+    inv: &mut Inventory,
+    file: &Arc<SourceFile>,
+    root: Option<&Node>,
+    range_limit: usize,
+) -> bool {
+    inv.sources.push(file.clone());
+    let mut ctx = Ctx {
+        inv,
+        file,
+        range_limit,
+    };
+    match parse_root(&mut ctx, root) {
+        Ok(()) => true,
+        Err(f) => {
+            ctx.inv.fatal.push(f);
+            false
+        }
+    }
+}
+
+fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
+    let Some(root) = root.filter(|r| truthy(r)) else {
+        let at = root.cloned().unwrap_or(Node {
+            kind: NodeKind::Scalar {
+                value: String::new(),
+                style: crate::yaml::Style::Plain,
+            },
+            span: Default::default(),
+            tag: None,
+        });
+        return Err(ctx.fatal(Code::Schema, &at, "Parsed empty YAML file: Ansible refuses it"));
+    };
+    if !matches!(root.kind, NodeKind::Map(_)) {
+        return Err(ctx.fatal(
+            Code::Schema,
+            root,
+            format!(
+                "YAML inventory has invalid structure, it should be a mapping of groups, got {}",
+                root.kind_name()
+            ),
+        ));
+    }
+    let top = entries(root).map_err(|e| ctx.construct_err(e))?;
+    for e in &top {
+        if let value::KeyId::Str(s) = &e.id {
+            if s == "plugin" && truthy(e.value) {
+                return Err(ctx.fatal(
+                    Code::Schema,
+                    e.key,
+                    "Plugin configuration YAML file, not YAML inventory",
+                ));
+            }
+        }
+    }
+    for e in &top {
+        parse_group(ctx, e.key, e.value)?;
+    }
+    Ok(())
+}
+
+/// `InventoryData.add_group` name checks.
+fn group_name<'n>(ctx: &Ctx<'_>, key: &'n Node) -> R<&'n str> {
+    match resolve_scalar(key) {
+        Ok(Scalar::Str(s)) if !s.is_empty() => Ok(s),
+        Ok(Scalar::Str(_)) => Err(ctx.fatal(
+            Code::Schema,
+            key,
+            "Invalid empty group name: Ansible refuses it",
+        )),
+        Ok(Scalar::Null) | Ok(Scalar::Bool(false)) | Ok(Scalar::Int(0)) => Err(ctx.fatal(
+            Code::Yaml11Key,
+            key,
+            format!(
+                "group key `{}` is {} to Ansible (an empty/false group name); quote it",
+                ctx.file.slice(key.span),
+                key.kind_name()
+            ),
+        )),
+        Ok(_) if matches!(key.kind, NodeKind::Scalar { .. }) => Err(ctx.fatal(
+            Code::Yaml11Key,
+            key,
+            format!(
+                "group key `{}` is {} to Ansible, not a string; quote it",
+                ctx.file.slice(key.span),
+                key.kind_name()
+            ),
+        )),
+        Ok(_) => Err(ctx.fatal(Code::Schema, key, "a group name must be a string")),
+        Err(e) => Err(ctx.construct_err(e)),
+    }
+}
+
+fn is_group_body(node: &Node) -> bool {
+    matches!(node.kind, NodeKind::Map(_)) || is_null(node)
+}
+
+/// `_parse_group`: returns the group's name (even when skipped, like Ansible).
+fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option<&'n str>> {
+    if !is_group_body(body) {
+        // Ansible: "Skipping '<g>' as this is not a valid group definition".
+        // The name is still returned; a parent then fails to add it as a child.
+        return Ok(as_str(key));
+    }
+    let name = group_name(ctx, key)?;
+    let gi = ctx.inv.add_group(name);
+    let loc = ctx.loc(key);
+    ctx.inv.groups[gi].defs.push(loc);
+    if is_null(body) {
+        return Ok(Some(name));
+    }
+    let items = entries(body).map_err(|e| ctx.construct_err(e))?;
+    // Sections must be mappings, null, or a string (which means {string: null}).
+    for e in &items {
+        let Some(section) = as_str(e.key) else {
+            continue;
+        };
+        if matches!(section, "vars" | "children" | "hosts")
+            && !is_group_body(e.value)
+            && as_str(e.value).is_none()
+        {
+            return Err(ctx.fatal(
+                Code::Schema,
+                e.value,
+                format!(
+                    "Invalid \"{section}\" entry for \"{name}\" group, requires a mapping, found {}",
+                    e.value.kind_name()
+                ),
+            ));
+        }
+    }
+    for e in &items {
+        let section = as_str(e.key);
+        // A string section value means a one-key mapping with a null value.
+        let string_section = matches!(section, Some("vars" | "children" | "hosts"))
+            && !is_group_body(e.value);
+        if !string_section && (!is_group_body(e.value) || is_null(e.value)) {
+            continue; // skipped by Ansible (with a warning unless null)
+        }
+        match section {
+            Some("vars") => {
+                if string_section {
+                    let k = as_str(e.value).unwrap_or_default().to_string();
+                    set_group_var(ctx, gi, k, serde_json::Value::Null, e.value);
+                } else {
+                    for v in entries(e.value).map_err(|er| ctx.construct_err(er))? {
+                        let k = key_string(v.key).map_err(|er| ctx.construct_err(er))?;
+                        let val = value::to_json(v.value).map_err(|er| ctx.construct_err(er))?;
+                        set_group_var(ctx, gi, k, val, v.key);
+                    }
+                }
+            }
+            Some("children") => {
+                if string_section {
+                    let null = Node {
+                        kind: NodeKind::Scalar {
+                            value: String::new(),
+                            style: crate::yaml::Style::Plain,
+                        },
+                        span: e.value.span,
+                        tag: None,
+                    };
+                    let child = parse_group(ctx, e.value, &null)?;
+                    add_child(ctx, gi, child, e.value)?;
+                } else {
+                    for c in entries(e.value).map_err(|er| ctx.construct_err(er))? {
+                        let child = parse_group(ctx, c.key, c.value)?;
+                        add_child(ctx, gi, child, c.key)?;
+                    }
+                }
+            }
+            Some("hosts") => {
+                if string_section {
+                    add_hosts(ctx, gi, e.value, None)?;
+                } else {
+                    for h in entries(e.value).map_err(|er| ctx.construct_err(er))? {
+                        add_hosts(ctx, gi, h.key, Some(h.value))?;
+                    }
+                }
+            }
+            _ => {} // unexpected key: Ansible warns and skips it
+        }
+    }
+    Ok(Some(name))
+}
+
+fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) -> R<()> {
+    let Some(child) = child else {
+        return Err(ctx.fatal(
+            Code::Schema,
+            key,
+            format!(
+                "`{}` is not a valid group definition (a group must be a mapping or empty)",
+                ctx.file.slice(key.span)
+            ),
+        ));
+    };
+    if let Some(ci) = ctx.inv.groups.get_index_of(child) {
+        ctx.inv
+            .add_child_group(parent, ci)
+            .map_err(|m| ctx.fatal(Code::GroupGraph, key, m))
+    } else if let Some(hi) = ctx.inv.hosts.get_index_of(child) {
+        // Ansible's add_child adds a known host of that name to the group.
+        ctx.inv.add_host_to_group(parent, hi);
+        Ok(())
+    } else {
+        Err(ctx.fatal(
+            Code::Schema,
+            key,
+            format!(
+                "`{child}` is not a valid group definition (a group must be a mapping or empty), \
+                 so Ansible fails: {child} is not a known host nor group"
+            ),
+        ))
+    }
+}
+
+fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: String, val: serde_json::Value, at: &Node) {
+    if k == "ansible_group_priority" {
+        let p = match &val {
+            serde_json::Value::Number(n) => n.as_f64().map(|f| f as i64),
+            serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
+            serde_json::Value::Bool(b) => Some(*b as i64),
+            _ => None,
+        };
+        if let Some(p) = p {
+            ctx.inv.groups[gi].priority = p;
+        }
+        return;
+    }
+    let loc = ctx.loc(at);
+    let name = ctx.inv.groups[gi].name.clone();
+    if let Some(old) = ctx.inv.groups[gi].vars.get(&k) {
+        if old.value != val {
+            if let Some(first) = old.loc.clone() {
+                ctx.inv.conflicts.push(VarConflict {
+                    entity: name,
+                    is_host: false,
+                    var: k.clone(),
+                    first,
+                    second: loc.clone(),
+                });
+            }
+        }
+    }
+    ctx.inv.groups[gi].vars.insert(
+        k,
+        VarDef {
+            value: val,
+            loc: Some(loc),
+        },
+    );
+}
+
+fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R<()> {
+    let pattern = match resolve_scalar(key) {
+        Ok(Scalar::Str(s)) => s,
+        Ok(_) if matches!(key.kind, NodeKind::Scalar { .. }) => {
+            return Err(ctx.fatal(
+                Code::Yaml11Key,
+                key,
+                format!(
+                    "host key `{}` is {} to Ansible, not a string: Ansible refuses it \
+                     (\"Host pattern must be a string\"); quote it",
+                    ctx.file.slice(key.span),
+                    key.kind_name()
+                ),
+            ))
+        }
+        Ok(_) => return Err(ctx.fatal(Code::Schema, key, "a host key must be a string")),
+        Err(e) => return Err(ctx.construct_err(e)),
+    };
+    let (names, port) = hostpattern::expand_hostpattern(pattern, ctx.range_limit)
+        .map_err(|e| ctx.fatal(Code::HostName, key, format!("host pattern `{pattern}`: {e}")))?;
+    let var_entries = match vars {
+        Some(v) if truthy(v) => {
+            if !matches!(v.kind, NodeKind::Map(_)) {
+                return Err(ctx.fatal(
+                    Code::Schema,
+                    v,
+                    format!(
+                        "host `{pattern}`: host vars must be a mapping, got {}: Ansible refuses it",
+                        v.kind_name()
+                    ),
+                ));
+            }
+            let mut out = Vec::new();
+            for e in entries(v).map_err(|er| ctx.construct_err(er))? {
+                let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
+                let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
+                out.push((k, val, e.key));
+            }
+            out
+        }
+        _ => Vec::new(),
+    };
+    let loc = ctx.loc(key);
+    for name in names {
+        if name.is_empty() {
+            return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
+        }
+        let existed = ctx.inv.hosts.contains_key(&name);
+        let hi = ctx.inv.add_host(&name);
+        ctx.inv.add_host_to_group(gi, hi);
+        ctx.inv.hosts[hi].defs.push(HostDef {
+            group: gi,
+            loc: loc.clone(),
+            pattern: pattern.to_string(),
+        });
+        if !existed {
+            if let Some(p) = port {
+                ctx.inv.hosts[hi].vars.insert(
+                    "ansible_port".into(),
+                    VarDef {
+                        value: serde_json::Value::from(p),
+                        loc: Some(loc.clone()),
+                    },
+                );
+            }
+        }
+        for (k, val, at) in &var_entries {
+            let vloc = ctx.loc(at);
+            if let Some(old) = ctx.inv.hosts[hi].vars.get(k) {
+                if &old.value != val {
+                    if let Some(first) = old.loc.clone() {
+                        ctx.inv.conflicts.push(VarConflict {
+                            entity: name.clone(),
+                            is_host: true,
+                            var: k.clone(),
+                            first,
+                            second: vloc.clone(),
+                        });
+                    }
+                }
+            }
+            ctx.inv.hosts[hi].vars.insert(
+                k.clone(),
+                VarDef {
+                    value: val.clone(),
+                    loc: Some(vloc),
+                },
+            );
+        }
+    }
+    Ok(())
+}

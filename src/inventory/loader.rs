@@ -1,0 +1,425 @@
+//! Loading sources the way `ansible-inventory -i SRC` does: a directory loads
+//! its entries in sorted order (recursively, skipping hidden files,
+//! `group_vars`, `host_vars` and ignored extensions), a file is read by the
+//! yaml plugin when its extension is empty, `.yml`, `.yaml` or `.json`;
+//! `group_vars/` and `host_vars/` beside each source give file vars.
+//! Files are parsed once and shared between views through [`FileCache`].
+
+use super::build::add_yaml_source;
+use super::{Fatal, Inventory, Loc, VarDef, Vars};
+use crate::diagnostic::Code;
+use crate::source::{SourceFile, Span};
+use crate::vfs::{self, Raw, ResolveError, Vfs};
+use crate::yaml::{self, value, Node, YamlError};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A file read and parsed once.
+#[derive(Debug)]
+pub struct Parsed {
+    pub file: Arc<SourceFile>,
+    /// `Err` for a YAML (or encoding) error; `Ok(None)` for an empty stream.
+    pub doc: Result<Option<Node>, YamlError>,
+}
+
+/// Limits applied while loading.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadLimits {
+    pub yaml: yaml::Limits,
+    /// Most hosts one range pattern may expand to.
+    pub max_range_hosts: usize,
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits {
+            yaml: yaml::Limits::default(),
+            max_range_hosts: 1_000_000,
+            max_file_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Decode file bytes as PyYAML would accept them (UTF-8, optional BOM).
+pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, String)> {
+    let bytes = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes[3..].to_vec()
+    } else {
+        bytes
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => {
+            if let Some(i) = s.find('\0') {
+                return Err((i, "the file contains a NUL byte (not a YAML text file)".into()));
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            Err((at, format!("invalid UTF-8 at byte {at} (YAML files must be UTF-8)")))
+        }
+    }
+}
+
+/// Shared, thread-safe cache of parsed files keyed by physical path.
+pub struct FileCache<'v> {
+    pub vfs: &'v dyn Vfs,
+    pub limits: LoadLimits,
+    map: Mutex<HashMap<String, Arc<Parsed>>>,
+}
+
+impl<'v> FileCache<'v> {
+    pub fn new(vfs: &'v dyn Vfs, limits: LoadLimits) -> FileCache<'v> {
+        FileCache {
+            vfs,
+            limits,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Parse a file by its physical (symlink-free) path, once.
+    pub fn get(&self, phys: &str) -> Arc<Parsed> {
+        if let Ok(map) = self.map.lock() {
+            if let Some(p) = map.get(phys) {
+                return p.clone();
+            }
+        }
+        let parsed = Arc::new(self.parse(phys));
+        if let Ok(mut map) = self.map.lock() {
+            map.entry(phys.to_string()).or_insert(parsed).clone()
+        } else {
+            parsed
+        }
+    }
+
+    fn parse(&self, phys: &str) -> Parsed {
+        let bytes = match self.vfs.raw_read(phys) {
+            Ok(b) => b,
+            Err(e) => {
+                return Parsed {
+                    file: SourceFile::new(phys, String::new()),
+                    doc: Err(YamlError {
+                        span: Span::default(),
+                        message: format!("cannot read the file: {e}"),
+                    }),
+                }
+            }
+        };
+        if bytes.len() as u64 > self.limits.max_file_bytes {
+            return Parsed {
+                file: SourceFile::new(phys, String::new()),
+                doc: Err(YamlError {
+                    span: Span::default(),
+                    message: format!(
+                        "file is {} bytes, over the limit of {} bytes",
+                        bytes.len(),
+                        self.limits.max_file_bytes
+                    ),
+                }),
+            };
+        }
+        match decode(bytes) {
+            Ok(text) => {
+                let doc = yaml::parse(&text, self.limits.yaml);
+                Parsed {
+                    file: SourceFile::new(phys, text),
+                    doc,
+                }
+            }
+            Err((_, message)) => Parsed {
+                file: SourceFile::new(phys, String::new()),
+                doc: Err(YamlError {
+                    span: Span::default(),
+                    message,
+                }),
+            },
+        }
+    }
+
+    /// Everything parsed so far, sorted by path.
+    pub fn all(&self) -> Vec<Arc<Parsed>> {
+        let mut v: Vec<Arc<Parsed>> = match self.map.lock() {
+            Ok(m) => m.values().cloned().collect(),
+            Err(_) => Vec::new(),
+        };
+        v.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        v
+    }
+}
+
+/// Names Ansible skips inside an inventory directory.
+pub fn ignored_name(name: &str) -> bool {
+    const EXTS: [&str; 12] = [
+        ".pyc", ".pyo", ".swp", ".bak", "~", ".rpm", ".md", ".txt", ".rst", ".orig", ".cfg",
+        ".retry",
+    ];
+    name.starts_with('.')
+        || matches!(name, "host_vars" | "group_vars" | "vars_plugins")
+        || EXTS.iter().any(|e| name.ends_with(e))
+}
+
+/// Extensions the yaml plugin accepts (`os.path.splitext` semantics).
+pub fn yaml_plugin_accepts(name: &str) -> bool {
+    let base = name.trim_start_matches('.');
+    match base.rfind('.') {
+        None => true,
+        Some(i) => matches!(&base[i..], ".yml" | ".yaml" | ".json"),
+    }
+}
+
+/// One file an inventory view reads, or a problem reaching it.
+#[derive(Debug, Clone)]
+pub enum SourceEntry {
+    /// Path as listed (may go through symlinks) and its physical path.
+    File { path: String, phys: String },
+    /// A link that cannot be followed.
+    BadLink { path: String, error: ResolveError },
+}
+
+/// The files a source path stands for, in Ansible's order.
+pub fn expand_source(vfs: &dyn Vfs, path: &str, out: &mut Vec<SourceEntry>) {
+    match vfs::resolve_described(vfs, path) {
+        Ok((phys, Raw::Dir)) => {
+            let names = vfs::list(vfs, &phys).unwrap_or_default();
+            for name in names {
+                if ignored_name(&name) {
+                    continue;
+                }
+                let child = if path.is_empty() || path == "." {
+                    name.clone()
+                } else {
+                    format!("{}/{}", path.trim_end_matches('/'), name)
+                };
+                expand_source(vfs, &child, out);
+            }
+        }
+        Ok((phys, Raw::File)) => {
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if yaml_plugin_accepts(name) {
+                out.push(SourceEntry::File {
+                    path: path.to_string(),
+                    phys,
+                });
+            }
+        }
+        Ok(_) => {}
+        Err(error) => out.push(SourceEntry::BadLink {
+            path: path.to_string(),
+            error,
+        }),
+    }
+}
+
+/// Build the inventory of a set of `-i` sources.
+pub fn load_view(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
+    let mut inv = Inventory::new();
+    for src in sources {
+        let mut files = Vec::new();
+        expand_source(cache.vfs, src, &mut files);
+        for entry in files {
+            match entry {
+                SourceEntry::File { phys, .. } => {
+                    let parsed = cache.get(&phys);
+                    match &parsed.doc {
+                        Ok(doc) => {
+                            add_yaml_source(
+                                &mut inv,
+                                &parsed.file,
+                                doc.as_ref(),
+                                cache.limits.max_range_hosts,
+                            );
+                        }
+                        Err(e) => {
+                            inv.sources.push(parsed.file.clone());
+                            inv.fatal.push(Fatal {
+                                code: Code::YamlSyntax,
+                                loc: Loc {
+                                    file: parsed.file.clone(),
+                                    span: e.span,
+                                },
+                                message: e.message.clone(),
+                                related: Vec::new(),
+                            })
+                        }
+                    }
+                }
+                SourceEntry::BadLink { path, error } => inv.fatal.push(Fatal {
+                    code: Code::DanglingSymlink,
+                    loc: Loc {
+                        file: SourceFile::new(path, String::new()),
+                        span: Span::default(),
+                    },
+                    message: error.to_string(),
+                    related: Vec::new(),
+                }),
+            }
+        }
+    }
+    inv.reconcile();
+    load_vars_files(cache, sources, &mut inv);
+    inv
+}
+
+/// Index of the `group_vars`/`host_vars` directory beside a source.
+struct VarsDir {
+    dir: String,
+    names: std::collections::HashSet<String>,
+}
+
+fn vars_dir(vfs: &dyn Vfs, base: &str, sub: &str) -> Option<VarsDir> {
+    let dir = if base.is_empty() {
+        sub.to_string()
+    } else {
+        format!("{base}/{sub}")
+    };
+    if vfs::kind(vfs, &dir) != Raw::Dir {
+        return None;
+    }
+    let names = vfs::list(vfs, &dir).ok()?.into_iter().collect();
+    Some(VarsDir { dir, names })
+}
+
+/// `DataLoader.find_vars_files`: `<name>` (file or directory), else
+/// `<name>.yml`, `.yaml`, `.json`; a directory gives its files recursively.
+fn find_vars_files(vfs: &dyn Vfs, vd: &VarsDir, name: &str) -> Vec<String> {
+    for ext in ["", ".yml", ".yaml", ".json"] {
+        let cand = format!("{name}{ext}");
+        if !vd.names.contains(&cand) {
+            continue;
+        }
+        let path = format!("{}/{cand}", vd.dir);
+        let mut out = Vec::new();
+        match vfs::kind(vfs, &path) {
+            Raw::Dir => collect_dir_vars(vfs, &path, &mut out),
+            Raw::File => out.push(path),
+            _ => continue,
+        }
+        return out;
+    }
+    Vec::new()
+}
+
+fn collect_dir_vars(vfs: &dyn Vfs, dir: &str, out: &mut Vec<String>) {
+    for name in vfs::list(vfs, dir).unwrap_or_default() {
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let path = format!("{dir}/{name}");
+        match vfs::kind(vfs, &path) {
+            Raw::Dir => collect_dir_vars(vfs, &path, out),
+            Raw::File => {
+                let ext = name.rfind('.').map(|i| &name[i..]).unwrap_or("");
+                if matches!(ext, "" | ".yml" | ".yaml" | ".json") {
+                    out.push(path);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Read a vars file into `vars` (shallow merge, like `combine_vars`).
+fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut Inventory) {
+    let phys = match vfs::resolve(cache.vfs, path) {
+        Ok((p, _)) => p,
+        Err(_) => return,
+    };
+    let parsed = cache.get(&phys);
+    let doc = match &parsed.doc {
+        Ok(Some(d)) => d,
+        Ok(None) => return,
+        Err(e) => {
+            inv.fatal.push(Fatal {
+                code: Code::YamlSyntax,
+                loc: Loc {
+                    file: parsed.file.clone(),
+                    span: e.span,
+                },
+                message: e.message.clone(),
+                related: Vec::new(),
+            });
+            return;
+        }
+    };
+    let fail = |inv: &mut Inventory, span: Span, message: String| {
+        inv.fatal.push(Fatal {
+            code: Code::Schema,
+            loc: Loc {
+                file: parsed.file.clone(),
+                span,
+            },
+            message,
+            related: Vec::new(),
+        })
+    };
+    let entries = match value::entries(doc) {
+        Ok(e) => e,
+        Err(_) if doc.as_map().is_none() => {
+            // PyYAML gives a falsy value for empty scalars; those are ignored.
+            if matches!(value::resolve_scalar(doc), Ok(value::Scalar::Null)) {
+                return;
+            }
+            fail(
+                inv,
+                doc.span,
+                format!("a vars file must hold a mapping, got {}", doc.kind_name()),
+            );
+            return;
+        }
+        Err(e) => {
+            fail(inv, e.node_span, e.message);
+            return;
+        }
+    };
+    for e in entries {
+        let (Ok(k), Ok(v)) = (value::key_string(e.key), value::to_json(e.value)) else {
+            fail(inv, e.key.span, "cannot read this variable".into());
+            continue;
+        };
+        vars.insert(
+            k,
+            VarDef {
+                value: v,
+                loc: Some(Loc {
+                    file: parsed.file.clone(),
+                    span: e.key.span,
+                }),
+            },
+        );
+    }
+}
+
+fn load_vars_files(cache: &FileCache<'_>, sources: &[String], inv: &mut Inventory) {
+    for src in sources {
+        let base = match vfs::kind(cache.vfs, src) {
+            Raw::Dir => src.trim_end_matches('/').to_string(),
+            _ => match src.rfind('/') {
+                Some(i) => src[..i].to_string(),
+                None => String::new(),
+            },
+        };
+        let base = if base == "." { String::new() } else { base };
+        if let Some(gd) = vars_dir(cache.vfs, &base, "group_vars") {
+            for g in 0..inv.groups.len() {
+                let name = inv.groups[g].name.clone();
+                for f in find_vars_files(cache.vfs, &gd, &name) {
+                    let mut vars = std::mem::take(&mut inv.groups[g].file_vars);
+                    merge_vars_file(cache, &f, &mut vars, inv);
+                    inv.groups[g].file_vars = vars;
+                }
+            }
+        }
+        if let Some(hd) = vars_dir(cache.vfs, &base, "host_vars") {
+            for h in 0..inv.hosts.len() {
+                let name = inv.hosts[h].name.clone();
+                for f in find_vars_files(cache.vfs, &hd, &name) {
+                    let mut vars = std::mem::take(&mut inv.hosts[h].file_vars);
+                    merge_vars_file(cache, &f, &mut vars, inv);
+                    inv.hosts[h].file_vars = vars;
+                }
+            }
+        }
+    }
+}

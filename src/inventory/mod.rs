@@ -1,0 +1,315 @@
+//! The inventory as Ansible builds it: groups and hosts in insertion order,
+//! parent/child edges, vars, implicit `all`/`ungrouped`, and the same fatal
+//! errors ansible-core raises, each with the location that caused it.
+//!
+//! [`build`] replays the `yaml` inventory plugin of ansible-core 2.19 over
+//! our spanned YAML tree (see `plugins/inventory/yaml.py` and
+//! `inventory/data.py`); [`loader`] loads files and directories the way
+//! `ansible-inventory -i` does; [`ansible`] prints `--list` and `--graph`.
+
+pub mod ansible;
+pub mod build;
+pub mod loader;
+
+use crate::diagnostic::Code;
+use crate::source::{SourceFile, Span};
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// A place in a file.
+#[derive(Debug, Clone)]
+pub struct Loc {
+    pub file: Arc<SourceFile>,
+    pub span: Span,
+}
+
+/// A variable value and where it was set.
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub value: Value,
+    pub loc: Option<Loc>,
+}
+
+pub type Vars = IndexMap<String, VarDef>;
+
+/// One place a host key appeared: which group's `hosts:` and where.
+#[derive(Debug, Clone)]
+pub struct HostDef {
+    pub group: usize,
+    pub loc: Loc,
+    /// The host key as written (a range pattern for expanded hosts).
+    pub pattern: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub name: String,
+    /// Groups the host was added to directly, in order.
+    pub groups: Vec<usize>,
+    pub vars: Vars,
+    pub defs: Vec<HostDef>,
+    /// `host_vars/<host>` files (loaded from beside the sources).
+    pub file_vars: Vars,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    pub children: Vec<usize>,
+    pub parents: Vec<usize>,
+    pub hosts: Vec<usize>,
+    pub vars: Vars,
+    /// `group_vars/<group>` files.
+    pub file_vars: Vars,
+    pub priority: i64,
+    /// Where the group's name appears as a key.
+    pub defs: Vec<Loc>,
+}
+
+/// A variable set twice on one entity with different values.
+#[derive(Debug, Clone)]
+pub struct VarConflict {
+    pub entity: String,
+    pub is_host: bool,
+    pub var: String,
+    pub first: Loc,
+    pub second: Loc,
+}
+
+/// An error that makes ansible-inventory refuse the source.
+#[derive(Debug, Clone)]
+pub struct Fatal {
+    pub code: Code,
+    pub loc: Loc,
+    pub message: String,
+    pub related: Vec<(Loc, String)>,
+}
+
+/// Something Ansible accepts with a warning (or silently) that we report.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub code: Code,
+    pub loc: Loc,
+    pub message: String,
+}
+
+pub const ALL: usize = 0;
+pub const UNGROUPED: usize = 1;
+
+/// The inventory of one view (an environment, a file, a set of `-i` sources).
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    pub groups: IndexMap<String, Group>,
+    pub hosts: IndexMap<String, Host>,
+    /// Fatal errors: the first one is where Ansible stops.
+    pub fatal: Vec<Fatal>,
+    pub notes: Vec<Note>,
+    pub conflicts: Vec<VarConflict>,
+    /// Files that were read as inventory sources, in load order.
+    pub sources: Vec<Arc<SourceFile>>,
+}
+
+impl Default for Inventory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Inventory {
+    pub fn new() -> Inventory {
+        let mut inv = Inventory {
+            groups: IndexMap::new(),
+            hosts: IndexMap::new(),
+            fatal: Vec::new(),
+            notes: Vec::new(),
+            conflicts: Vec::new(),
+            sources: Vec::new(),
+        };
+        inv.add_group("all");
+        inv.add_group("ungrouped");
+        let _ = inv.add_child_group(ALL, UNGROUPED);
+        inv
+    }
+
+    pub fn add_group(&mut self, name: &str) -> usize {
+        if let Some(i) = self.groups.get_index_of(name) {
+            return i;
+        }
+        let (i, _) = self.groups.insert_full(
+            name.to_string(),
+            Group {
+                name: name.to_string(),
+                children: Vec::new(),
+                parents: Vec::new(),
+                hosts: Vec::new(),
+                vars: Vars::new(),
+                file_vars: Vars::new(),
+                priority: 1,
+                defs: Vec::new(),
+            },
+        );
+        i
+    }
+
+    pub fn add_host(&mut self, name: &str) -> usize {
+        if let Some(i) = self.hosts.get_index_of(name) {
+            return i;
+        }
+        let (i, _) = self.hosts.insert_full(
+            name.to_string(),
+            Host {
+                name: name.to_string(),
+                groups: Vec::new(),
+                vars: Vars::new(),
+                defs: Vec::new(),
+                file_vars: Vars::new(),
+            },
+        );
+        i
+    }
+
+    /// `Group.add_host`: no-op when already a member.
+    pub fn add_host_to_group(&mut self, group: usize, host: usize) {
+        if !self.groups[group].hosts.contains(&host) {
+            self.groups[group].hosts.push(host);
+        }
+        if !self.hosts[host].groups.contains(&group) {
+            self.hosts[host].groups.push(group);
+        }
+    }
+
+    /// All ancestors of a group (not including itself).
+    pub fn ancestors(&self, group: usize) -> Vec<usize> {
+        let mut seen = vec![false; self.groups.len()];
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.groups[group].parents.clone();
+        while let Some(g) = stack.pop() {
+            if !seen[g] {
+                seen[g] = true;
+                out.push(g);
+                stack.extend(self.groups[g].parents.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// `Group.add_child_group`, with its two errors.
+    pub fn add_child_group(&mut self, parent: usize, child: usize) -> Result<(), String> {
+        if parent == child {
+            return Err("can't add group to itself".into());
+        }
+        if self.groups[parent].children.contains(&child) {
+            return Ok(());
+        }
+        if self.ancestors(parent).contains(&child) {
+            return Err(format!(
+                "Adding group '{}' as child to '{}' creates a recursive dependency loop.",
+                self.groups[child].name, self.groups[parent].name
+            ));
+        }
+        self.groups[parent].children.push(child);
+        if !self.groups[child].parents.contains(&parent) {
+            self.groups[child].parents.push(parent);
+        }
+        Ok(())
+    }
+
+    /// `InventoryData.reconcile_inventory`: parentless groups under `all`,
+    /// hosts with no other group into `ungrouped`.
+    pub fn reconcile(&mut self) {
+        for g in 0..self.groups.len() {
+            if g != ALL && self.groups[g].parents.is_empty() {
+                let _ = self.add_child_group(ALL, g);
+            }
+        }
+        for h in 0..self.hosts.len() {
+            let only_implicit = self.hosts[h]
+                .groups
+                .iter()
+                .all(|&g| g == ALL || g == UNGROUPED);
+            let in_ungrouped = self.hosts[h].groups.contains(&UNGROUPED);
+            if in_ungrouped && !only_implicit {
+                self.groups[UNGROUPED].hosts.retain(|&x| x != h);
+                self.hosts[h].groups.retain(|&x| x != UNGROUPED);
+            } else if !in_ungrouped && only_implicit {
+                self.add_host_to_group(UNGROUPED, h);
+            }
+        }
+    }
+
+    /// Every group a host belongs to, directly or through `children`.
+    pub fn host_groups_transitive(&self, host: usize) -> Vec<usize> {
+        let mut seen = vec![false; self.groups.len()];
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = self.hosts[host].groups.clone();
+        while let Some(g) = stack.pop() {
+            if !seen[g] {
+                seen[g] = true;
+                out.push(g);
+                stack.extend(self.groups[g].parents.iter().copied());
+            }
+        }
+        out
+    }
+
+    /// Longest path from `all` for every group (Ansible's `Group.depth`).
+    pub fn depths(&self) -> Vec<u32> {
+        let n = self.groups.len();
+        let mut depth = vec![0u32; n];
+        // Kahn's topological order from the roots; the graph is acyclic once built.
+        let mut indeg: Vec<usize> = self.groups.values().map(|g| g.parents.len()).collect();
+        let mut queue: Vec<usize> = (0..n).filter(|&g| indeg[g] == 0).collect();
+        let mut i = 0;
+        while i < queue.len() {
+            let g = queue[i];
+            i += 1;
+            for &c in &self.groups[g].children {
+                depth[c] = depth[c].max(depth[g] + 1);
+                indeg[c] -= 1;
+                if indeg[c] == 0 {
+                    queue.push(c);
+                }
+            }
+        }
+        depth
+    }
+
+    /// The variables `ansible-inventory --list` shows for a host: inventory
+    /// vars of `all`, of its groups (by depth, priority, name), `group_vars/`
+    /// files likewise, then the host's own vars and its `host_vars/` file.
+    pub fn host_vars_flat(&self, host: usize, depths: &[u32]) -> serde_json::Map<String, Value> {
+        let mut groups: Vec<usize> = self
+            .host_groups_transitive(host)
+            .into_iter()
+            .filter(|&g| g != ALL)
+            .collect();
+        groups.sort_by(|&a, &b| {
+            (depths[a], self.groups[a].priority, &self.groups[a].name).cmp(&(
+                depths[b],
+                self.groups[b].priority,
+                &self.groups[b].name,
+            ))
+        });
+        let mut out = serde_json::Map::new();
+        let mut put = |vars: &Vars| {
+            for (k, v) in vars {
+                out.insert(k.clone(), v.value.clone());
+            }
+        };
+        put(&self.groups[ALL].vars);
+        for &g in &groups {
+            put(&self.groups[g].vars);
+        }
+        put(&self.groups[ALL].file_vars);
+        for &g in &groups {
+            put(&self.groups[g].file_vars);
+        }
+        put(&self.hosts[host].vars);
+        put(&self.hosts[host].file_vars);
+        for internal in ["inventory_file", "inventory_dir"] {
+            out.remove(internal);
+        }
+        out
+    }
+}

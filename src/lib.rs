@@ -1,0 +1,19 @@
+//! git-inventory: keeps git repositories of Ansible YAML inventories honest.
+//!
+//! The library holds everything; `src/main.rs` is a thin CLI over it.
+//! - [`yaml`]: spanned YAML tree and the YAML 1.1 (PyYAML) reading Ansible has
+//! - [`hostpattern`]: host keys (`host:port`, ranges) exactly as ansible-core expands them
+//! - [`inventory`]: the inventory model Ansible builds, its loader and its `--list`/`--graph`
+//! - [`vfs`]: working tree or git tree, with symlinks resolved inside the repository
+//! - [`rules`]: the rule catalogue, one module per rule
+//! - [`validate`]: discovery of environments and the validation run
+//! - [`output`]: human, json, github and gitlab renderers
+//! - [`config`]: `.git-inventory.yml`
+
+pub mod diagnostic;
+pub mod hostpattern;
+pub mod inventory;
+pub mod source;
+pub mod vfs;
+pub mod yaml;
+pub mod view;

@@ -1,0 +1,78 @@
+//! The `git-inventory` command line: a thin layer over the library.
+
+use clap::{Parser, Subcommand};
+use git_inventory::view::{self, ViewError};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "git-inventory", version, about = "Keeps git repositories of Ansible YAML inventories honest")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the group tree exactly as `ansible-inventory --graph` does.
+    Graph {
+        /// Inventory source (file or directory); repeatable.
+        #[arg(short = 'i', long = "inventory", required = true)]
+        inventory: Vec<PathBuf>,
+        /// Group to start from.
+        #[arg(default_value = "all")]
+        group: String,
+        /// Show variables too (`--graph --vars`).
+        #[arg(long)]
+        vars: bool,
+    },
+    /// Print the JSON `ansible-inventory --list` prints.
+    List {
+        /// Inventory source (file or directory); repeatable.
+        #[arg(short = 'i', long = "inventory", required = true)]
+        inventory: Vec<PathBuf>,
+        /// Print only this host's variables (`--host`).
+        #[arg(long)]
+        host: Option<String>,
+    },
+}
+
+fn view_exit(e: ViewError) -> ExitCode {
+    match e {
+        ViewError::Usage(m) => {
+            eprintln!("git-inventory: {m}");
+            ExitCode::from(2)
+        }
+        ViewError::Refused(m) => {
+            eprintln!("git-inventory: Ansible would refuse this inventory: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let limits = Default::default();
+    match cli.command {
+        Command::Graph {
+            inventory,
+            group,
+            vars,
+        } => match view::load(&inventory, limits).and_then(|inv| view::graph_text(&inv, &group, vars)) {
+            Ok(t) => {
+                println!("{t}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => view_exit(e),
+        },
+        Command::List { inventory, host } => {
+            match view::load(&inventory, limits).and_then(|inv| view::list_text(&inv, host.as_deref())) {
+                Ok(t) => {
+                    println!("{t}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => view_exit(e),
+            }
+        }
+    }
+}

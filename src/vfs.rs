@@ -1,0 +1,450 @@
+//! A read-only view of a repository's files: the working tree on disk, or the
+//! tree of a commit read through gix (no checkout). Symlinks are resolved
+//! inside the view; a link that leaves it or points nowhere is an error the
+//! caller can report (rule INV030), never something read from outside.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What a path is, without following a final symlink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Raw {
+    File,
+    Dir,
+    Symlink(String),
+    Missing,
+}
+
+/// Why a path could not be resolved inside the view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// The link (at `link`) points at something that does not exist.
+    Dangling { link: String, target: String },
+    /// The link leaves the repository.
+    Escapes { link: String, target: String },
+    /// Too many links (a loop).
+    Loop { link: String },
+    Missing,
+}
+
+impl std::fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResolveError::Dangling { link, target } => {
+                write!(f, "symlink `{link}` points to `{target}`, which does not exist")
+            }
+            ResolveError::Escapes { link, target } => write!(
+                f,
+                "symlink `{link}` points to `{target}`, outside the repository"
+            ),
+            ResolveError::Loop { link } => write!(f, "symlink `{link}` is part of a loop"),
+            ResolveError::Missing => write!(f, "no such file or directory"),
+        }
+    }
+}
+
+/// The primitive operations a view must provide; paths are `/`-separated,
+/// relative to the view's root, and contain no symlinks before their last
+/// component (the resolver guarantees that).
+pub trait Vfs: Send + Sync {
+    fn raw(&self, path: &str) -> Raw;
+    /// Names in a directory (any order).
+    fn raw_list(&self, dir: &str) -> io::Result<Vec<String>>;
+    fn raw_read(&self, path: &str) -> io::Result<Vec<u8>>;
+    /// A short description for messages (`working tree`, `commit abc1234`).
+    fn describe(&self) -> String;
+    /// Whether an absolute symlink target is read relative to this view's
+    /// root (true only for a view of the whole file system).
+    fn absolute_links_ok(&self) -> bool {
+        false
+    }
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() || dir == "." {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Normalise `a/./b/../c`; `None` when it climbs above the root.
+pub fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Resolve every symlink in `path`; returns the physical path and its kind.
+pub fn resolve(vfs: &dyn Vfs, path: &str) -> Result<(String, Raw), ResolveError> {
+    let Some(norm) = normalize(path) else {
+        return Err(ResolveError::Escapes {
+            link: path.to_string(),
+            target: path.to_string(),
+        });
+    };
+    let mut pending: Vec<String> = norm
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .rev()
+        .map(String::from)
+        .collect();
+    let mut current = String::new();
+    let mut hops = 0;
+    let mut kind = Raw::Dir;
+    while let Some(comp) = pending.pop() {
+        if comp == ".." {
+            if current.is_empty() {
+                return Err(ResolveError::Escapes {
+                    link: path.to_string(),
+                    target: path.to_string(),
+                });
+            }
+            current = match current.rfind('/') {
+                Some(i) => current[..i].to_string(),
+                None => String::new(),
+            };
+            kind = Raw::Dir;
+            continue;
+        }
+        if comp == "." {
+            continue;
+        }
+        let candidate = join(&current, &comp);
+        match vfs.raw(&candidate) {
+            Raw::Symlink(target) => {
+                hops += 1;
+                if hops > 40 {
+                    return Err(ResolveError::Loop { link: candidate });
+                }
+                if target.starts_with('/') {
+                    if !vfs.absolute_links_ok() {
+                        return Err(ResolveError::Escapes {
+                            link: candidate,
+                            target,
+                        });
+                    }
+                    current = String::new();
+                }
+                // Check the target stays inside the root before following it.
+                let joined = join(&current, &target);
+                if normalize(&joined).is_none() {
+                    return Err(ResolveError::Escapes {
+                        link: candidate,
+                        target,
+                    });
+                }
+                pending.extend(
+                    target
+                        .split('/')
+                        .filter(|s| !s.is_empty())
+                        .rev()
+                        .map(String::from),
+                );
+            }
+            Raw::Missing => {
+                return Err(ResolveError::Missing);
+            }
+            k => {
+                if !pending.is_empty() && k != Raw::Dir {
+                    return Err(ResolveError::Missing);
+                }
+                current = candidate;
+                kind = k;
+            }
+        }
+    }
+    Ok((current, kind))
+}
+
+/// Resolve a path and describe a failure in terms of the link that caused it.
+pub fn resolve_described(vfs: &dyn Vfs, path: &str) -> Result<(String, Raw), ResolveError> {
+    match resolve(vfs, path) {
+        Err(ResolveError::Missing) => {
+            // Find the symlink component (if any) that leads nowhere.
+            let mut prefix = String::new();
+            for comp in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
+                let cand = join(&prefix, comp);
+                if let Ok((phys, _)) = resolve(vfs, &prefix) {
+                    if let Raw::Symlink(t) = vfs.raw(&join(&phys, comp)) {
+                        if resolve(vfs, &cand).is_err() {
+                            return Err(ResolveError::Dangling {
+                                link: cand,
+                                target: t,
+                            });
+                        }
+                    }
+                }
+                prefix = cand;
+            }
+            Err(ResolveError::Missing)
+        }
+        other => other,
+    }
+}
+
+/// Kind of a path after following symlinks (`Missing` when unresolvable).
+pub fn kind(vfs: &dyn Vfs, path: &str) -> Raw {
+    match resolve(vfs, path) {
+        Ok((_, k)) => k,
+        Err(_) => Raw::Missing,
+    }
+}
+
+/// Read a file, following symlinks inside the view.
+pub fn read(vfs: &dyn Vfs, path: &str) -> io::Result<Vec<u8>> {
+    match resolve_described(vfs, path) {
+        Ok((phys, Raw::File)) => vfs.raw_read(&phys),
+        Ok((_, Raw::Dir)) => Err(io::Error::other(format!("`{path}` is a directory"))),
+        Ok(_) => Err(io::Error::new(io::ErrorKind::NotFound, "not found")),
+        Err(ResolveError::Missing) => Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("`{path}`: no such file"),
+        )),
+        Err(e) => Err(io::Error::other(e.to_string())),
+    }
+}
+
+/// Sorted names of a directory (following symlinks to reach it).
+pub fn list(vfs: &dyn Vfs, dir: &str) -> io::Result<Vec<String>> {
+    let phys = if dir.is_empty() || dir == "." {
+        String::new()
+    } else {
+        match resolve(vfs, dir) {
+            Ok((p, Raw::Dir)) => p,
+            Ok(_) => return Err(io::Error::other(format!("`{dir}` is not a directory"))),
+            Err(e) => return Err(io::Error::other(e.to_string())),
+        }
+    };
+    let mut names = vfs.raw_list(&phys)?;
+    names.sort();
+    Ok(names)
+}
+
+/// The working tree (or any directory) on disk.
+pub struct FsVfs {
+    root: PathBuf,
+}
+
+impl FsVfs {
+    pub fn new(root: impl Into<PathBuf>) -> FsVfs {
+        FsVfs { root: root.into() }
+    }
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    fn full(&self, path: &str) -> PathBuf {
+        if path.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(path)
+        }
+    }
+}
+
+impl Vfs for FsVfs {
+    fn raw(&self, path: &str) -> Raw {
+        match std::fs::symlink_metadata(self.full(path)) {
+            Ok(m) if m.file_type().is_symlink() => match std::fs::read_link(self.full(path)) {
+                Ok(t) => Raw::Symlink(t.to_string_lossy().replace('\\', "/")),
+                Err(_) => Raw::Missing,
+            },
+            Ok(m) if m.is_dir() => Raw::Dir,
+            Ok(_) => Raw::File,
+            Err(_) => Raw::Missing,
+        }
+    }
+    fn raw_list(&self, dir: &str) -> io::Result<Vec<String>> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir(self.full(dir))? {
+            out.push(e?.file_name().to_string_lossy().into_owned());
+        }
+        Ok(out)
+    }
+    fn raw_read(&self, path: &str) -> io::Result<Vec<u8>> {
+        std::fs::read(self.full(path))
+    }
+    fn describe(&self) -> String {
+        format!("working tree {}", self.root.display())
+    }
+    fn absolute_links_ok(&self) -> bool {
+        self.root == Path::new("/")
+    }
+}
+
+/// The tree of one commit, read from the object database with gix.
+pub struct GitTreeVfs {
+    /// Every non-directory entry; file contents are read eagerly for the
+    /// names an inventory can use (YAML/JSON or no extension), so the view
+    /// is `Send + Sync` without gix's `parallel` feature.
+    entries: BTreeMap<String, (Raw, Option<std::sync::Arc<Vec<u8>>>)>,
+    dirs: BTreeSet<String>,
+    what: String,
+}
+
+impl GitTreeVfs {
+    /// Open `repo_path` and read the tree of `rev` (any rev-parse spec).
+    pub fn open(repo_path: &Path, rev: &str) -> Result<GitTreeVfs, String> {
+        let repo = gix::open(repo_path)
+            .map_err(|e| format!("cannot open git repository {}: {e}", repo_path.display()))?;
+        Self::from_repo(&repo, rev)
+    }
+
+    pub fn from_repo(repo: &gix::Repository, rev: &str) -> Result<GitTreeVfs, String> {
+        let id = repo
+            .rev_parse_single(rev)
+            .map_err(|e| format!("cannot resolve revision `{rev}`: {e}"))?;
+        let tree = id
+            .object()
+            .map_err(|e| format!("cannot read `{rev}`: {e}"))?
+            .peel_to_tree()
+            .map_err(|e| format!("`{rev}` does not name a tree: {e}"))?;
+        Self::from_tree(repo, &tree, format!("commit {}", id.shorten_or_id()))
+    }
+
+    pub fn from_tree(
+        repo: &gix::Repository,
+        tree: &gix::Tree<'_>,
+        what: String,
+    ) -> Result<GitTreeVfs, String> {
+        let files = tree
+            .traverse()
+            .breadthfirst
+            .files()
+            .map_err(|e| format!("cannot walk the tree: {e}"))?;
+        let mut entries = BTreeMap::new();
+        let mut dirs = BTreeSet::new();
+        dirs.insert(String::new());
+        for e in files {
+            let path = e.filepath.to_string();
+            let mut p = path.as_str();
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                dirs.insert(p.to_string());
+            }
+            let kind = if e.mode.is_link() {
+                let target = repo
+                    .find_object(e.oid)
+                    .map(|o| String::from_utf8_lossy(&o.data).into_owned())
+                    .map_err(|err| format!("cannot read symlink {path}: {err}"))?;
+                Raw::Symlink(target)
+            } else if e.mode.is_commit() {
+                // a submodule: a directory we cannot see into
+                Raw::Dir
+            } else if e.mode.is_tree() {
+                dirs.insert(path.clone());
+                continue;
+            } else {
+                Raw::File
+            };
+            let name = path.rsplit('/').next().unwrap_or(&path);
+            let data = if kind == Raw::File
+                && crate::inventory::loader::yaml_plugin_accepts(name)
+            {
+                let obj = repo
+                    .find_object(e.oid)
+                    .map_err(|err| format!("cannot read {path}: {err}"))?;
+                Some(std::sync::Arc::new(obj.data.clone()))
+            } else {
+                None
+            };
+            entries.insert(path, (kind, data));
+        }
+        Ok(GitTreeVfs {
+            entries,
+            dirs,
+            what,
+        })
+    }
+}
+
+impl Vfs for GitTreeVfs {
+    fn raw(&self, path: &str) -> Raw {
+        if let Some((k, _)) = self.entries.get(path) {
+            return k.clone();
+        }
+        if self.dirs.contains(path) {
+            Raw::Dir
+        } else {
+            Raw::Missing
+        }
+    }
+    fn raw_list(&self, dir: &str) -> io::Result<Vec<String>> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut names = BTreeSet::new();
+        for p in self
+            .entries
+            .keys()
+            .chain(self.dirs.iter())
+            .filter(|p| p.starts_with(&prefix) && p.len() > prefix.len())
+        {
+            let rest = &p[prefix.len()..];
+            let name = rest.split('/').next().unwrap_or(rest);
+            names.insert(name.to_string());
+        }
+        Ok(names.into_iter().collect())
+    }
+    fn raw_read(&self, path: &str) -> io::Result<Vec<u8>> {
+        match self.entries.get(path) {
+            Some((_, Some(data))) => Ok(data.as_ref().clone()),
+            Some(_) => Err(io::Error::other(format!(
+                "`{path}` is not a YAML file (not read from the tree)"
+            ))),
+            None => Err(io::Error::new(io::ErrorKind::NotFound, path.to_string())),
+        }
+    }
+    fn describe(&self) -> String {
+        self.what.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_paths() {
+        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
+        assert_eq!(normalize("../x"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolves_links_inside_and_refuses_escapes() {
+        let dir = std::env::temp_dir().join(format!("gi-vfs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("inv/DEV")).unwrap();
+        std::fs::write(dir.join("inv/x.yml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink("../x.yml", dir.join("inv/DEV/x.yml")).unwrap();
+        std::os::unix::fs::symlink("../../../etc/passwd", dir.join("inv/DEV/out.yml")).unwrap();
+        std::os::unix::fs::symlink("nowhere.yml", dir.join("inv/DEV/dangling.yml")).unwrap();
+        let v = FsVfs::new(&dir);
+        assert_eq!(read(&v, "inv/DEV/x.yml").unwrap(), b"a: 1\n");
+        assert!(matches!(
+            resolve(&v, "inv/DEV/out.yml"),
+            Err(ResolveError::Escapes { .. })
+        ));
+        assert!(matches!(
+            resolve_described(&v, "inv/DEV/dangling.yml"),
+            Err(ResolveError::Dangling { .. })
+        ));
+        assert_eq!(
+            list(&v, "inv/DEV").unwrap(),
+            vec!["dangling.yml", "out.yml", "x.yml"]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

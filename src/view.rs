@@ -1,0 +1,70 @@
+//! `-i PATH` sources for `list` and `graph`: read from the file system as
+//! `ansible-inventory -i PATH` would, symlinks followed wherever they lead.
+
+use crate::inventory::loader::{load_view, FileCache, LoadLimits};
+use crate::inventory::{ansible, Inventory};
+use crate::vfs::FsVfs;
+use std::path::Path;
+
+/// Why a view could not be shown.
+#[derive(Debug)]
+pub enum ViewError {
+    /// A path does not exist (exit 2).
+    Usage(String),
+    /// Ansible would refuse the inventory (exit 1), with the first error.
+    Refused(String),
+}
+
+fn absolute(p: &Path) -> Result<String, ViewError> {
+    let abs = std::path::absolute(p)
+        .map_err(|e| ViewError::Usage(format!("{}: {e}", p.display())))?;
+    if !abs.exists() {
+        return Err(ViewError::Usage(format!(
+            "{}: no such file or directory",
+            p.display()
+        )));
+    }
+    Ok(abs.to_string_lossy().trim_start_matches('/').to_string())
+}
+
+/// Load the inventory of `-i` sources the way ansible-inventory does.
+pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory, ViewError> {
+    let sources = paths
+        .iter()
+        .map(|p| absolute(p.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let vfs = FsVfs::new("/");
+    let cache = FileCache::new(&vfs, limits);
+    let inv = load_view(&cache, &sources);
+    if let Some(f) = inv.fatal.first() {
+        let lc = f.loc.file.line_col(f.loc.span.start);
+        return Err(ViewError::Refused(format!(
+            "/{}:{}:{}: {} {}",
+            f.loc.file.path, lc.line, lc.column, f.code, f.message
+        )));
+    }
+    Ok(inv)
+}
+
+/// `ansible-inventory --list` text.
+pub fn list_text(inv: &Inventory, host: Option<&str>) -> Result<String, ViewError> {
+    match host {
+        None => Ok(ansible::python_json(&ansible::list(inv))),
+        Some(h) => {
+            let Some(i) = inv.hosts.get_index_of(h) else {
+                return Err(ViewError::Usage(
+                    "You must pass a single valid host to --host parameter".into(),
+                ));
+            };
+            let vars = ansible::host_vars(inv, i, &inv.depths());
+            Ok(ansible::python_json(&serde_json::Value::Object(vars)))
+        }
+    }
+}
+
+/// `ansible-inventory --graph` text.
+pub fn graph_text(inv: &Inventory, group: &str, vars: bool) -> Result<String, ViewError> {
+    ansible::graph(inv, group, vars).ok_or_else(|| {
+        ViewError::Usage("Pattern must be valid group name when using --graph".into())
+    })
+}

@@ -1,0 +1,417 @@
+//! YAML reading: saphyr-parser events turned into a small spanned tree, plus the
+//! YAML 1.1 (PyYAML) view of it that Ansible has ([`yaml11`], [`value`]).
+//!
+//! The tree keeps every key and value with its byte span so rules can point at
+//! the offending node. Aliases are expanded by cloning the anchored node, with
+//! a budget so that an alias bomb is refused instead of expanded.
+
+pub mod value;
+pub mod yaml11;
+
+use crate::source::Span;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::collections::HashMap;
+
+/// Scalar quoting style (Ansible only resolves plain scalars to non-strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// An explicit tag such as `!!str` (`tag:yaml.org,2002:str`) or `!unsafe`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Full tag: `tag:yaml.org,2002:str`, `!unsafe`, `!vault`.
+    pub full: String,
+}
+
+impl Tag {
+    /// The core-schema suffix (`str`, `int`, ...) when this is a `!!` tag.
+    pub fn core(&self) -> Option<&str> {
+        self.full.strip_prefix("tag:yaml.org,2002:")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Scalar { value: String, style: Style },
+    Map(Vec<(Node, Node)>),
+    Seq(Vec<Node>),
+}
+
+/// One YAML node with its span (for collections: from the opening to the closing event).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub span: Span,
+    pub tag: Option<Box<Tag>>,
+}
+
+impl Node {
+    pub fn as_map(&self) -> Option<&[(Node, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn as_scalar(&self) -> Option<(&str, Style)> {
+        match &self.kind {
+            NodeKind::Scalar { value, style } => Some((value, *style)),
+            _ => None,
+        }
+    }
+    /// A short name of the node's kind for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Map(_) => "a mapping",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Scalar { .. } => match value::resolve_scalar(self) {
+                Ok(value::Scalar::Null) => "null",
+                Ok(value::Scalar::Bool(_)) => "a boolean",
+                Ok(value::Scalar::Int(_)) => "an integer",
+                Ok(value::Scalar::Float(_)) => "a float",
+                Ok(value::Scalar::Timestamp(_)) => "a date",
+                _ => "a string",
+            },
+        }
+    }
+}
+
+/// Why a file could not be read as YAML.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YamlError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Limits on what one document may cost to load.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Most nodes that alias expansion may copy in one document.
+    pub max_alias_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_alias_nodes: 1_000_000,
+        }
+    }
+}
+
+/// Maps saphyr's character offsets to byte offsets.
+struct Offsets<'a> {
+    ascii: bool,
+    table: Vec<u32>,
+    _text: &'a str,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Self {
+        if text.is_ascii() {
+            return Offsets {
+                ascii: true,
+                table: Vec::new(),
+                _text: text,
+            };
+        }
+        let mut table = Vec::with_capacity(text.len() + 1);
+        for (b, _) in text.char_indices() {
+            table.push(u32::try_from(b).unwrap_or(u32::MAX));
+        }
+        table.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        Offsets {
+            ascii: false,
+            table,
+            _text: text,
+        }
+    }
+    fn byte(&self, char_index: usize) -> usize {
+        if self.ascii {
+            char_index
+        } else {
+            self.table
+                .get(char_index)
+                .or(self.table.last())
+                .copied()
+                .unwrap_or(0) as usize
+        }
+    }
+}
+
+enum Frame {
+    Map {
+        start: usize,
+        anchor: usize,
+        tag: Option<Box<Tag>>,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+    },
+    Seq {
+        start: usize,
+        anchor: usize,
+        tag: Option<Box<Tag>>,
+        items: Vec<Node>,
+    },
+}
+
+fn node_size(n: &Node) -> usize {
+    match &n.kind {
+        NodeKind::Scalar { .. } => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(node_size).sum::<usize>(),
+        NodeKind::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| node_size(k) + node_size(v))
+                .sum::<usize>()
+        }
+    }
+}
+
+fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<Box<Tag>> {
+    tag.map(|t| {
+        let full = if t.handle == "!" {
+            format!("!{}", t.suffix)
+        } else {
+            format!("{}{}", t.handle, t.suffix)
+        };
+        Box::new(Tag { full })
+    })
+}
+
+/// Parse a YAML stream that must hold at most one document, as PyYAML's
+/// `get_single_data` does. `Ok(None)` is an empty stream.
+pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
+    let offsets = Offsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut alias_budget = limits.max_alias_nodes;
+    let mut docs: Vec<Option<Node>> = Vec::new();
+    let mut in_doc = false;
+    let mut current: Option<Node> = None;
+
+    let err_at = |pos: usize, message: String| YamlError {
+        span: Span::new(pos, pos),
+        message,
+    };
+
+    while let Some(next) = parser.next_event() {
+        let (event, span) = match next {
+            Ok(ev) => ev,
+            Err(e) => {
+                let pos = offsets.byte(e.marker().index());
+                return Err(err_at(pos, e.info().to_string()));
+            }
+        };
+        let start = offsets.byte(span.start.index());
+        let end = offsets.byte(span.end.index());
+        let finished: Option<(Node, usize)> = match event {
+            Event::StreamStart | Event::Nothing => None,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                if docs.len() == 1 && !in_doc {
+                    return Err(err_at(
+                        start,
+                        "expected a single document in the stream, but found another document"
+                            .into(),
+                    ));
+                }
+                in_doc = true;
+                current = None;
+                None
+            }
+            Event::DocumentEnd => {
+                in_doc = false;
+                docs.push(current.take());
+                None
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(n) => {
+                    let size = node_size(n);
+                    if size > alias_budget {
+                        return Err(err_at(
+                            start,
+                            format!(
+                                "alias expansion exceeds the limit of {} nodes (alias bomb?)",
+                                limits.max_alias_nodes
+                            ),
+                        ));
+                    }
+                    alias_budget -= size;
+                    let mut n = n.clone();
+                    n.span = Span::new(start, end);
+                    Some((n, 0))
+                }
+                None => return Err(err_at(start, "found undefined alias".into())),
+            },
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                Some((
+                    Node {
+                        kind: NodeKind::Scalar {
+                            value: value.into_owned(),
+                            style,
+                        },
+                        span: Span::new(start, end),
+                        tag: convert_tag(tag),
+                    },
+                    anchor,
+                ))
+            }
+            Event::SequenceStart(anchor, tag) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(err_at(
+                        start,
+                        format!("nesting deeper than {} levels", limits.max_depth),
+                    ));
+                }
+                stack.push(Frame::Seq {
+                    start,
+                    anchor,
+                    tag: convert_tag(tag),
+                    items: Vec::new(),
+                });
+                None
+            }
+            Event::MappingStart(anchor, tag) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(err_at(
+                        start,
+                        format!("nesting deeper than {} levels", limits.max_depth),
+                    ));
+                }
+                stack.push(Frame::Map {
+                    start,
+                    anchor,
+                    tag: convert_tag(tag),
+                    entries: Vec::new(),
+                    pending_key: None,
+                });
+                None
+            }
+            Event::SequenceEnd => match stack.pop() {
+                Some(Frame::Seq {
+                    start: s,
+                    anchor,
+                    tag,
+                    items,
+                }) => Some((
+                    Node {
+                        kind: NodeKind::Seq(items),
+                        span: Span::new(s, end.max(s)),
+                        tag,
+                    },
+                    anchor,
+                )),
+                _ => return Err(err_at(start, "unbalanced sequence end".into())),
+            },
+            Event::MappingEnd => match stack.pop() {
+                Some(Frame::Map {
+                    start: s,
+                    anchor,
+                    tag,
+                    entries,
+                    ..
+                }) => Some((
+                    Node {
+                        kind: NodeKind::Map(entries),
+                        span: Span::new(s, end.max(s)),
+                        tag,
+                    },
+                    anchor,
+                )),
+                _ => return Err(err_at(start, "unbalanced mapping end".into())),
+            },
+        };
+        if let Some((node, anchor)) = finished {
+            if anchor != 0 {
+                anchors.insert(anchor, node.clone());
+            }
+            match stack.last_mut() {
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map {
+                    entries,
+                    pending_key,
+                    ..
+                }) => match pending_key.take() {
+                    Some(k) => entries.push((k, node)),
+                    None => *pending_key = Some(node),
+                },
+                None => current = Some(node),
+            }
+        }
+    }
+    if in_doc {
+        docs.push(current.take());
+    }
+    match docs.len() {
+        0 => Ok(None),
+        1 => Ok(docs.pop().flatten()),
+        _ => Err(err_at(
+            0,
+            "expected a single document in the stream, but found another document".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Option<Node>, YamlError> {
+        parse(s, Limits::default())
+    }
+
+    #[test]
+    fn spans_are_bytes() {
+        let n = p("é: x\nb: y\n").unwrap().unwrap();
+        let m = n.as_map().unwrap();
+        assert_eq!(m[1].0.span.start, 6);
+        assert_eq!(m[1].0.as_scalar().unwrap().0, "b");
+    }
+
+    #[test]
+    fn empty_and_multi_doc() {
+        assert_eq!(p("").unwrap(), None);
+        assert_eq!(p("# only a comment\n").unwrap(), None);
+        assert!(p("---\n").unwrap().is_none());
+        assert!(p("a: 1\n---\nb: 2\n").is_err());
+    }
+
+    #[test]
+    fn syntax_error_has_location() {
+        let e = p("a:\n  b: 'unclosed\n").unwrap_err();
+        assert!(e.span.start > 0, "{e:?}");
+        assert!(p("a:\n\tb: 1\n").is_err());
+    }
+
+    #[test]
+    fn aliases_expand_and_are_bounded() {
+        let n = p("a: &x {k: v}\nb: *x\n").unwrap().unwrap();
+        assert_eq!(n.as_map().unwrap()[1].1.as_map().unwrap().len(), 1);
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9u8 {
+            let prev = (b'a' + i) as char;
+            let next = (b'a' + i + 1) as char;
+            bomb.push_str(&format!(
+                "{next}: &{next} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
+        }
+        let e = p(&bomb).unwrap_err();
+        assert!(e.message.contains("alias"), "{e:?}");
+    }
+}

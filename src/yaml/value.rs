@@ -1,0 +1,372 @@
+//! What a node means to Ansible: scalars typed the YAML 1.1 way, mapping keys
+//! compared as Python dict keys (`1`, `1.0` and `true` are one key), `<<`
+//! merge keys flattened as PyYAML does, and conversion to JSON values.
+
+use super::yaml11::{self, Implicit};
+use super::{Node, NodeKind, Style};
+use serde_json::{Map, Number, Value};
+
+/// A constructed scalar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+    /// ISO date or datetime text.
+    Timestamp(String),
+    Str(&'a str),
+    /// `!vault` encrypted text.
+    Vault(&'a str),
+}
+
+/// Why a node cannot be constructed (Ansible's loader fails on it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstructError {
+    pub node_span: crate::source::Span,
+    pub message: String,
+}
+
+fn cerr(node: &Node, message: impl Into<String>) -> ConstructError {
+    ConstructError {
+        node_span: node.span,
+        message: message.into(),
+    }
+}
+
+/// Construct a scalar node as Ansible's loader does.
+pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
+    let NodeKind::Scalar { value, style } = &node.kind else {
+        return Err(cerr(node, "expected a scalar"));
+    };
+    let s = value.as_str();
+    let kind = match &node.tag {
+        Some(tag) => match (tag.core(), tag.full.as_str()) {
+            (Some("str"), _) | (_, "!unsafe") => Implicit::Str,
+            (_, "!vault") | (_, "!vault-encrypted") => return Ok(Scalar::Vault(s)),
+            (Some("int"), _) => Implicit::Int,
+            (Some("float"), _) => Implicit::Float,
+            (Some("bool"), _) => Implicit::Bool,
+            (Some("null"), _) => Implicit::Null,
+            (Some("timestamp"), _) => Implicit::Timestamp,
+            (Some("binary"), _) => Implicit::Str,
+            (_, "!") => Implicit::Str,
+            _ => {
+                return Err(cerr(
+                    node,
+                    format!(
+                        "could not determine a constructor for the tag '{}'",
+                        tag.full
+                    ),
+                ))
+            }
+        },
+        None if *style == Style::Plain => yaml11::resolve_plain(s),
+        None => Implicit::Str,
+    };
+    Ok(match kind {
+        Implicit::Str | Implicit::Merge => Scalar::Str(s),
+        Implicit::Null => Scalar::Null,
+        Implicit::Bool => Scalar::Bool(
+            yaml11::construct_bool(s).ok_or_else(|| cerr(node, format!("invalid boolean {s:?}")))?,
+        ),
+        Implicit::Int => Scalar::Int(
+            yaml11::construct_int(s).ok_or_else(|| cerr(node, format!("invalid integer {s:?}")))?,
+        ),
+        Implicit::Float => Scalar::Float(
+            yaml11::construct_float(s).ok_or_else(|| cerr(node, format!("invalid float {s:?}")))?,
+        ),
+        Implicit::Timestamp => Scalar::Timestamp(
+            yaml11::construct_timestamp(s)
+                .ok_or_else(|| cerr(node, format!("invalid timestamp {s:?}")))?,
+        ),
+        Implicit::Value => {
+            return Err(cerr(
+                node,
+                "could not determine a constructor for the tag 'tag:yaml.org,2002:value' (a bare `=`)",
+            ))
+        }
+    })
+}
+
+/// True when the node is a `<<` merge key.
+pub fn is_merge_key(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Scalar { value, style } => match &node.tag {
+            Some(t) => t.core() == Some("merge"),
+            None => *style == Style::Plain && value == "<<",
+        },
+        _ => false,
+    }
+}
+
+/// A mapping key as a Python dict sees it (for equality only).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum KeyId {
+    Null,
+    /// ints and bools, and floats with an integral value
+    Int(i128),
+    Float(u64),
+    Str(String),
+    Timestamp(String),
+    Vault(String),
+    /// a collection used as a key: PyYAML refuses it (unhashable)
+    Unhashable,
+}
+
+pub fn key_id(node: &Node) -> Result<KeyId, ConstructError> {
+    if !matches!(node.kind, NodeKind::Scalar { .. }) {
+        return Ok(KeyId::Unhashable);
+    }
+    Ok(match resolve_scalar(node)? {
+        Scalar::Null => KeyId::Null,
+        Scalar::Bool(b) => KeyId::Int(b as i128),
+        Scalar::Int(i) => KeyId::Int(i),
+        Scalar::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e30 {
+                KeyId::Int(f as i128)
+            } else {
+                KeyId::Float(f.to_bits())
+            }
+        }
+        Scalar::Str(s) => KeyId::Str(s.to_string()),
+        Scalar::Timestamp(t) => KeyId::Timestamp(t),
+        Scalar::Vault(v) => KeyId::Vault(v.to_string()),
+    })
+}
+
+/// One effective entry of a mapping after merge flattening and dict semantics:
+/// the first key node, the last value node, and every key node that named it.
+#[derive(Debug)]
+pub struct Entry<'a> {
+    pub key: &'a Node,
+    pub value: &'a Node,
+    pub id: KeyId,
+    /// All key nodes in order (more than one means a duplicate key).
+    pub occurrences: Vec<&'a Node>,
+    /// True when the entry came only from a `<<` merge.
+    pub merged: bool,
+}
+
+/// PyYAML's `flatten_mapping`: the pairs of a mapping with `<<` merges expanded
+/// (merged pairs first, then the mapping's own pairs).
+pub fn flatten<'a>(
+    pairs: &'a [(Node, Node)],
+    out: &mut Vec<(&'a Node, &'a Node, bool)>,
+    depth: usize,
+) -> Result<(), ConstructError> {
+    if depth > 64 {
+        return Err(ConstructError {
+            node_span: pairs.first().map(|p| p.0.span).unwrap_or_default(),
+            message: "merge keys nested too deeply".into(),
+        });
+    }
+    let mut merged: Vec<(&'a Node, &'a Node, bool)> = Vec::new();
+    let mut own: Vec<(&'a Node, &'a Node, bool)> = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        if is_merge_key(k) {
+            match &v.kind {
+                NodeKind::Map(m) => {
+                    let mut sub = Vec::new();
+                    flatten(m, &mut sub, depth + 1)?;
+                    merged.extend(sub.into_iter().map(|(a, b, _)| (a, b, true)));
+                }
+                NodeKind::Seq(items) => {
+                    let mut subs = Vec::new();
+                    for it in items {
+                        let NodeKind::Map(m) = &it.kind else {
+                            return Err(cerr(
+                                it,
+                                "while constructing a mapping: expected a mapping for merging",
+                            ));
+                        };
+                        let mut sub = Vec::new();
+                        flatten(m, &mut sub, depth + 1)?;
+                        subs.push(sub);
+                    }
+                    for sub in subs.into_iter().rev() {
+                        merged.extend(sub.into_iter().map(|(a, b, _)| (a, b, true)));
+                    }
+                }
+                _ => {
+                    return Err(cerr(
+                        v,
+                        "while constructing a mapping: expected a mapping or list of mappings for merging",
+                    ))
+                }
+            }
+        } else {
+            own.push((k, v, false));
+        }
+    }
+    out.extend(merged);
+    out.extend(own);
+    Ok(())
+}
+
+/// The effective entries of a mapping node, as the Python dict Ansible builds.
+pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
+    let NodeKind::Map(pairs) = &node.kind else {
+        return Err(cerr(node, "expected a mapping"));
+    };
+    let mut flat = Vec::with_capacity(pairs.len());
+    flatten(pairs, &mut flat, 0)?;
+    let mut out: Vec<Entry<'_>> = Vec::with_capacity(flat.len());
+    // Small mappings are the common case: a linear scan beats hashing there.
+    let mut index: Option<std::collections::HashMap<KeyId, usize>> = None;
+    for (k, v, merged) in flat {
+        let id = key_id(k)?;
+        if id == KeyId::Unhashable {
+            return Err(cerr(
+                k,
+                "while constructing a mapping: found unhashable key (a list or mapping used as a key)",
+            ));
+        }
+        if out.len() >= 16 && index.is_none() {
+            index = Some(
+                out.iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.id.clone(), i))
+                    .collect(),
+            );
+        }
+        let found = match &index {
+            Some(ix) => ix.get(&id).copied(),
+            None => out.iter().position(|e| e.id == id),
+        };
+        match found {
+            Some(i) => {
+                let e = &mut out[i];
+                e.value = v;
+                e.occurrences.push(k);
+                e.merged &= merged;
+            }
+            None => {
+                if let Some(ix) = index.as_mut() {
+                    ix.insert(id.clone(), out.len());
+                }
+                out.push(Entry {
+                    key: k,
+                    value: v,
+                    id,
+                    occurrences: vec![k],
+                    merged,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn float_json(f: f64) -> Value {
+    Number::from_f64(f)
+        .map(Value::Number)
+        .unwrap_or_else(|| Value::String(python_float_repr(f)))
+}
+
+/// Python's `repr()` of a float (for keys and `--graph --vars`).
+pub fn python_float_repr(f: f64) -> String {
+    if f.is_nan() {
+        "nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { "inf" } else { "-inf" }.into()
+    } else if f.fract() == 0.0 && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else {
+        let s = format!("{f}");
+        if s.contains('e') || s.contains('.') {
+            s
+        } else {
+            format!("{s}.0")
+        }
+    }
+}
+
+fn int_json(i: i128) -> Value {
+    if let Ok(v) = i64::try_from(i) {
+        Value::Number(v.into())
+    } else if let Ok(v) = u64::try_from(i) {
+        Value::Number(v.into())
+    } else {
+        float_json(i as f64)
+    }
+}
+
+/// A key as the string Ansible's JSON output gives it.
+pub fn key_string(node: &Node) -> Result<String, ConstructError> {
+    Ok(match resolve_scalar(node)? {
+        Scalar::Null => "null".into(),
+        Scalar::Bool(b) => b.to_string(),
+        Scalar::Int(i) => i.to_string(),
+        Scalar::Float(f) => python_float_repr(f),
+        Scalar::Str(s) | Scalar::Vault(s) => s.to_string(),
+        Scalar::Timestamp(t) => t,
+    })
+}
+
+/// Convert a node to the JSON value Ansible would output for it.
+pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
+    Ok(match &node.kind {
+        NodeKind::Scalar { .. } => match resolve_scalar(node)? {
+            Scalar::Null => Value::Null,
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => int_json(i),
+            Scalar::Float(f) => float_json(f),
+            Scalar::Str(s) => Value::String(s.to_string()),
+            Scalar::Timestamp(t) => Value::String(t),
+            Scalar::Vault(v) => {
+                let mut m = Map::new();
+                m.insert("__ansible_vault".into(), Value::String(v.to_string()));
+                Value::Object(m)
+            }
+        },
+        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        NodeKind::Map(_) => {
+            let mut m = Map::new();
+            for e in entries(node)? {
+                m.insert(key_string(e.key)?, to_json(e.value)?);
+            }
+            Value::Object(m)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::{parse, Limits};
+
+    fn doc(s: &str) -> Node {
+        parse(s, Limits::default()).unwrap().unwrap()
+    }
+
+    #[test]
+    fn dict_semantics_first_position_last_value() {
+        let n = doc("a: 1\nb: 2\na: 3\n");
+        let e = entries(&n).unwrap();
+        assert_eq!(e.len(), 2);
+        assert_eq!(e[0].value.as_scalar().unwrap().0, "3");
+        assert_eq!(e[0].occurrences.len(), 2);
+        let n = doc("1: a\ntrue: b\n1.0: c\n");
+        assert_eq!(entries(&n).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn merge_keys_like_pyyaml() {
+        let n = doc("base: &b {x: 1, y: 2}\nother: &o {x: 9, z: 3}\nm:\n  <<: [*b, *o]\n  y: 5\n");
+        let m = &entries(&n).unwrap()[2];
+        let v = to_json(m.value).unwrap();
+        assert_eq!(v, serde_json::json!({"x": 1, "y": 5, "z": 3}));
+    }
+
+    #[test]
+    fn yaml11_values_and_keys() {
+        let v = to_json(&doc("a: yes\nb: 0755\nc: '0755'\nd: 12:30\n0: x\n7.2: y\n")).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": true, "b": 493, "c": "0755", "d": 750, "0": "x", "7.2": "y"})
+        );
+        assert!(to_json(&doc("a: !foo x\n")).is_err());
+        assert_eq!(to_json(&doc("a: !unsafe '{{x}}'\n")).unwrap()["a"], "{{x}}");
+    }
+}
