@@ -17,3 +17,8 @@ pub mod source;
 pub mod vfs;
 pub mod yaml;
 pub mod view;
+pub mod config;
+pub mod rules;
+pub mod validate;
+pub mod output;
+pub mod commands;

@@ -1,6 +1,8 @@
 //! The `git-inventory` command line: a thin layer over the library.
 
 use clap::{Parser, Subcommand};
+use git_inventory::commands;
+use git_inventory::output::Format;
 use git_inventory::view::{self, ViewError};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +16,25 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check inventories: a repository (directory), single files, or a commit (--rev).
+    Validate {
+        /// Repository directories or inventory files (default: `.`).
+        paths: Vec<PathBuf>,
+        /// Validate the tree of this commit (read through git, no checkout).
+        #[arg(long)]
+        rev: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Configuration file (default: `.git-inventory.yml` at the repository root).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// List the rule catalogue, or print one rule's documentation.
+    Rules {
+        /// A rule code (`INV002`) or name (`duplicate-key`).
+        code: Option<String>,
+    },
     /// Print the group tree exactly as `ansible-inventory --graph` does.
     Graph {
         /// Inventory source (file or directory); repeatable.
@@ -54,6 +75,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let limits = Default::default();
     match cli.command {
+        Command::Validate {
+            paths,
+            rev,
+            format,
+            config,
+        } => ExitCode::from(commands::validate(&paths, rev.as_deref(), format, config.as_deref())),
+        Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,
             group,

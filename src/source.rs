@@ -110,7 +110,7 @@ mod tests {
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 1 });
         // 'é' is two bytes; ':' after it is column 3
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 3 });
-        assert_eq!(f.line_col(13), LineCol { line: 3, column: 1 });
+        assert_eq!(f.line_col(12), LineCol { line: 3, column: 1 });
         assert_eq!(f.line_col(999).line, 3);
     }
 }

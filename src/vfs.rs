@@ -448,3 +448,73 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
+
+/// An in-memory tree (tests, fuzzing): files given as (path, text); a text
+/// starting with `->` makes a symlink to what follows.
+pub struct MemVfs {
+    entries: BTreeMap<String, Raw>,
+    data: BTreeMap<String, Vec<u8>>,
+    dirs: BTreeSet<String>,
+}
+
+impl MemVfs {
+    pub fn new(files: &[(&str, &str)]) -> MemVfs {
+        let mut entries = BTreeMap::new();
+        let mut data = BTreeMap::new();
+        let mut dirs = BTreeSet::new();
+        dirs.insert(String::new());
+        for (path, text) in files {
+            let mut p = *path;
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                dirs.insert(p.to_string());
+            }
+            if let Some(target) = text.strip_prefix("->") {
+                entries.insert(path.to_string(), Raw::Symlink(target.to_string()));
+            } else {
+                entries.insert(path.to_string(), Raw::File);
+                data.insert(path.to_string(), text.as_bytes().to_vec());
+            }
+        }
+        MemVfs {
+            entries,
+            data,
+            dirs,
+        }
+    }
+}
+
+impl Vfs for MemVfs {
+    fn raw(&self, path: &str) -> Raw {
+        match self.entries.get(path) {
+            Some(k) => k.clone(),
+            None if self.dirs.contains(path) => Raw::Dir,
+            None => Raw::Missing,
+        }
+    }
+    fn raw_list(&self, dir: &str) -> io::Result<Vec<String>> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let mut names = BTreeSet::new();
+        for p in self.entries.keys().chain(self.dirs.iter()) {
+            if let Some(rest) = p.strip_prefix(&prefix) {
+                if !rest.is_empty() {
+                    names.insert(rest.split('/').next().unwrap_or(rest).to_string());
+                }
+            }
+        }
+        Ok(names.into_iter().collect())
+    }
+    fn raw_read(&self, path: &str) -> io::Result<Vec<u8>> {
+        self.data
+            .get(path)
+            .cloned()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, path.to_string()))
+    }
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}

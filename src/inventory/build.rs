@@ -31,6 +31,11 @@ impl Ctx<'_> {
             related: Vec::new(),
         }
     }
+    /// Record an error Ansible would stop at, and go on so that later
+    /// problems are reported too (views with errors are never printed).
+    fn record(&mut self, f: Fatal) {
+        self.inv.fatal.push(f);
+    }
     fn construct_err(&self, e: value::ConstructError) -> Fatal {
         Fatal {
             code: Code::YamlSyntax,
@@ -197,14 +202,15 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             && !is_group_body(e.value)
             && as_str(e.value).is_none()
         {
-            return Err(ctx.fatal(
+            let f = ctx.fatal(
                 Code::Schema,
                 e.value,
                 format!(
                     "Invalid \"{section}\" entry for \"{name}\" group, requires a mapping, found {}",
                     e.value.kind_name()
                 ),
-            ));
+            );
+            ctx.record(f);
         }
     }
     for e in &items {
@@ -212,7 +218,10 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
         // A string section value means a one-key mapping with a null value.
         let string_section = matches!(section, Some("vars" | "children" | "hosts"))
             && !is_group_body(e.value);
-        if !string_section && (!is_group_body(e.value) || is_null(e.value)) {
+        let bad_section = matches!(section, Some("vars" | "children" | "hosts"))
+            && !is_group_body(e.value)
+            && as_str(e.value).is_none();
+        if bad_section || (!string_section && (!is_group_body(e.value) || is_null(e.value))) {
             continue; // skipped by Ansible (with a warning unless null)
         }
         match section {
@@ -252,7 +261,12 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
                     add_hosts(ctx, gi, e.value, None)?;
                 } else {
                     for h in entries(e.value).map_err(|er| ctx.construct_err(er))? {
-                        add_hosts(ctx, gi, h.key, Some(h.value))?;
+                        if let Err(f) = add_hosts(ctx, gi, h.key, Some(h.value)) {
+                            if f.code == Code::YamlSyntax {
+                                return Err(f);
+                            }
+                            ctx.record(f);
+                        }
                     }
                 }
             }
@@ -274,9 +288,11 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
         ));
     };
     if let Some(ci) = ctx.inv.groups.get_index_of(child) {
-        ctx.inv
-            .add_child_group(parent, ci)
-            .map_err(|m| ctx.fatal(Code::GroupGraph, key, m))
+        if let Err(m) = ctx.inv.add_child_group(parent, ci) {
+            let f = ctx.fatal(Code::GroupGraph, key, m);
+            ctx.record(f);
+        }
+        Ok(())
     } else if let Some(hi) = ctx.inv.hosts.get_index_of(child) {
         // Ansible's add_child adds a known host of that name to the group.
         ctx.inv.add_host_to_group(parent, hi);

@@ -388,7 +388,8 @@ mod tests {
     fn empty_and_multi_doc() {
         assert_eq!(p("").unwrap(), None);
         assert_eq!(p("# only a comment\n").unwrap(), None);
-        assert!(p("---\n").unwrap().is_none());
+        let n = p("---\n").unwrap().unwrap();
+        assert_eq!(n.kind_name(), "null");
         assert!(p("a: 1\n---\nb: 2\n").is_err());
     }
 

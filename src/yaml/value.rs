@@ -331,6 +331,19 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
     })
 }
 
+/// Check that Ansible's loader can construct the whole node (tags known,
+/// keys hashable, merges well formed) without building the value.
+pub fn check(node: &Node) -> Result<(), ConstructError> {
+    match &node.kind {
+        NodeKind::Scalar { .. } => resolve_scalar(node).map(|_| ()),
+        NodeKind::Seq(items) => items.iter().try_for_each(check),
+        NodeKind::Map(pairs) => {
+            entries(node)?;
+            pairs.iter().try_for_each(|(_, v)| check(v))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -408,7 +408,7 @@ mod tests {
         assert_eq!(construct_int("1_000"), Some(1000));
         assert_eq!(construct_int("-0x10"), Some(-16));
         assert_eq!(construct_int("0b11"), Some(3));
-        assert_eq!(construct_float("1:30.5"), Some(5430.5));
+        assert_eq!(construct_float("1:30.5"), Some(90.5));
         assert_eq!(construct_float("1_0.5"), Some(10.5));
         assert_eq!(construct_bool("YES"), Some(true));
         assert_eq!(

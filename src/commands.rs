@@ -1,0 +1,168 @@
+//! The commands behind the CLI, as library functions returning exit codes
+//! (0 clean, 1 violations, 2 usage or config error, 3 I/O or git failure).
+
+use crate::config::{self, Config, Resolved};
+use crate::output::{self, Format};
+use crate::rules::{self, ViewKind};
+use crate::validate::{self, Report};
+use crate::vfs::{FsVfs, GitTreeVfs, Vfs};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_VIOLATIONS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_FAILURE: u8 = 3;
+
+fn load_config(vfs: &dyn Vfs, explicit: Option<&Path>) -> Result<Resolved, String> {
+    let cfg = match explicit {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read config {}: {e}", p.display()))?;
+            Config::parse(&text, &p.display().to_string()).map_err(|e| e.to_string())?
+        }
+        None => match crate::vfs::read(vfs, config::FILE_NAME) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| format!("{}: not UTF-8", config::FILE_NAME))?;
+                Config::parse(&text, config::FILE_NAME).map_err(|e| e.to_string())?
+            }
+            Err(_) => Config::default(),
+        },
+    };
+    cfg.resolve().map_err(|e| e.to_string())
+}
+
+/// The directory holding `.git-inventory.yml` at or above `start`, if any.
+fn find_config_root(start: &Path) -> Option<PathBuf> {
+    let mut dir = std::path::absolute(start).ok()?;
+    loop {
+        if dir.join(config::FILE_NAME).is_file() {
+            return Some(dir);
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
+}
+
+fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, String)> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| (EXIT_USAGE, format!("{}: {e}", path.display())))?;
+    if meta.is_dir() {
+        let vfs = FsVfs::new(path);
+        let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+        return Ok(validate::validate_repo(&vfs, &cfg));
+    }
+    // One file, validated as `ansible-inventory -i FILE` would load it, with
+    // the configuration of the repository it lives in.
+    let abs = std::path::absolute(path).map_err(|e| (EXIT_USAGE, e.to_string()))?;
+    let parent = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let root = find_config_root(&parent).unwrap_or(parent);
+    let rel = abs
+        .strip_prefix(&root)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .map_err(|_| (EXIT_USAGE, format!("{}: outside its repository", path.display())))?;
+    let vfs = FsVfs::new(&root);
+    let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+    let view = (rel.clone(), ViewKind::Standalone, vec![rel]);
+    Ok(validate::validate_views(&vfs, &cfg, vec![view], None))
+}
+
+fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report, (u8, String)> {
+    let repo = gix::discover(repo)
+        .map_err(|e| (EXIT_USAGE, format!("{}: not a git repository: {e}", repo.display())))?;
+    let vfs = GitTreeVfs::from_repo(&repo, rev).map_err(|m| (EXIT_FAILURE, m))?;
+    let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+    Ok(validate::validate_repo(&vfs, &cfg))
+}
+
+/// `git-inventory validate`.
+pub fn validate(paths: &[PathBuf], rev: Option<&str>, format: Format, config: Option<&Path>) -> u8 {
+    let paths: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut total = Report::default();
+    for p in &paths {
+        let r = match rev {
+            Some(rev) => validate_rev(p, rev, config),
+            None => validate_path(p, config),
+        };
+        match r {
+            Ok(r) => {
+                total.files += r.files;
+                total.views.extend(r.views);
+                total.diagnostics.extend(r.diagnostics);
+            }
+            Err((code, msg)) => {
+                eprintln!("git-inventory: {msg}");
+                return code;
+            }
+        }
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let text = match format {
+        Format::Human => {
+            let color = stdout_is_color();
+            let mut t = output::human::render(&total.diagnostics, color);
+            t.push_str(&output::summary(&total));
+            t.push('\n');
+            t
+        }
+        Format::Json => output::json(&total) + "\n",
+        Format::Github => output::github(&total),
+        Format::Gitlab => output::gitlab(&total) + "\n",
+    };
+    if out.write_all(text.as_bytes()).is_err() {
+        return EXIT_FAILURE;
+    }
+    if total.errors() > 0 {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_OK
+    }
+}
+
+fn stdout_is_color() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `git-inventory rules [CODE]`.
+pub fn rules(code: Option<&str>) -> u8 {
+    match code {
+        None => {
+            println!("{:<7} {:<21} {:<8} summary", "code", "name", "default");
+            for r in rules::RULES.iter() {
+                println!(
+                    "{:<7} {:<21} {:<8} {}",
+                    r.code.as_str(),
+                    r.code.name(),
+                    r.default.as_str(),
+                    r.summary
+                );
+            }
+            EXIT_OK
+        }
+        Some(c) => match crate::diagnostic::Code::parse(c) {
+            Some(code) => {
+                let r = rules::info(code);
+                println!(
+                    "# {} {} (default: {})\n\n{}\n\n{}",
+                    code.as_str(),
+                    code.name(),
+                    r.default.as_str(),
+                    r.summary,
+                    r.doc
+                );
+                EXIT_OK
+            }
+            None => {
+                eprintln!("git-inventory: unknown rule `{c}` (see `git-inventory rules`)");
+                EXIT_USAGE
+            }
+        },
+    }
+}

@@ -1,0 +1,184 @@
+//! `.git-inventory.yml`: where the inventories are, what the domain groups are
+//! called, which groups exclude each other, per-rule severities and limits.
+//! Read with our own YAML reader (YAML 1.1 semantics, like every other file).
+
+use crate::diagnostic::{Code, Severity};
+use crate::inventory::loader::LoadLimits;
+use crate::yaml;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// File name looked up at the repository root.
+pub const FILE_NAME: &str = ".git-inventory.yml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Format version (1).
+    pub version: u32,
+    /// Folder holding one sub-folder per environment.
+    pub inventory_dir: String,
+    /// File names that mark a sub-folder of `inventory_dir` as an environment.
+    pub env_markers: Vec<String>,
+    /// The cross-environment group hierarchy (relative to the repository root).
+    pub xenv_groups: String,
+    /// Shared hosts, loaded together with `xenv_groups` as the `xenv` view.
+    pub xenv_hosts: String,
+    /// Umbrella group of the domain groups; members are `<prefix>_<reversed labels>`.
+    pub domain_prefix: String,
+    /// Regexes (full match) of groups a host may belong to only one of
+    /// (at a time within an environment); the domain groups by default.
+    pub exclusive_groups: Vec<String>,
+    /// Require every group used in an environment to be declared in `xenv_groups`.
+    pub require_declared_groups: bool,
+    /// Severity per rule code or name: `error`, `warning` or `off`.
+    pub rules: HashMap<String, String>,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_depth: usize,
+    pub max_alias_nodes: usize,
+    pub max_range_hosts: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let l = LoadLimits::default();
+        Limits {
+            max_file_bytes: l.max_file_bytes,
+            max_depth: l.yaml.max_depth,
+            max_alias_nodes: l.yaml.max_alias_nodes,
+            max_range_hosts: l.max_range_hosts,
+        }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            version: 1,
+            inventory_dir: "inventory".into(),
+            env_markers: vec!["hosts.yml".into(), "hosts.yaml".into()],
+            xenv_groups: "inventory/xenv_groups.yml".into(),
+            xenv_hosts: "inventory/xenv_hosts.yml".into(),
+            domain_prefix: "ca_domain".into(),
+            exclusive_groups: vec!["ca_domain_.+".into()],
+            require_declared_groups: true,
+            rules: HashMap::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// A configuration problem (exit code 2).
+#[derive(Debug, Clone)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The configuration with compiled patterns and resolved severities.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub raw: Config,
+    pub severities: HashMap<Code, Severity>,
+    pub exclusive: Vec<regex::Regex>,
+}
+
+impl Resolved {
+    pub fn severity(&self, code: Code) -> Severity {
+        self.severities
+            .get(&code)
+            .copied()
+            .unwrap_or_else(|| crate::rules::info(code).default)
+    }
+    pub fn load_limits(&self) -> LoadLimits {
+        LoadLimits {
+            yaml: yaml::Limits {
+                max_depth: self.raw.limits.max_depth,
+                max_alias_nodes: self.raw.limits.max_alias_nodes,
+            },
+            max_range_hosts: self.raw.limits.max_range_hosts,
+            max_file_bytes: self.raw.limits.max_file_bytes,
+        }
+    }
+    /// True when a group name matches one of the exclusive patterns.
+    pub fn is_exclusive(&self, group: &str) -> bool {
+        self.exclusive.iter().any(|r| r.is_match(group))
+    }
+}
+
+impl Config {
+    /// Parse the text of a config file (`path` is for messages).
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let doc = yaml::parse(text, yaml::Limits::default()).map_err(|e| {
+            ConfigError(format!("{path}: invalid YAML at byte {}: {}", e.span.start, e.message))
+        })?;
+        let Some(doc) = doc else {
+            return Ok(Config::default());
+        };
+        let value = yaml::value::to_json(&doc)
+            .map_err(|e| ConfigError(format!("{path}: {}", e.message)))?;
+        let cfg: Config =
+            serde_json::from_value(value).map_err(|e| ConfigError(format!("{path}: {e}")))?;
+        if cfg.version != 1 {
+            return Err(ConfigError(format!(
+                "{path}: unsupported version {} (this git-inventory reads version 1)",
+                cfg.version
+            )));
+        }
+        Ok(cfg)
+    }
+
+    pub fn resolve(self) -> Result<Resolved, ConfigError> {
+        let mut severities = HashMap::new();
+        for (k, v) in &self.rules {
+            let code = Code::parse(k).ok_or_else(|| {
+                ConfigError(format!("rules: unknown rule `{k}` (see `git-inventory rules`)"))
+            })?;
+            let sev = Severity::parse(v).ok_or_else(|| {
+                ConfigError(format!(
+                    "rules: `{k}: {v}` — severity must be error, warning or off"
+                ))
+            })?;
+            severities.insert(code, sev);
+        }
+        let exclusive = self
+            .exclusive_groups
+            .iter()
+            .map(|p| {
+                regex::Regex::new(&format!("^(?:{p})$"))
+                    .map_err(|e| ConfigError(format!("exclusive_groups: `{p}`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Resolved {
+            raw: self,
+            severities,
+            exclusive,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects_unknown_keys() {
+        let c = Config::parse("version: 1\nrules:\n  INV040: warning\n", "c").unwrap();
+        let r = c.resolve().unwrap();
+        assert_eq!(r.severity(Code::SortOrder), Severity::Warning);
+        assert!(Config::parse("version: 1\nbogus: 1\n", "c").is_err());
+        let c = Config::parse("rules: {INV999: error}\n", "c").unwrap();
+        assert!(c.resolve().is_err());
+        assert!(Config::default().resolve().unwrap().is_exclusive("ca_domain_int_x"));
+        assert!(!Config::default().resolve().unwrap().is_exclusive("ca_domain"));
+    }
+}

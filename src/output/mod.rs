@@ -1,0 +1,230 @@
+//! Renderers for a validation [`Report`](crate::validate::Report):
+//! `human` (miette), `json` (stable, documented in README), `github`
+//! (workflow commands) and `gitlab` (Code Quality report).
+
+pub mod human;
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::validate::Report;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Gitlab,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    message: &'a str,
+}
+
+impl<'a> JsonLabel<'a> {
+    fn new(l: &'a Label) -> Self {
+        let (s, e) = (l.start(), l.end());
+        JsonLabel {
+            file: &l.file.path,
+            line: s.line,
+            column: s.column,
+            end_line: e.line,
+            end_column: e.column,
+            message: &l.message,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'static str,
+    name: &'static str,
+    severity: Severity,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    label: &'a str,
+    related: Vec<JsonLabel<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    summary: JsonSummary,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// The `json` format (version 1; see README "JSON output").
+pub fn json(report: &Report) -> String {
+    let diagnostics = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let p = JsonLabel::new(&d.primary);
+            JsonDiagnostic {
+                code: d.code.as_str(),
+                name: d.code.name(),
+                severity: d.severity,
+                message: &d.message,
+                file: p.file,
+                line: p.line,
+                column: p.column,
+                end_line: p.end_line,
+                end_column: p.end_column,
+                label: &d.primary.message,
+                related: d.related.iter().map(JsonLabel::new).collect(),
+            }
+        })
+        .collect();
+    let r = JsonReport {
+        version: 1,
+        summary: JsonSummary {
+            errors: report.errors(),
+            warnings: report.warnings(),
+            files: report.files,
+        },
+        diagnostics,
+    };
+    serde_json::to_string_pretty(&r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn gh_escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn gh_escape_prop(s: &str) -> String {
+    gh_escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// GitHub Actions workflow commands (`::error file=…,line=…::message`).
+pub fn github(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let (s, e) = (d.primary.start(), d.primary.end());
+        let level = match d.severity {
+            Severity::Error => "error",
+            _ => "warning",
+        };
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            gh_escape_prop(d.path()),
+            s.line,
+            s.column,
+            e.line,
+            e.column,
+            gh_escape_prop(&format!("{} {}", d.code, d.code.name())),
+            gh_escape_data(&d.message)
+        ));
+    }
+    out
+}
+
+/// FNV-1a, 64 bits: a stable fingerprint (not a security hash).
+fn fnv1a(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in s.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+#[derive(Serialize)]
+struct GlLines {
+    begin: usize,
+    end: usize,
+}
+
+#[derive(Serialize)]
+struct GlLocation<'a> {
+    path: &'a str,
+    lines: GlLines,
+}
+
+#[derive(Serialize)]
+struct GlIssue<'a> {
+    description: String,
+    check_name: String,
+    fingerprint: String,
+    severity: &'static str,
+    location: GlLocation<'a>,
+}
+
+/// GitLab Code Quality report (a JSON array of issues).
+pub fn gitlab(report: &Report) -> String {
+    let issues: Vec<GlIssue<'_>> = report
+        .diagnostics
+        .iter()
+        .map(|d: &Diagnostic| {
+            let (s, e) = (d.primary.start(), d.primary.end());
+            GlIssue {
+                description: format!("{} {}", d.code, d.message),
+                check_name: format!("{} {}", d.code, d.code.name()),
+                fingerprint: format!(
+                    "{:016x}",
+                    fnv1a(&format!("{}\0{}\0{}\0{}", d.code, d.path(), s.line, d.message))
+                ),
+                severity: match d.severity {
+                    Severity::Error => "major",
+                    _ => "minor",
+                },
+                location: GlLocation {
+                    path: d.path(),
+                    lines: GlLines {
+                        begin: s.line,
+                        end: e.line,
+                    },
+                },
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
+}
+
+/// One line per diagnostic: `path:line:col: CODE message` (hooks, pipes).
+pub fn short(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let s = d.primary.start();
+        out.push_str(&format!(
+            "{}:{}:{}: {} [{}] {}\n",
+            d.path(),
+            s.line,
+            s.column,
+            d.code,
+            d.severity.as_str(),
+            d.message
+        ));
+    }
+    out
+}
+
+/// The closing summary line.
+pub fn summary(report: &Report) -> String {
+    let (e, w) = (report.errors(), report.warnings());
+    if e == 0 && w == 0 {
+        format!("git-inventory: {} files checked, no problems", report.files)
+    } else {
+        format!(
+            "git-inventory: {} files checked, {e} error{}, {w} warning{}",
+            report.files,
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" }
+        )
+    }
+}

@@ -1,0 +1,142 @@
+//! The domain-group naming convention: `ca_domain_` + the labels of a DNS
+//! domain in reverse order joined by `_`, with `-` in a label written `_`
+//! (`dettonville.int` -> `ca_domain_int_dettonville`).
+
+/// Labels of a domain group, top-level label first (`["int", "dettonville"]`),
+/// or why the name is not a valid reversed domain. `None` when the name is not
+/// a domain group at all (no `<prefix>_`).
+pub fn parse_group(prefix: &str, name: &str) -> Option<Result<Vec<String>, String>> {
+    let rest = name.strip_prefix(prefix)?.strip_prefix('_')?;
+    Some(parse_labels(rest))
+}
+
+fn parse_labels(rest: &str) -> Result<Vec<String>, String> {
+    if rest.is_empty() {
+        return Err("no domain labels after the prefix".into());
+    }
+    let parts: Vec<&str> = rest.split('_').collect();
+    let mut labels: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        let p = parts[i];
+        // Punycode: `xn--abc` is written `xn__abc` (two empty-separated parts).
+        if p == "xn" && parts.get(i + 1) == Some(&"") && parts.get(i + 2).is_some_and(|s| !s.is_empty()) {
+            labels.push(format!("xn__{}", parts[i + 2]));
+            i += 3;
+            continue;
+        }
+        if p.is_empty() {
+            return Err(if i == 0 {
+                "starts with an empty label (`__`)".into()
+            } else if i + 1 == parts.len() {
+                "ends with `_` (an empty label)".into()
+            } else {
+                "has an empty label (`__`)".into()
+            });
+        }
+        if let Some(c) = p.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())) {
+            return Err(format!(
+                "label `{p}` has `{c}`: labels are lowercase letters and digits (write `-` as `_`)"
+            ));
+        }
+        if p.len() > 63 {
+            return Err(format!("label `{p}` is longer than 63 characters"));
+        }
+        labels.push(p.to_string());
+        i += 1;
+    }
+    if labels.len() < 2 {
+        return Err(format!(
+            "`{rest}` is a single label: a domain group names a domain under a top-level domain (e.g. `int_dettonville`)"
+        ));
+    }
+    if !labels[0].starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Err(format!(
+            "top-level label `{}` must start with a letter",
+            labels[0]
+        ));
+    }
+    let total: usize = labels.iter().map(|l| l.len() + 1).sum();
+    if total > 254 {
+        return Err("the domain is longer than 253 characters".into());
+    }
+    Ok(labels)
+}
+
+/// The domain of reversed labels, for messages (`dettonville.int`).
+pub fn domain_text(labels: &[String]) -> String {
+    labels
+        .iter()
+        .rev()
+        .map(|l| l.replace("xn__", "xn--"))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The group a domain belongs in (`dettonville.int` -> `ca_domain_int_dettonville`).
+pub fn group_for_domain(prefix: &str, domain: &str) -> String {
+    let mut s = prefix.to_string();
+    for l in domain.trim_end_matches('.').split('.').rev() {
+        s.push('_');
+        s.push_str(&l.to_ascii_lowercase().replace('-', "_"));
+    }
+    s
+}
+
+/// A host's labels in group form, TLD first, when it is an FQDN (not a short
+/// name, not an IP address).
+pub fn host_labels(host: &str) -> Option<Vec<String>> {
+    if !host.contains('.') || host.contains(':') {
+        return None;
+    }
+    if host.split('.').all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()) {
+        return None; // IPv4
+    }
+    Some(
+        host.trim_end_matches('.')
+            .split('.')
+            .rev()
+            .map(|l| l.to_ascii_lowercase().replace('-', "_"))
+            .collect(),
+    )
+}
+
+/// Whether the host (labels TLD first) lies strictly inside the domain.
+pub fn host_in_domain(host: &[String], domain: &[String]) -> bool {
+    host.len() > domain.len() && host.iter().zip(domain).all(|(a, b)| a == b)
+}
+
+/// One domain is a suffix of the other (or equal).
+pub fn related(a: &[String], b: &[String]) -> bool {
+    a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn convention() {
+        assert_eq!(
+            group_for_domain("ca_domain", "dettonville.int"),
+            "ca_domain_int_dettonville"
+        );
+        assert_eq!(
+            parse_group("ca_domain", "ca_domain_int_dettonville"),
+            Some(Ok(vec!["int".into(), "dettonville".into()]))
+        );
+        assert!(parse_group("ca_domain", "ca_domain").is_none());
+        assert!(parse_group("ca_domain", "ca_domain_int_dettonville_").unwrap().is_err());
+        assert!(parse_group("ca_domain", "ca_domain_int__x").unwrap().is_err());
+        assert!(parse_group("ca_domain", "ca_domain_int").unwrap().is_err());
+        assert!(parse_group("ca_domain", "ca_domain_Int_x").unwrap().is_err());
+        assert!(parse_group("ca_domain", "ca_domain_com_xn__80ak6aa92e").unwrap().is_ok());
+        let h = host_labels("db01.johnson.int").unwrap();
+        let d = parse_group("ca_domain", "ca_domain_int_johnson").unwrap().unwrap();
+        assert!(host_in_domain(&h, &d));
+        assert!(host_labels("10.0.0.1").is_none());
+        assert!(host_labels("web01").is_none());
+        let sub = host_labels("my-app.dev.johnson.int").unwrap();
+        assert_eq!(sub[3], "my_app");
+    }
+}

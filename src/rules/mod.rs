@@ -1,0 +1,204 @@
+//! The rule catalogue. Each rule is one module with its code, default
+//! severity, a doc block (what it does, why it matters, a bad and a good
+//! example) and one `check` function over the validation [`Context`].
+
+mod conflicting_vars;
+mod dangling_symlink;
+mod domain_exclusive;
+mod domain_group_name;
+mod domain_mismatch;
+mod duplicate_address;
+mod duplicate_host_alias;
+mod duplicate_host_env;
+mod duplicate_key;
+mod group_graph;
+mod group_name;
+mod host_name;
+mod schema;
+mod sort_order;
+mod undeclared_group;
+pub mod walk;
+mod yaml11_key;
+mod yaml_syntax;
+
+pub mod domain;
+
+use crate::config::Resolved;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::inventory::loader::Parsed;
+use crate::inventory::Inventory;
+use crate::vfs::ResolveError;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What a file is for, which decides the rules that read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// An inventory source (`hosts.yml`, `xenv_hosts.yml`, any file an env loads).
+    Inventory,
+    /// The cross-environment group hierarchy.
+    XenvGroups,
+    /// A `group_vars/` or `host_vars/` file.
+    Vars,
+}
+
+#[derive(Debug, Clone)]
+pub struct FileCtx {
+    pub parsed: Arc<Parsed>,
+    pub role: FileRole,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    /// `inventory/<ENV>/`.
+    Env,
+    /// `xenv_groups.yml` + `xenv_hosts.yml`.
+    Xenv,
+    /// A file or directory validated on its own.
+    Standalone,
+}
+
+/// One inventory as Ansible would load it.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub name: String,
+    pub kind: ViewKind,
+    pub inv: Inventory,
+}
+
+/// A symlink that cannot be followed.
+#[derive(Debug, Clone)]
+pub struct LinkProblem {
+    pub path: String,
+    pub error: ResolveError,
+}
+
+/// Everything the rules read.
+pub struct Context<'a> {
+    pub config: &'a Resolved,
+    pub files: Vec<FileCtx>,
+    pub views: Vec<View>,
+    /// Groups declared in `xenv_groups.yml` (name -> where), when it exists.
+    pub declared_groups: Option<HashMap<String, crate::inventory::Loc>>,
+    pub links: Vec<LinkProblem>,
+}
+
+/// A rule's catalogue entry.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleInfo {
+    pub code: Code,
+    pub default: Severity,
+    /// One line: what it catches.
+    pub summary: &'static str,
+    /// Markdown: What it does / Why is this bad? / Example / Use instead.
+    pub doc: &'static str,
+    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+}
+
+/// Every rule, in code order.
+pub static RULES: [&RuleInfo; 17] = [
+    &yaml_syntax::RULE,
+    &duplicate_key::RULE,
+    &schema::RULE,
+    &yaml11_key::RULE,
+    &group_name::RULE,
+    &host_name::RULE,
+    &group_graph::RULE,
+    &domain_group_name::RULE,
+    &domain_mismatch::RULE,
+    &domain_exclusive::RULE,
+    &undeclared_group::RULE,
+    &duplicate_host_env::RULE,
+    &duplicate_host_alias::RULE,
+    &duplicate_address::RULE,
+    &conflicting_vars::RULE,
+    &dangling_symlink::RULE,
+    &sort_order::RULE,
+];
+
+/// The catalogue entry of a code.
+pub fn info(code: Code) -> &'static RuleInfo {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code == code)
+        .unwrap_or(&yaml_syntax::RULE)
+}
+
+/// Run every enabled rule; severities applied, duplicates (the same finding
+/// reached through several environments) removed, sorted by file and line.
+pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let mut out: Vec<Diagnostic> = RULES
+        .par_iter()
+        .filter(|r| cx.config.severity(r.code) != Severity::Off)
+        .flat_map_iter(|r| {
+            let mut v = Vec::new();
+            (r.check)(cx, &mut v);
+            let sev = cx.config.severity(r.code);
+            for d in &mut v {
+                d.code = r.code;
+                d.severity = sev;
+            }
+            v
+        })
+        .collect();
+    out.sort_by_key(|d| d.sort_key());
+    out.dedup_by(|a, b| {
+        a.code == b.code
+            && a.primary.file.path == b.primary.file.path
+            && a.primary.file.line_col(a.primary.span.start).line
+                == b.primary.file.line_col(b.primary.span.start).line
+    });
+    out
+}
+
+/// The model's fatal errors of a given code, from every view, as diagnostics.
+pub fn fatal_diagnostics(cx: &Context<'_>, code: Code, out: &mut Vec<Diagnostic>) {
+    for v in &cx.views {
+        for f in v.inv.fatal.iter().filter(|f| f.code == code) {
+            let mut d = Diagnostic::new(code, &f.loc.file, f.loc.span, f.message.clone());
+            for (loc, msg) in &f.related {
+                d = d.related(&loc.file, loc.span, msg.clone());
+            }
+            out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+pub mod testing {
+    //! Run the validator over an in-memory repository.
+    use crate::config::Config;
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::vfs::MemVfs;
+
+    /// Validate files given as (path, text); symlinks as ("path", "->target").
+    pub fn run(files: &[(&str, &str)], config: &str) -> Vec<Diagnostic> {
+        let vfs = MemVfs::new(files);
+        let cfg = Config::parse(config, "config")
+            .and_then(|c| c.resolve())
+            .expect("test config");
+        crate::validate::validate_repo(&vfs, &cfg).diagnostics
+    }
+
+    /// Only the diagnostics of one code, as `path:line` strings.
+    pub fn lines(files: &[(&str, &str)], config: &str, code: Code) -> Vec<String> {
+        run(files, config)
+            .into_iter()
+            .filter(|d| d.code == code)
+            .map(|d| format!("{}:{}", d.path(), d.primary.start().line))
+            .collect()
+    }
+
+    /// A one-environment repository around the given DEV hosts.yml.
+    pub fn dev(hosts: &str) -> Vec<(&'static str, String)> {
+        vec![("inventory/DEV/hosts.yml", hosts.to_string())]
+    }
+
+    pub fn check_env(hosts: &str, code: Code) -> Vec<String> {
+        let files = dev(hosts);
+        let refs: Vec<(&str, &str)> = files.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        lines(&refs, "version: 1\nrules: {INV040: warning}\n", code)
+    }
+}

@@ -1,0 +1,260 @@
+use super::{Context, FileRole, RuleInfo};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::source::{SourceFile, Span};
+use crate::yaml::value::{entries, key_string, to_json};
+use crate::yaml::{Node, NodeKind};
+use jsonschema::error::ValidationErrorKind;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: Code::Schema,
+    default: Severity::Error,
+    summary: "shape violates `schemas/*.json`: hosts as a list, unknown keys, scalar host vars, non-mapping groups",
+    doc: "## What it does
+Checks every inventory file against the JSON Schema shipped in `schemas/`
+(`hosts.schema.json` for environment and shared-host files,
+`xenv_groups.schema.json` for the group hierarchy): top-level keys are groups,
+a group is a mapping or empty with only `hosts`, `children` and `vars`, host
+variables are a mapping, and `xenv_groups.yml` holds no hosts. Also reports
+what makes Ansible refuse a file outright: an empty file, a list at the top,
+a `plugin:` key.
+
+## Why is this bad?
+Ansible refuses some of these shapes (`hosts` as a list, scalar host vars) and
+silently drops others with a warning nobody reads: `host:` instead of `hosts:`
+loses every host under it; a group written as a list is skipped.
+
+## Example
+```yaml
+web:
+  host:
+    web01:
+db:
+  hosts:
+    - db01
+```
+
+## Use instead
+```yaml
+web:
+  hosts:
+    web01:
+db:
+  hosts:
+    db01:
+```",
+    check,
+};
+
+fn compile(text: &str) -> Option<jsonschema::Validator> {
+    let schema: Value = serde_json::from_str(text).ok()?;
+    jsonschema::validator_for(&schema).ok()
+}
+
+fn hosts_schema() -> Option<&'static jsonschema::Validator> {
+    static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    V.get_or_init(|| compile(include_str!("../../schemas/hosts.schema.json")))
+        .as_ref()
+}
+
+fn xenv_schema() -> Option<&'static jsonschema::Validator> {
+    static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    V.get_or_init(|| compile(include_str!("../../schemas/xenv_groups.schema.json")))
+        .as_ref()
+}
+
+/// Where each JSON pointer came from: the key's span and the value's span.
+type Spans = HashMap<String, (Span, Span)>;
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// The JSON instance of the inventory's structure. Values below a group's
+/// `vars` or a host's mapping are not needed by the schema and are kept
+/// shallow (their shape only) so big inventories stay cheap.
+fn instance(node: &Node, ptr: &str, depth: usize, spans: &mut Spans) -> Value {
+    match &node.kind {
+        NodeKind::Map(_) => {
+            let mut m = Map::new();
+            let Ok(es) = entries(node) else {
+                return Value::Object(m);
+            };
+            for e in es {
+                let Ok(k) = key_string(e.key) else { continue };
+                let p = format!("{ptr}/{}", escape(&k));
+                spans.insert(p.clone(), (e.key.span, e.value.span));
+                let v = if depth < 64 {
+                    instance(e.value, &p, depth + 1, spans)
+                } else {
+                    Value::Null
+                };
+                m.insert(k, v);
+            }
+            Value::Object(m)
+        }
+        NodeKind::Seq(items) => Value::Array(
+            items
+                .iter()
+                .take(1)
+                .map(|_| Value::Null)
+                .collect(),
+        ),
+        NodeKind::Scalar { .. } => to_json(node).unwrap_or(Value::Null),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn tokens(ptr: &str) -> Vec<String> {
+    ptr.split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn describe(ptr: &str) -> String {
+    let t = tokens(ptr);
+    match t.len() {
+        0 => "the file".into(),
+        1 => format!("group `{}`", t[0]),
+        _ => {
+            let last = &t[t.len() - 1];
+            let parent = &t[t.len() - 2];
+            match parent.as_str() {
+                "hosts" => format!("host `{last}`'s vars"),
+                "children" => format!("group `{last}`"),
+                _ => format!("`{last}` of `{parent}`"),
+            }
+        }
+    }
+}
+
+fn check_file(file: &Arc<SourceFile>, doc: &Node, xenv: bool, out: &mut Vec<Diagnostic>) {
+    let Some(validator) = (if xenv { xenv_schema() } else { hosts_schema() }) else {
+        return;
+    };
+    let mut spans = Spans::new();
+    let inst = instance(doc, "", 0, &mut spans);
+    for err in validator.iter_errors(&inst) {
+        let ptr = err.instance_path().as_str().to_string();
+        let (key_span, value_span) = spans.get(&ptr).copied().unwrap_or((doc.span, doc.span));
+        let (span, message, label) = match err.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                let mut d = Vec::new();
+                for u in unexpected {
+                    let p = format!("{ptr}/{}", escape(u));
+                    let at = spans.get(&p).map(|s| s.0).unwrap_or(value_span);
+                    let hint = match u.as_str() {
+                        "host" => " (did you mean `hosts`?)",
+                        "child" | "childs" | "groups" => " (did you mean `children`?)",
+                        "var" => " (did you mean `vars`?)",
+                        "hosts" if xenv => " (hosts belong in inventory/<ENV>/hosts.yml, not in the group hierarchy)",
+                        _ => "",
+                    };
+                    let allowed = if xenv { "`children` and `vars`" } else { "`hosts`, `children` and `vars`" };
+                    d.push((
+                        at,
+                        format!("unknown key `{u}` in {}: a group has only {allowed}{hint}; Ansible ignores it and everything under it", describe(&ptr)),
+                    ));
+                }
+                for (at, m) in d {
+                    out.push(Diagnostic::new(Code::Schema, file, at, m).with_label("unknown key"));
+                }
+                continue;
+            }
+            ValidationErrorKind::Type { .. } => {
+                let got = kind_of(err.instance());
+                let t = tokens(&ptr);
+                let what = match t.last().map(String::as_str) {
+                    Some(s @ ("hosts" | "children" | "vars")) if t.len() >= 2 => {
+                        format!("`{s}` of group `{}` must be a mapping (or empty), not {got}", t[t.len() - 2])
+                    }
+                    _ if ptr.is_empty() => format!("an inventory must be a mapping of groups, not {got}"),
+                    _ => format!("{} must be a mapping (or empty), not {got}", describe(&ptr)),
+                };
+                (value_span, what, format!("{got} here"))
+            }
+            ValidationErrorKind::MinProperties { .. } => (
+                Span::default(),
+                "empty inventory: Ansible refuses a file with no groups (\"Parsed empty YAML file\")".to_string(),
+                "empty".to_string(),
+            ),
+            ValidationErrorKind::MaxProperties { .. } => (
+                key_span,
+                "a non-empty `plugin` key makes Ansible read this file as a plugin configuration, not an inventory".to_string(),
+                "plugin".to_string(),
+            ),
+            _ => (value_span, format!("{}: {}", describe(&ptr), err), "here".to_string()),
+        };
+        out.push(Diagnostic::new(Code::Schema, file, span, message).with_label(label));
+    }
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
+        let xenv = f.role == FileRole::XenvGroups;
+        match &f.parsed.doc {
+            Ok(Some(doc)) => check_file(&f.parsed.file, doc, xenv, out),
+            Ok(None) => out.push(
+                Diagnostic::new(
+                    Code::Schema,
+                    &f.parsed.file,
+                    Span::default(),
+                    "empty inventory file: Ansible refuses it (\"Parsed empty YAML file\")",
+                )
+                .with_label("empty"),
+            ),
+            Err(_) => {}
+        }
+    }
+    super::fatal_diagnostics(cx, Code::Schema, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{check_env, lines};
+
+    #[test]
+    fn flags_shapes_ansible_drops_or_refuses() {
+        let src = "web:\n  host:\n    h1:\n  hosts:\n    h2: primary\ndb:\n  hosts:\n    - db01\napp: [a]\n";
+        assert_eq!(
+            check_env(src, Code::Schema),
+            vec![
+                "inventory/DEV/hosts.yml:2",
+                "inventory/DEV/hosts.yml:5",
+                "inventory/DEV/hosts.yml:8",
+                "inventory/DEV/hosts.yml:9"
+            ]
+        );
+        assert_eq!(check_env("", Code::Schema).len(), 1);
+        assert_eq!(check_env("plugin: constructed\n", Code::Schema).len(), 1);
+    }
+
+    #[test]
+    fn xenv_groups_hold_no_hosts() {
+        let files = [
+            ("inventory/xenv_groups.yml", "all:\n  children:\n    web:\n      hosts:\n        h:\n"),
+            ("inventory/DEV/hosts.yml", "web:\n  hosts:\n    h:\n"),
+        ];
+        assert_eq!(lines(&files, "", Code::Schema), vec!["inventory/xenv_groups.yml:4"]);
+    }
+
+    #[test]
+    fn passes_a_well_formed_inventory() {
+        let src = "all:\n  vars: {a: 1}\n  children:\n    web:\n      hosts:\n        h1:\n        h2: {x: [1, 2]}\n      vars:\n";
+        assert!(check_env(src, Code::Schema).is_empty());
+    }
+}

@@ -1,0 +1,102 @@
+use super::walk::{walk, Item};
+use super::{Context, FileRole, RuleInfo};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::source::SourceFile;
+use crate::yaml::value::{is_merge_key, key_string};
+use crate::yaml::Node;
+use std::sync::Arc;
+
+pub static RULE: RuleInfo = RuleInfo {
+    code: Code::SortOrder,
+    default: Severity::Off,
+    summary: "keys not sorted (some teams require it; off by default)",
+    doc: "## What it does
+Reports the first key that is out of order in the top-level mapping of an
+inventory file and in every `children:` and `hosts:` mapping. Off by default;
+turn it on in `.git-inventory.yml` (`rules: {INV040: warning}`).
+
+## Why is this bad?
+Sorted groups and hosts keep diffs small and merges clean when many jobs edit
+one file, and make a duplicate visible next to its twin. The updater inserts
+in sorted position when a mapping is already sorted.
+
+## Example
+```yaml
+docker_stack:
+  children:
+    docker_stack_jenkins:
+    docker_stack_gitea:
+```
+
+## Use instead
+```yaml
+docker_stack:
+  children:
+    docker_stack_gitea:
+    docker_stack_jenkins:
+```",
+    check,
+};
+
+fn check_map(file: &Arc<SourceFile>, map: &Node, what: &str, out: &mut Vec<Diagnostic>) {
+    let Some(pairs) = map.as_map() else { return };
+    let mut prev: Option<(String, &Node)> = None;
+    for (k, _) in pairs.iter().filter(|(k, _)| !is_merge_key(k)) {
+        let Ok(name) = key_string(k) else { continue };
+        if let Some((p, pk)) = &prev {
+            if name < *p {
+                out.push(
+                    Diagnostic::new(
+                        Code::SortOrder,
+                        file,
+                        k.span,
+                        format!("{what} are not sorted: `{name}` should come before `{p}`"),
+                    )
+                    .with_label("out of order")
+                    .related(file, pk.span, "comes after this"),
+                );
+                return;
+            }
+        }
+        prev = Some((name, k));
+    }
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
+        let Ok(Some(doc)) = &f.parsed.doc else {
+            continue;
+        };
+        let file = &f.parsed.file;
+        check_map(file, doc, "top-level groups", out);
+        walk(doc, &mut |item| {
+            if let Item::Section { name, map, .. } = item {
+                if name != "vars" {
+                    check_map(file, map, name, out);
+                }
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::check_env;
+
+    #[test]
+    fn flags_first_unsorted_key() {
+        let src = "all:\n  children:\n    b:\n    a:\n    c:\n      hosts:\n        z:\n        y:\n";
+        assert_eq!(
+            check_env(src, Code::SortOrder),
+            vec!["inventory/DEV/hosts.yml:4", "inventory/DEV/hosts.yml:8"]
+        );
+    }
+
+    #[test]
+    fn passes_sorted_and_is_off_by_default() {
+        assert!(check_env("all:\n  children:\n    a:\n    b:\n", Code::SortOrder).is_empty());
+        let files = [("inventory/DEV/hosts.yml", "b:\na:\n")];
+        assert!(crate::rules::testing::lines(&files, "", Code::SortOrder).is_empty());
+    }
+}

@@ -1,0 +1,233 @@
+//! A validation run: find the environments of a repository, load each the
+//! way `ansible-inventory -i inventory/<ENV>/` does (files parsed once, in
+//! parallel), then run the rule catalogue over files, views and the repo.
+
+use crate::config::Resolved;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::inventory::loader::{expand_source, load_view, FileCache, SourceEntry};
+use crate::inventory::Loc;
+use crate::rules::{self, Context, FileCtx, FileRole, LinkProblem, View, ViewKind};
+use crate::vfs::{self, Raw, Vfs};
+use rayon::prelude::*;
+use std::collections::HashMap;
+
+/// What a run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files read.
+    pub files: usize,
+    /// (view name, hosts, groups) per view.
+    pub views: Vec<(String, usize, usize)>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+}
+
+/// The views (sources per view) of a repository laid out as configured.
+pub fn discover(vfs: &dyn Vfs, config: &Resolved) -> Vec<(String, ViewKind, Vec<String>)> {
+    let cfg = &config.raw;
+    let inv_dir = cfg.inventory_dir.trim_end_matches('/').to_string();
+    let mut views = Vec::new();
+    if vfs::kind(vfs, &inv_dir) != Raw::Dir {
+        // Not our layout: the whole tree is one inventory, like `-i DIR/`.
+        views.push((".".to_string(), ViewKind::Standalone, vec![String::new()]));
+        return views;
+    }
+    let xenv_files: Vec<String> = [&cfg.xenv_groups, &cfg.xenv_hosts]
+        .into_iter()
+        .filter(|p| vfs::kind(vfs, p) == Raw::File)
+        .cloned()
+        .collect();
+    for name in vfs::list(vfs, &inv_dir).unwrap_or_default() {
+        let path = format!("{inv_dir}/{name}");
+        match vfs::kind(vfs, &path) {
+            Raw::Dir if !crate::inventory::loader::ignored_name(&name) => {
+                let is_env = cfg
+                    .env_markers
+                    .iter()
+                    .any(|m| vfs::kind(vfs, &format!("{path}/{m}")) == Raw::File);
+                if is_env {
+                    views.push((name, ViewKind::Env, vec![path]));
+                }
+            }
+            Raw::File => {
+                let is_yaml = crate::inventory::loader::yaml_plugin_accepts(&name)
+                    && !crate::inventory::loader::ignored_name(&name);
+                if is_yaml && !xenv_files.contains(&path) {
+                    views.push((path.clone(), ViewKind::Standalone, vec![path]));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !xenv_files.is_empty() {
+        views.push(("xenv".to_string(), ViewKind::Xenv, xenv_files));
+    }
+    views
+}
+
+/// Every symlink under `dir` that cannot be followed (not descending links).
+fn link_problems(vfs: &dyn Vfs, dir: &str, out: &mut Vec<LinkProblem>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let Ok(names) = vfs.raw_list(dir) else { return };
+    for name in names {
+        let path = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        match vfs.raw(&path) {
+            Raw::Dir => {
+                if name != ".git" {
+                    link_problems(vfs, &path, out, depth + 1)
+                }
+            }
+            Raw::Symlink(_) => {
+                if let Err(error) = vfs::resolve_described(vfs, &path) {
+                    let error = match error {
+                        vfs::ResolveError::Missing => vfs::ResolveError::Dangling {
+                            link: path.clone(),
+                            target: match vfs.raw(&path) {
+                                Raw::Symlink(t) => t,
+                                _ => String::new(),
+                            },
+                        },
+                        e => e,
+                    };
+                    out.push(LinkProblem { path, error });
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn role_of(path: &str, config: &Resolved) -> FileRole {
+    if path == config.raw.xenv_groups {
+        FileRole::XenvGroups
+    } else if path
+        .split('/')
+        .any(|c| c == "group_vars" || c == "host_vars")
+    {
+        FileRole::Vars
+    } else {
+        FileRole::Inventory
+    }
+}
+
+/// Validate given views over a tree.
+pub fn validate_views(
+    vfs: &dyn Vfs,
+    config: &Resolved,
+    views: Vec<(String, ViewKind, Vec<String>)>,
+    link_root: Option<&str>,
+) -> Report {
+    let cache = FileCache::new(vfs, config.load_limits());
+    // Parse every source file once, in parallel, before building the views.
+    let mut phys: Vec<String> = Vec::new();
+    for (_, _, sources) in &views {
+        for s in sources {
+            let mut entries = Vec::new();
+            expand_source(vfs, s, &mut entries);
+            for e in entries {
+                if let SourceEntry::File { phys: p, .. } = e {
+                    phys.push(p);
+                }
+            }
+        }
+    }
+    if vfs::kind(vfs, &config.raw.xenv_groups) == Raw::File {
+        if let Ok((p, _)) = vfs::resolve(vfs, &config.raw.xenv_groups) {
+            phys.push(p);
+        }
+    }
+    phys.sort();
+    phys.dedup();
+    phys.par_iter().for_each(|p| {
+        cache.get(p);
+    });
+    let built: Vec<View> = views
+        .into_par_iter()
+        .map(|(name, kind, sources)| View {
+            inv: load_view(&cache, &sources),
+            name,
+            kind,
+        })
+        .collect();
+    let files: Vec<FileCtx> = cache
+        .all()
+        .into_iter()
+        .map(|parsed| FileCtx {
+            role: role_of(&parsed.file.path, config),
+            parsed,
+        })
+        .collect();
+    let declared_groups = files
+        .iter()
+        .find(|f| f.role == FileRole::XenvGroups)
+        .and_then(|f| match &f.parsed.doc {
+            Ok(Some(doc)) => {
+                let mut m: HashMap<String, Loc> = HashMap::new();
+                rules::walk::walk(doc, &mut |item| {
+                    if let rules::walk::Item::Group { key, .. } = item {
+                        if let Some(name) = rules::walk::key_str(key) {
+                            m.entry(name.to_string()).or_insert(Loc {
+                                file: f.parsed.file.clone(),
+                                span: key.span,
+                            });
+                        }
+                    }
+                });
+                Some(m)
+            }
+            _ => None,
+        });
+    let mut links = Vec::new();
+    if let Some(root) = link_root {
+        link_problems(vfs, root, &mut links, 0);
+    }
+    let cx = Context {
+        config,
+        files,
+        views: built,
+        declared_groups,
+        links,
+    };
+    let diagnostics = rules::run_all(&cx);
+    Report {
+        diagnostics,
+        files: cx.files.len(),
+        views: cx
+            .views
+            .iter()
+            .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
+            .collect(),
+    }
+}
+
+/// Validate a whole repository laid out as configured.
+pub fn validate_repo(vfs: &dyn Vfs, config: &Resolved) -> Report {
+    let views = discover(vfs, config);
+    let inv_dir = config.raw.inventory_dir.trim_end_matches('/').to_string();
+    let root = if vfs::kind(vfs, &inv_dir) == Raw::Dir {
+        inv_dir
+    } else {
+        String::new()
+    };
+    validate_views(vfs, config, views, Some(&root))
+}
