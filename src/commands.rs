@@ -47,8 +47,8 @@ fn find_config_root(start: &Path) -> Option<PathBuf> {
 }
 
 fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, String)> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| (EXIT_USAGE, format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| (EXIT_USAGE, format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
         let vfs = FsVfs::new(path);
         let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
@@ -62,7 +62,12 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, Stri
     let rel = abs
         .strip_prefix(&root)
         .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .map_err(|_| (EXIT_USAGE, format!("{}: outside its repository", path.display())))?;
+        .map_err(|_| {
+            (
+                EXIT_USAGE,
+                format!("{}: outside its repository", path.display()),
+            )
+        })?;
     let vfs = FsVfs::new(&root);
     let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
     let view = (rel.clone(), ViewKind::Standalone, vec![rel]);
@@ -70,8 +75,12 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, Stri
 }
 
 fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report, (u8, String)> {
-    let repo = gix::discover(repo)
-        .map_err(|e| (EXIT_USAGE, format!("{}: not a git repository: {e}", repo.display())))?;
+    let repo = gix::discover(repo).map_err(|e| {
+        (
+            EXIT_USAGE,
+            format!("{}: not a git repository: {e}", repo.display()),
+        )
+    })?;
     let vfs = GitTreeVfs::from_repo(&repo, rev).map_err(|m| (EXIT_FAILURE, m))?;
     let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
     Ok(validate::validate_repo(&vfs, &cfg))

@@ -32,7 +32,8 @@ pub struct Config {
     /// Require every group used in an environment to be declared in `xenv_groups`.
     pub require_declared_groups: bool,
     /// Severity per rule code or name: `error`, `warning` or `off`.
-    pub rules: HashMap<String, String>,
+    /// (`off` unquoted is YAML 1.1 `false` and means off too).
+    pub rules: HashMap<String, serde_json::Value>,
     pub limits: Limits,
 }
 
@@ -119,7 +120,10 @@ impl Config {
     /// Parse the text of a config file (`path` is for messages).
     pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
         let doc = yaml::parse(text, yaml::Limits::default()).map_err(|e| {
-            ConfigError(format!("{path}: invalid YAML at byte {}: {}", e.span.start, e.message))
+            ConfigError(format!(
+                "{path}: invalid YAML at byte {}: {}",
+                e.span.start, e.message
+            ))
         })?;
         let Some(doc) = doc else {
             return Ok(Config::default());
@@ -141,11 +145,18 @@ impl Config {
         let mut severities = HashMap::new();
         for (k, v) in &self.rules {
             let code = Code::parse(k).ok_or_else(|| {
-                ConfigError(format!("rules: unknown rule `{k}` (see `git-inventory rules`)"))
-            })?;
-            let sev = Severity::parse(v).ok_or_else(|| {
                 ConfigError(format!(
-                    "rules: `{k}: {v}` — severity must be error, warning or off"
+                    "rules: unknown rule `{k}` (see `git-inventory rules`)"
+                ))
+            })?;
+            let text = match v {
+                serde_json::Value::Bool(false) => "off".to_string(),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let sev = Severity::parse(&text).ok_or_else(|| {
+                ConfigError(format!(
+                    "rules: `{k}: {text}`: severity must be error, warning or off"
                 ))
             })?;
             severities.insert(code, sev);
@@ -176,9 +187,20 @@ mod tests {
         let r = c.resolve().unwrap();
         assert_eq!(r.severity(Code::SortOrder), Severity::Warning);
         assert!(Config::parse("version: 1\nbogus: 1\n", "c").is_err());
+        let r = Config::parse("rules: {INV005: off}\n", "c")
+            .unwrap()
+            .resolve()
+            .unwrap();
+        assert_eq!(r.severity(Code::GroupName), Severity::Off);
         let c = Config::parse("rules: {INV999: error}\n", "c").unwrap();
         assert!(c.resolve().is_err());
-        assert!(Config::default().resolve().unwrap().is_exclusive("ca_domain_int_x"));
-        assert!(!Config::default().resolve().unwrap().is_exclusive("ca_domain"));
+        assert!(Config::default()
+            .resolve()
+            .unwrap()
+            .is_exclusive("ca_domain_int_x"));
+        assert!(!Config::default()
+            .resolve()
+            .unwrap()
+            .is_exclusive("ca_domain"));
     }
 }

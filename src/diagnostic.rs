@@ -197,6 +197,10 @@ impl Diagnostic {
     }
     /// Ordering key: file, position, code.
     pub fn sort_key(&self) -> (String, u32, Code) {
-        (self.primary.file.path.clone(), self.primary.span.start, self.code)
+        (
+            self.primary.file.path.clone(),
+            self.primary.span.start,
+            self.code,
+        )
     }
 }

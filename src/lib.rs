@@ -8,17 +8,17 @@
 //! - [`rules`]: the rule catalogue, one module per rule
 //! - [`validate`]: discovery of environments and the validation run
 //! - [`output`]: human, json, github and gitlab renderers
-//! - [`config`]: `.git-inventory.yml`
+//! - [`config`]: the `.git-inventory.yml` file
 
+pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod hostpattern;
 pub mod inventory;
-pub mod source;
-pub mod vfs;
-pub mod yaml;
-pub mod view;
-pub mod config;
-pub mod rules;
-pub mod validate;
 pub mod output;
-pub mod commands;
+pub mod rules;
+pub mod source;
+pub mod validate;
+pub mod vfs;
+pub mod view;
+pub mod yaml;

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "git-inventory", version, about = "Keeps git repositories of Ansible YAML inventories honest")]
+#[command(
+    name = "git-inventory",
+    version,
+    about = "Keeps git repositories of Ansible YAML inventories honest"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -80,13 +84,20 @@ fn main() -> ExitCode {
             rev,
             format,
             config,
-        } => ExitCode::from(commands::validate(&paths, rev.as_deref(), format, config.as_deref())),
+        } => ExitCode::from(commands::validate(
+            &paths,
+            rev.as_deref(),
+            format,
+            config.as_deref(),
+        )),
         Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,
             group,
             vars,
-        } => match view::load(&inventory, limits).and_then(|inv| view::graph_text(&inv, &group, vars)) {
+        } => match view::load(&inventory, limits)
+            .and_then(|inv| view::graph_text(&inv, &group, vars))
+        {
             Ok(t) => {
                 println!("{t}");
                 ExitCode::SUCCESS
@@ -94,7 +105,9 @@ fn main() -> ExitCode {
             Err(e) => view_exit(e),
         },
         Command::List { inventory, host } => {
-            match view::load(&inventory, limits).and_then(|inv| view::list_text(&inv, host.as_deref())) {
+            match view::load(&inventory, limits)
+                .and_then(|inv| view::list_text(&inv, host.as_deref()))
+            {
                 Ok(t) => {
                     println!("{t}");
                     ExitCode::SUCCESS

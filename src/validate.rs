@@ -92,11 +92,7 @@ fn link_problems(vfs: &dyn Vfs, dir: &str, out: &mut Vec<LinkProblem>, depth: us
             format!("{dir}/{name}")
         };
         match vfs.raw(&path) {
-            Raw::Dir => {
-                if name != ".git" {
-                    link_problems(vfs, &path, out, depth + 1)
-                }
-            }
+            Raw::Dir if name != ".git" => link_problems(vfs, &path, out, depth + 1),
             Raw::Symlink(_) => {
                 if let Err(error) = vfs::resolve_described(vfs, &path) {
                     let error = match error {

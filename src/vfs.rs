@@ -20,11 +20,19 @@ pub enum Raw {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
     /// The link (at `link`) points at something that does not exist.
-    Dangling { link: String, target: String },
+    Dangling {
+        link: String,
+        target: String,
+    },
     /// The link leaves the repository.
-    Escapes { link: String, target: String },
+    Escapes {
+        link: String,
+        target: String,
+    },
     /// Too many links (a loop).
-    Loop { link: String },
+    Loop {
+        link: String,
+    },
     Missing,
 }
 
@@ -32,7 +40,10 @@ impl std::fmt::Display for ResolveError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ResolveError::Dangling { link, target } => {
-                write!(f, "symlink `{link}` points to `{target}`, which does not exist")
+                write!(
+                    f,
+                    "symlink `{link}` points to `{target}`, which does not exist"
+                )
             }
             ResolveError::Escapes { link, target } => write!(
                 f,
@@ -281,12 +292,15 @@ impl Vfs for FsVfs {
     }
 }
 
+/// File contents shared between views.
+type Blob = std::sync::Arc<Vec<u8>>;
+
 /// The tree of one commit, read from the object database with gix.
 pub struct GitTreeVfs {
     /// Every non-directory entry; file contents are read eagerly for the
     /// names an inventory can use (YAML/JSON or no extension), so the view
     /// is `Send + Sync` without gix's `parallel` feature.
-    entries: BTreeMap<String, (Raw, Option<std::sync::Arc<Vec<u8>>>)>,
+    entries: BTreeMap<String, (Raw, Option<Blob>)>,
     dirs: BTreeSet<String>,
     what: String,
 }
@@ -347,9 +361,7 @@ impl GitTreeVfs {
                 Raw::File
             };
             let name = path.rsplit('/').next().unwrap_or(&path);
-            let data = if kind == Raw::File
-                && crate::inventory::loader::yaml_plugin_accepts(name)
-            {
+            let data = if kind == Raw::File && crate::inventory::loader::yaml_plugin_accepts(name) {
                 let obj = repo
                     .find_object(e.oid)
                     .map_err(|err| format!("cannot read {path}: {err}"))?;
@@ -408,44 +420,6 @@ impl Vfs for GitTreeVfs {
     }
     fn describe(&self) -> String {
         self.what.clone()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalize_paths() {
-        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
-        assert_eq!(normalize("../x"), None);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn resolves_links_inside_and_refuses_escapes() {
-        let dir = std::env::temp_dir().join(format!("gi-vfs-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("inv/DEV")).unwrap();
-        std::fs::write(dir.join("inv/x.yml"), "a: 1\n").unwrap();
-        std::os::unix::fs::symlink("../x.yml", dir.join("inv/DEV/x.yml")).unwrap();
-        std::os::unix::fs::symlink("../../../etc/passwd", dir.join("inv/DEV/out.yml")).unwrap();
-        std::os::unix::fs::symlink("nowhere.yml", dir.join("inv/DEV/dangling.yml")).unwrap();
-        let v = FsVfs::new(&dir);
-        assert_eq!(read(&v, "inv/DEV/x.yml").unwrap(), b"a: 1\n");
-        assert!(matches!(
-            resolve(&v, "inv/DEV/out.yml"),
-            Err(ResolveError::Escapes { .. })
-        ));
-        assert!(matches!(
-            resolve_described(&v, "inv/DEV/dangling.yml"),
-            Err(ResolveError::Dangling { .. })
-        ));
-        assert_eq!(
-            list(&v, "inv/DEV").unwrap(),
-            vec!["dangling.yml", "out.yml", "x.yml"]
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 
@@ -516,5 +490,43 @@ impl Vfs for MemVfs {
     }
     fn describe(&self) -> String {
         "memory".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_paths() {
+        assert_eq!(normalize("a/./b/../c").as_deref(), Some("a/c"));
+        assert_eq!(normalize("../x"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn resolves_links_inside_and_refuses_escapes() {
+        let dir = std::env::temp_dir().join(format!("gi-vfs-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("inv/DEV")).unwrap();
+        std::fs::write(dir.join("inv/x.yml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink("../x.yml", dir.join("inv/DEV/x.yml")).unwrap();
+        std::os::unix::fs::symlink("../../../etc/passwd", dir.join("inv/DEV/out.yml")).unwrap();
+        std::os::unix::fs::symlink("nowhere.yml", dir.join("inv/DEV/dangling.yml")).unwrap();
+        let v = FsVfs::new(&dir);
+        assert_eq!(read(&v, "inv/DEV/x.yml").unwrap(), b"a: 1\n");
+        assert!(matches!(
+            resolve(&v, "inv/DEV/out.yml"),
+            Err(ResolveError::Escapes { .. })
+        ));
+        assert!(matches!(
+            resolve_described(&v, "inv/DEV/dangling.yml"),
+            Err(ResolveError::Dangling { .. })
+        ));
+        assert_eq!(
+            list(&v, "inv/DEV").unwrap(),
+            vec!["dangling.yml", "out.yml", "x.yml"]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

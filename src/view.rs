@@ -16,8 +16,8 @@ pub enum ViewError {
 }
 
 fn absolute(p: &Path) -> Result<String, ViewError> {
-    let abs = std::path::absolute(p)
-        .map_err(|e| ViewError::Usage(format!("{}: {e}", p.display())))?;
+    let abs =
+        std::path::absolute(p).map_err(|e| ViewError::Usage(format!("{}: {e}", p.display())))?;
     if !abs.exists() {
         return Err(ViewError::Usage(format!(
             "{}: no such file or directory",

@@ -201,7 +201,11 @@ fn python_repr(v: &Value) -> String {
         Value::Object(m) => format!(
             "{{{}}}",
             m.iter()
-                .map(|(k, v)| format!("{}: {}", python_repr(&Value::String(k.clone())), python_repr(v)))
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    python_repr(&Value::String(k.clone())),
+                    python_repr(v)
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

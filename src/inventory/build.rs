@@ -112,7 +112,11 @@ fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
             span: Default::default(),
             tag: None,
         });
-        return Err(ctx.fatal(Code::Schema, &at, "Parsed empty YAML file: Ansible refuses it"));
+        return Err(ctx.fatal(
+            Code::Schema,
+            &at,
+            "Parsed empty YAML file: Ansible refuses it",
+        ));
     };
     if !matches!(root.kind, NodeKind::Map(_)) {
         return Err(ctx.fatal(
@@ -216,8 +220,8 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
     for e in &items {
         let section = as_str(e.key);
         // A string section value means a one-key mapping with a null value.
-        let string_section = matches!(section, Some("vars" | "children" | "hosts"))
-            && !is_group_body(e.value);
+        let string_section =
+            matches!(section, Some("vars" | "children" | "hosts")) && !is_group_body(e.value);
         let bad_section = matches!(section, Some("vars" | "children" | "hosts"))
             && !is_group_body(e.value)
             && as_str(e.value).is_none();
@@ -364,8 +368,13 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         Ok(_) => return Err(ctx.fatal(Code::Schema, key, "a host key must be a string")),
         Err(e) => return Err(ctx.construct_err(e)),
     };
-    let (names, port) = hostpattern::expand_hostpattern(pattern, ctx.range_limit)
-        .map_err(|e| ctx.fatal(Code::HostName, key, format!("host pattern `{pattern}`: {e}")))?;
+    let (names, port) = hostpattern::expand_hostpattern(pattern, ctx.range_limit).map_err(|e| {
+        ctx.fatal(
+            Code::HostName,
+            key,
+            format!("host pattern `{pattern}`: {e}"),
+        )
+    })?;
     let var_entries = match vars {
         Some(v) if truthy(v) => {
             if !matches!(v.kind, NodeKind::Map(_)) {

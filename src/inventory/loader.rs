@@ -52,13 +52,19 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, String)> {
     match String::from_utf8(bytes) {
         Ok(s) => {
             if let Some(i) = s.find('\0') {
-                return Err((i, "the file contains a NUL byte (not a YAML text file)".into()));
+                return Err((
+                    i,
+                    "the file contains a NUL byte (not a YAML text file)".into(),
+                ));
             }
             Ok(s)
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
-            Err((at, format!("invalid UTF-8 at byte {at} (YAML files must be UTF-8)")))
+            Err((
+                at,
+                format!("invalid UTF-8 at byte {at} (YAML files must be UTF-8)"),
+            ))
         }
     }
 }

@@ -104,7 +104,9 @@ pub fn json(report: &Report) -> String {
 }
 
 fn gh_escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 fn gh_escape_prop(s: &str) -> String {
@@ -177,7 +179,13 @@ pub fn gitlab(report: &Report) -> String {
                 check_name: format!("{} {}", d.code, d.code.name()),
                 fingerprint: format!(
                     "{:016x}",
-                    fnv1a(&format!("{}\0{}\0{}\0{}", d.code, d.path(), s.line, d.message))
+                    fnv1a(&format!(
+                        "{}\0{}\0{}\0{}",
+                        d.code,
+                        d.path(),
+                        s.line,
+                        d.message
+                    ))
                 ),
                 severity: match d.severity {
                     Severity::Error => "major",

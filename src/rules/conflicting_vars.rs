@@ -44,7 +44,11 @@ fn push(out: &mut Vec<Diagnostic>, what: &str, name: &str, var: &str, second: &L
             Code::ConflictingVars,
             &second.file,
             second.span,
-            format!("{what} `{name}`: `{var}` is set here and, to a different value, at {}:{}", first.file.path, first.file.line_col(first.span.start).line),
+            format!(
+                "{what} `{name}`: `{var}` is set here and, to a different value, at {}:{}",
+                first.file.path,
+                first.file.line_col(first.span.start).line
+            ),
         )
         .with_label("second value")
         .related(&first.file, first.span, "first value"),
@@ -66,7 +70,14 @@ fn inline_vs_file(out: &mut Vec<Diagnostic>, what: &str, name: &str, inline: &Va
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for v in &cx.views {
         for c in &v.inv.conflicts {
-            push(out, if c.is_host { "host" } else { "group" }, &c.entity, &c.var, &c.second, &c.first);
+            push(
+                out,
+                if c.is_host { "host" } else { "group" },
+                &c.entity,
+                &c.var,
+                &c.second,
+                &c.first,
+            );
         }
         for h in v.inv.hosts.values() {
             inline_vs_file(out, "host", &h.name, &h.vars, &h.file_vars);
@@ -85,12 +96,18 @@ mod tests {
     #[test]
     fn flags_two_values() {
         let src = "a:\n  hosts:\n    h: {u: deploy}\nb:\n  hosts:\n    h: {u: admin}\n";
-        assert_eq!(check_env(src, Code::ConflictingVars), vec!["inventory/DEV/hosts.yml:6"]);
+        assert_eq!(
+            check_env(src, Code::ConflictingVars),
+            vec!["inventory/DEV/hosts.yml:6"]
+        );
         let files = [
             ("inventory/DEV/hosts.yml", "a:\n  hosts:\n    h: {p: 22}\n"),
             ("inventory/DEV/host_vars/h.yml", "p: 2222\n"),
         ];
-        assert_eq!(lines(&files, "", Code::ConflictingVars), vec!["inventory/DEV/host_vars/h.yml:1"]);
+        assert_eq!(
+            lines(&files, "", Code::ConflictingVars),
+            vec!["inventory/DEV/host_vars/h.yml:1"]
+        );
     }
 
     #[test]

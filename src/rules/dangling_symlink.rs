@@ -33,8 +33,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for l in &cx.links {
         let file = SourceFile::new(l.path.clone(), String::new());
         out.push(
-            Diagnostic::new(Code::DanglingSymlink, &file, Span::default(), l.error.to_string())
-                .with_label("broken link"),
+            Diagnostic::new(
+                Code::DanglingSymlink,
+                &file,
+                Span::default(),
+                l.error.to_string(),
+            )
+            .with_label("broken link"),
         );
     }
     super::fatal_diagnostics(cx, Code::DanglingSymlink, out);
@@ -53,7 +58,10 @@ mod tests {
             ("inventory/DEV/out.yml", "->../../../etc/passwd"),
         ];
         let got = lines(&files, "", Code::DanglingSymlink);
-        assert_eq!(got, vec!["inventory/DEV/missing.yml:1", "inventory/DEV/out.yml:1"]);
+        assert_eq!(
+            got,
+            vec!["inventory/DEV/missing.yml:1", "inventory/DEV/out.yml:1"]
+        );
     }
 
     #[test]

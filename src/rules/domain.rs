@@ -20,7 +20,10 @@ fn parse_labels(rest: &str) -> Result<Vec<String>, String> {
     while i < parts.len() {
         let p = parts[i];
         // Punycode: `xn--abc` is written `xn__abc` (two empty-separated parts).
-        if p == "xn" && parts.get(i + 1) == Some(&"") && parts.get(i + 2).is_some_and(|s| !s.is_empty()) {
+        if p == "xn"
+            && parts.get(i + 1) == Some(&"")
+            && parts.get(i + 2).is_some_and(|s| !s.is_empty())
+        {
             labels.push(format!("xn__{}", parts[i + 2]));
             i += 3;
             continue;
@@ -34,7 +37,10 @@ fn parse_labels(rest: &str) -> Result<Vec<String>, String> {
                 "has an empty label (`__`)".into()
             });
         }
-        if let Some(c) = p.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit())) {
+        if let Some(c) = p
+            .chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit()))
+        {
             return Err(format!(
                 "label `{p}` has `{c}`: labels are lowercase letters and digits (write `-` as `_`)"
             ));
@@ -89,7 +95,10 @@ pub fn host_labels(host: &str) -> Option<Vec<String>> {
     if !host.contains('.') || host.contains(':') {
         return None;
     }
-    if host.split('.').all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty()) {
+    if host
+        .split('.')
+        .all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+    {
         return None; // IPv4
     }
     Some(
@@ -126,13 +135,23 @@ mod tests {
             Some(Ok(vec!["int".into(), "dettonville".into()]))
         );
         assert!(parse_group("ca_domain", "ca_domain").is_none());
-        assert!(parse_group("ca_domain", "ca_domain_int_dettonville_").unwrap().is_err());
-        assert!(parse_group("ca_domain", "ca_domain_int__x").unwrap().is_err());
+        assert!(parse_group("ca_domain", "ca_domain_int_dettonville_")
+            .unwrap()
+            .is_err());
+        assert!(parse_group("ca_domain", "ca_domain_int__x")
+            .unwrap()
+            .is_err());
         assert!(parse_group("ca_domain", "ca_domain_int").unwrap().is_err());
-        assert!(parse_group("ca_domain", "ca_domain_Int_x").unwrap().is_err());
-        assert!(parse_group("ca_domain", "ca_domain_com_xn__80ak6aa92e").unwrap().is_ok());
+        assert!(parse_group("ca_domain", "ca_domain_Int_x")
+            .unwrap()
+            .is_err());
+        assert!(parse_group("ca_domain", "ca_domain_com_xn__80ak6aa92e")
+            .unwrap()
+            .is_ok());
         let h = host_labels("db01.johnson.int").unwrap();
-        let d = parse_group("ca_domain", "ca_domain_int_johnson").unwrap().unwrap();
+        let d = parse_group("ca_domain", "ca_domain_int_johnson")
+            .unwrap()
+            .unwrap();
         assert!(host_in_domain(&h, &d));
         assert!(host_labels("10.0.0.1").is_none());
         assert!(host_labels("web01").is_none());

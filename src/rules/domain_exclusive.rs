@@ -114,7 +114,10 @@ mod tests {
     #[test]
     fn flags_two_unrelated_domains() {
         let src = "ca_domain_int_dettonville:\n  hosts:\n    nas01:\nca_domain_int_johnson:\n  hosts:\n    nas01:\n";
-        assert_eq!(check_env(src, Code::DomainExclusive), vec!["inventory/DEV/hosts.yml:6"]);
+        assert_eq!(
+            check_env(src, Code::DomainExclusive),
+            vec!["inventory/DEV/hosts.yml:6"]
+        );
     }
 
     #[test]

@@ -72,7 +72,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .with_label("same address")
-                        .related(&oloc.file, oloc.span, format!("`{other}`")),
+                        .related(
+                            &oloc.file,
+                            oloc.span,
+                            format!("`{other}`"),
+                        ),
                     );
                 }
             }
@@ -88,7 +92,10 @@ mod tests {
     #[test]
     fn flags_reused_address() {
         let src = "web:\n  hosts:\n    web03: {ansible_host: 10.1.0.53}\n    web04:\n      ansible_host: 10.1.0.53\n";
-        assert_eq!(check_env(src, Code::DuplicateAddress), vec!["inventory/DEV/hosts.yml:5"]);
+        assert_eq!(
+            check_env(src, Code::DuplicateAddress),
+            vec!["inventory/DEV/hosts.yml:5"]
+        );
     }
 
     #[test]

@@ -45,7 +45,10 @@ ca_domain_int_dettonville:
 };
 
 fn is_ip(name: &str) -> bool {
-    name.contains(':') || name.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    name.contains(':')
+        || name
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn report(out: &mut Vec<Diagnostic>, later: &Host, earlier: &Host, why: &str) {
@@ -57,7 +60,10 @@ fn report(out: &mut Vec<Diagnostic>, later: &Host, earlier: &Host, why: &str) {
             Code::DuplicateHostAlias,
             &d1.loc.file,
             d1.loc.span,
-            format!("`{}` and `{}` name the same machine ({why})", later.name, earlier.name),
+            format!(
+                "`{}` and `{}` name the same machine ({why})",
+                later.name, earlier.name
+            ),
         )
         .with_label("second spelling")
         .related(&d0.loc.file, d0.loc.span, "first spelling"),
@@ -87,7 +93,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             if let Some(&j) = short.get(first) {
-                let (later, earlier) = if i > j { (h, &hosts[j]) } else { (&hosts[j], h) };
+                let (later, earlier) = if i > j {
+                    (h, &hosts[j])
+                } else {
+                    (&hosts[j], h)
+                };
                 report(out, later, earlier, "short name and FQDN");
             }
         }

@@ -70,7 +70,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .with_label(format!("in {}", v.name))
-                        .related(&odef.loc.file, odef.loc.span, format!("in {}", other.name)),
+                        .related(
+                            &odef.loc.file,
+                            odef.loc.span,
+                            format!("in {}", other.name),
+                        ),
                     );
                 }
             }
@@ -87,9 +91,15 @@ mod tests {
     fn flags_a_host_in_two_envs() {
         let files = [
             ("inventory/DEV/hosts.yml", "web:\n  hosts:\n    shared01:\n"),
-            ("inventory/PROD/hosts.yml", "web:\n  hosts:\n    other:\n    shared01:\n"),
+            (
+                "inventory/PROD/hosts.yml",
+                "web:\n  hosts:\n    other:\n    shared01:\n",
+            ),
         ];
-        assert_eq!(lines(&files, "", Code::DuplicateHostEnv), vec!["inventory/PROD/hosts.yml:4"]);
+        assert_eq!(
+            lines(&files, "", Code::DuplicateHostEnv),
+            vec!["inventory/PROD/hosts.yml:4"]
+        );
     }
 
     #[test]

@@ -98,12 +98,16 @@ mod tests {
 
     #[test]
     fn flags_duplicate_hosts_and_groups() {
-        let src = "web:\n  hosts:\n    h1:\n      a: 1\n    h1:\n      a: 2\nweb:\n  hosts:\n    h3:\n";
+        let src =
+            "web:\n  hosts:\n    h1:\n      a: 1\n    h1:\n      a: 2\nweb:\n  hosts:\n    h3:\n";
         assert_eq!(
             check_env(src, Code::DuplicateKey),
             vec!["inventory/DEV/hosts.yml:5", "inventory/DEV/hosts.yml:7"]
         );
-        assert_eq!(check_env("g:\n  vars:\n    1: a\n    true: b\n", Code::DuplicateKey).len(), 1);
+        assert_eq!(
+            check_env("g:\n  vars:\n    1: a\n    true: b\n", Code::DuplicateKey).len(),
+            1
+        );
     }
 
     #[test]

@@ -66,14 +66,30 @@ mod tests {
     #[test]
     fn flags_loops_self_and_same_name() {
         // Ansible raises where it adds `b` under `a`, after `a` was put under `b`.
-        assert_eq!(check_env("a:\n  children:\n    b:\n      children:\n        a:\n", Code::GroupGraph), vec!["inventory/DEV/hosts.yml:3"]);
-        assert_eq!(check_env("all:\n  children:\n    all:\n", Code::GroupGraph).len(), 1);
-        assert_eq!(check_env("all:\n  children:\n    web:\n      hosts:\n        web:\n", Code::GroupGraph), vec!["inventory/DEV/hosts.yml:5"]);
+        assert_eq!(
+            check_env(
+                "a:\n  children:\n    b:\n      children:\n        a:\n",
+                Code::GroupGraph
+            ),
+            vec!["inventory/DEV/hosts.yml:3"]
+        );
+        assert_eq!(
+            check_env("all:\n  children:\n    all:\n", Code::GroupGraph).len(),
+            1
+        );
+        assert_eq!(
+            check_env(
+                "all:\n  children:\n    web:\n      hosts:\n        web:\n",
+                Code::GroupGraph
+            ),
+            vec!["inventory/DEV/hosts.yml:5"]
+        );
     }
 
     #[test]
     fn passes_a_dag() {
-        let src = "g1:\n  children:\n    prod:\ng2:\n  children:\n    prod:\n      hosts:\n        a:\n";
+        let src =
+            "g1:\n  children:\n    prod:\ng2:\n  children:\n    prod:\n      hosts:\n        a:\n";
         assert!(check_env(src, Code::GroupGraph).is_empty());
     }
 }

@@ -37,10 +37,8 @@ pub fn invalid_chars(name: &str) -> Vec<char> {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     let mut bad: Vec<char> = Vec::new();
     for (i, c) in name.chars().enumerate() {
-        if !word(c) || (i == 0 && c.is_numeric()) {
-            if !bad.contains(&c) {
-                bad.push(c);
-            }
+        if (!word(c) || (i == 0 && c.is_numeric())) && !bad.contains(&c) {
+            bad.push(c);
         }
     }
     bad
@@ -59,11 +57,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 if bad.is_empty() {
                     return;
                 }
-                let chars: String = bad.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                let chars: String = bad
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 let fixed: String = name
                     .chars()
                     .enumerate()
-                    .map(|(i, c)| if c.is_alphanumeric() && !(i == 0 && c.is_numeric()) || c == '_' { c } else { '_' })
+                    .map(|(i, c)| {
+                        if c.is_alphanumeric() && !(i == 0 && c.is_numeric()) || c == '_' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
                     .collect();
                 out.push(
                     Diagnostic::new(
@@ -92,6 +100,10 @@ mod tests {
 
     #[test]
     fn passes_word_characters() {
-        assert!(check_env("all:\n  children:\n    kube_master:\n    ünïcode:\n", Code::GroupName).is_empty());
+        assert!(check_env(
+            "all:\n  children:\n    kube_master:\n    ünïcode:\n",
+            Code::GroupName
+        )
+        .is_empty());
     }
 }

@@ -52,7 +52,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if let Item::Host { key, value, .. } = item {
                 let Some(name) = key_str(key) else { return };
                 if name.is_empty() {
-                    out.push(Diagnostic::new(Code::HostName, file, key.span, "empty host name: Ansible refuses it").with_label("empty"));
+                    out.push(
+                        Diagnostic::new(
+                            Code::HostName,
+                            file,
+                            key.span,
+                            "empty host name: Ansible refuses it",
+                        )
+                        .with_label("empty"),
+                    );
                 } else if !hostpattern::is_recognised_host(name) {
                     let hint = if value.is_none() {
                         " (a string after `hosts:` is one host key, not a list)"
@@ -82,10 +90,15 @@ mod tests {
 
     #[test]
     fn flags_spaces_strings_and_bad_ranges() {
-        let src = "web:\n  hosts: \"10.0.0.10 10.0.0.20\"\ndb:\n  hosts:\n    web 02:\n    node[01:3]:\n";
+        let src =
+            "web:\n  hosts: \"10.0.0.10 10.0.0.20\"\ndb:\n  hosts:\n    web 02:\n    node[01:3]:\n";
         assert_eq!(
             check_env(src, Code::HostName),
-            vec!["inventory/DEV/hosts.yml:2", "inventory/DEV/hosts.yml:5", "inventory/DEV/hosts.yml:6"]
+            vec![
+                "inventory/DEV/hosts.yml:2",
+                "inventory/DEV/hosts.yml:5",
+                "inventory/DEV/hosts.yml:6"
+            ]
         );
     }
 

@@ -95,13 +95,7 @@ fn instance(node: &Node, ptr: &str, depth: usize, spans: &mut Spans) -> Value {
             }
             Value::Object(m)
         }
-        NodeKind::Seq(items) => Value::Array(
-            items
-                .iter()
-                .take(1)
-                .map(|_| Value::Null)
-                .collect(),
-        ),
+        NodeKind::Seq(items) => Value::Array(items.iter().take(1).map(|_| Value::Null).collect()),
         NodeKind::Scalar { .. } => to_json(node).unwrap_or(Value::Null),
     }
 }
@@ -246,10 +240,16 @@ mod tests {
     #[test]
     fn xenv_groups_hold_no_hosts() {
         let files = [
-            ("inventory/xenv_groups.yml", "all:\n  children:\n    web:\n      hosts:\n        h:\n"),
+            (
+                "inventory/xenv_groups.yml",
+                "all:\n  children:\n    web:\n      hosts:\n        h:\n",
+            ),
             ("inventory/DEV/hosts.yml", "web:\n  hosts:\n    h:\n"),
         ];
-        assert_eq!(lines(&files, "", Code::Schema), vec!["inventory/xenv_groups.yml:4"]);
+        assert_eq!(
+            lines(&files, "", Code::Schema),
+            vec!["inventory/xenv_groups.yml:4"]
+        );
     }
 
     #[test]

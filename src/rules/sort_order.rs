@@ -86,7 +86,8 @@ mod tests {
 
     #[test]
     fn flags_first_unsorted_key() {
-        let src = "all:\n  children:\n    b:\n    a:\n    c:\n      hosts:\n        z:\n        y:\n";
+        let src =
+            "all:\n  children:\n    b:\n    a:\n    c:\n      hosts:\n        z:\n        y:\n";
         assert_eq!(
             check_env(src, Code::SortOrder),
             vec!["inventory/DEV/hosts.yml:4", "inventory/DEV/hosts.yml:8"]

@@ -78,9 +78,15 @@ mod tests {
     fn flags_groups_missing_from_xenv() {
         let files = [
             ("inventory/xenv_groups.yml", XENV),
-            ("inventory/DEV/hosts.yml", "web:\n  hosts:\n    a:\nmonitoring:\n  hosts:\n    a:\n"),
+            (
+                "inventory/DEV/hosts.yml",
+                "web:\n  hosts:\n    a:\nmonitoring:\n  hosts:\n    a:\n",
+            ),
         ];
-        assert_eq!(lines(&files, "", Code::UndeclaredGroup), vec!["inventory/DEV/hosts.yml:4"]);
+        assert_eq!(
+            lines(&files, "", Code::UndeclaredGroup),
+            vec!["inventory/DEV/hosts.yml:4"]
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ all:
     check,
 };
 
-fn check_key(file: &std::sync::Arc<crate::source::SourceFile>, key: &Node, role: &str, out: &mut Vec<Diagnostic>) {
+fn check_key(
+    file: &std::sync::Arc<crate::source::SourceFile>,
+    key: &Node,
+    role: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let NodeKind::Scalar { value, style } = &key.kind else {
         return;
     };
@@ -73,7 +78,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let file = &f.parsed.file;
         walk(doc, &mut |item| match item {
             Item::Group { key, .. } => check_key(file, key, "group name", out),
-            Item::Host { key, value, .. } if value.is_some() => check_key(file, key, "host name", out),
+            Item::Host { key, value, .. } if value.is_some() => {
+                check_key(file, key, "host name", out)
+            }
             Item::Var { key, .. } => check_key(file, key, "variable name", out),
             _ => {}
         });

@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(got, vec!["inventory/DEV/hosts.yml:3"]);
         let got = check_env("all:\n  hosts:\n    a: {x: \"1}\n", Code::YamlSyntax);
         assert_eq!(got.len(), 1);
-        assert_eq!(check_env("a:\n  hosts:\n    h: !foo x\n", Code::YamlSyntax).len(), 1);
+        assert_eq!(
+            check_env("a:\n  hosts:\n    h: !foo x\n", Code::YamlSyntax).len(),
+            1
+        );
     }
 
     #[test]

@@ -68,7 +68,8 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
         Implicit::Str | Implicit::Merge => Scalar::Str(s),
         Implicit::Null => Scalar::Null,
         Implicit::Bool => Scalar::Bool(
-            yaml11::construct_bool(s).ok_or_else(|| cerr(node, format!("invalid boolean {s:?}")))?,
+            yaml11::construct_bool(s)
+                .ok_or_else(|| cerr(node, format!("invalid boolean {s:?}")))?,
         ),
         Implicit::Int => Scalar::Int(
             yaml11::construct_int(s).ok_or_else(|| cerr(node, format!("invalid integer {s:?}")))?,
@@ -80,12 +81,10 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
             yaml11::construct_timestamp(s)
                 .ok_or_else(|| cerr(node, format!("invalid timestamp {s:?}")))?,
         ),
-        Implicit::Value => {
-            return Err(cerr(
-                node,
-                "could not determine a constructor for the tag 'tag:yaml.org,2002:value' (a bare `=`)",
-            ))
-        }
+        Implicit::Value => return Err(cerr(
+            node,
+            "could not determine a constructor for the tag 'tag:yaml.org,2002:value' (a bare `=`)",
+        )),
     })
 }
 

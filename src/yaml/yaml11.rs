@@ -301,7 +301,9 @@ pub fn construct_int(s: &str) -> Option<i128> {
     } else if v.contains(':') {
         let mut acc: i128 = 0;
         for part in v.split(':') {
-            acc = acc.checked_mul(60)?.checked_add(part.parse::<i128>().ok()?)?;
+            acc = acc
+                .checked_mul(60)?
+                .checked_add(part.parse::<i128>().ok()?)?;
         }
         acc
     } else {
@@ -312,7 +314,11 @@ pub fn construct_int(s: &str) -> Option<i128> {
 
 /// PyYAML's `construct_yaml_float`.
 pub fn construct_float(s: &str) -> Option<f64> {
-    let v: String = s.chars().filter(|&c| c != '_').collect::<String>().to_lowercase();
+    let v: String = s
+        .chars()
+        .filter(|&c| c != '_')
+        .collect::<String>()
+        .to_lowercase();
     let (neg, v) = match v.as_bytes().first() {
         Some(b'-') => (true, &v[1..]),
         Some(b'+') => (false, &v[1..]),

@@ -1,0 +1,245 @@
+//! The binary end to end: the shipped examples, every planted violation,
+//! exit codes, output formats, `rules`, and `--rev` on a real git repository.
+
+mod common;
+use common::*;
+use std::collections::BTreeSet;
+
+#[test]
+fn clean_example_validates() {
+    let o = run(&["validate", "examples/"], &root());
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("no problems"), "{}", stdout(&o));
+}
+
+/// (file, line, code) for every `# INVxxx` marker in examples/broken.
+fn planted() -> BTreeSet<(String, usize, String)> {
+    let base = root().join("examples/broken");
+    let mut out = BTreeSet::new();
+    for e in walkdir::WalkDir::new(&base)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !e.file_type().is_file() || e.path().extension().is_none_or(|x| x != "yml") {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(&base)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let Some(pos) = line.find("# INV") else {
+                continue;
+            };
+            let code = line.get(pos + 2..pos + 8).unwrap_or("");
+            if code.len() == 6
+                && code[3..].bytes().all(|b| b.is_ascii_digit())
+                && !line.trim_start().starts_with('#')
+            {
+                out.insert((rel.clone(), i + 1, code.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn broken_example_trips_every_rule_where_planted() {
+    let o = run(
+        &["validate", "--format", "json", "examples/broken"],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: BTreeSet<(String, usize, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() as usize,
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let marks = planted();
+    assert!(marks.len() >= 20, "markers: {marks:?}");
+    for (file, line, code) in &marks {
+        // A marker sits on the offending line, or just above it when a
+        // comment cannot share the line (inside an unclosed quote).
+        let hit = (*line..=line + 1).any(|l| found.contains(&(file.clone(), l, code.clone())));
+        assert!(
+            hit,
+            "planted {code} at {file}:{line} not reported; found: {found:?}"
+        );
+    }
+    let codes: BTreeSet<&str> = found.iter().map(|(_, _, c)| c.as_str()).collect();
+    for rule in git_inventory::rules::RULES.iter() {
+        assert!(
+            codes.contains(rule.code.as_str()),
+            "{} never tripped",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn missing_path_is_a_usage_error() {
+    let o = run(&["validate", "no/such/dir"], &root());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("no/such/dir"));
+    let o = run(&["list", "-i", "no/such/file.yml"], &root());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn silent_data_loss_fails_validation() {
+    let dir = tempdir("loss");
+    std::fs::write(
+        dir.join("dup.yml"),
+        "web:\n  hosts:\n    h1: {a: 1}\n    h1: {a: 2}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("str.yml"),
+        "web:\n  hosts:\n    10.0.0.10\n    10.0.0.20\n",
+    )
+    .unwrap();
+    for f in ["dup.yml", "str.yml"] {
+        let o = run(&["validate", f], &dir);
+        assert_eq!(o.status.code(), Some(1), "{f}: {}", stdout(&o));
+    }
+}
+
+#[test]
+fn formats_are_machine_readable() {
+    let gh = run(
+        &["validate", "--format", "github", "examples/broken"],
+        &root(),
+    );
+    let text = stdout(&gh);
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("file=inventory/DEV/hosts.yml,line=22,col=9"),
+        "{text}"
+    );
+    let gl = run(
+        &["validate", "--format", "gitlab", "examples/broken"],
+        &root(),
+    );
+    let issues: serde_json::Value = serde_json::from_slice(&gl.stdout).unwrap();
+    let issues = issues.as_array().unwrap();
+    assert!(!issues.is_empty());
+    let fps: BTreeSet<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fps.len(), issues.len(), "fingerprints are unique");
+    assert!(issues[0]["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+    let human = run(&["validate", "examples/broken"], &root());
+    let h = stdout(&human);
+    assert!(h.contains("inventory/DEV/hosts.yml:22:9"), "{h}");
+    assert!(!h.contains("\u{1b}["), "no colour when not a terminal");
+}
+
+#[test]
+fn rules_command_documents_every_rule() {
+    let o = run(&["rules"], &root());
+    assert!(o.status.success());
+    for r in git_inventory::rules::RULES.iter() {
+        assert!(stdout(&o).contains(r.code.as_str()));
+        let d = run(&["rules", r.code.as_str()], &root());
+        let doc = stdout(&d);
+        for part in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "## Use instead",
+        ] {
+            assert!(doc.contains(part), "{}: missing {part}", r.code);
+        }
+    }
+    assert_eq!(run(&["rules", "INV999"], &root()).status.code(), Some(2));
+    assert!(run(&["rules", "duplicate-key"], &root()).status.success());
+}
+
+#[test]
+fn validate_rev_reads_a_commit_without_checkout() {
+    let dir = tempdir("rev");
+    git(&["init", "-q", "-b", "main"], &dir);
+    let env = dir.join("inventory/DEV");
+    std::fs::create_dir_all(&env).unwrap();
+    std::fs::write(
+        dir.join("inventory/xenv_groups.yml"),
+        "all:\n  children:\n    web:\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../xenv_groups.yml", env.join("xenv_groups.yml")).unwrap();
+    std::fs::write(env.join("hosts.yml"), "web:\n  hosts:\n    web01:\n").unwrap();
+    git(&["add", "-A"], &dir);
+    git(&["commit", "-qm", "good"], &dir);
+    std::fs::write(
+        env.join("hosts.yml"),
+        "web:\n  hosts:\n    web01:\n    web01:\n",
+    )
+    .unwrap();
+    git(&["commit", "-qam", "bad"], &dir);
+    // The working tree is changed again; --rev must not look at it.
+    std::fs::write(env.join("hosts.yml"), "web:\n  hosts: [x]\n").unwrap();
+    let o = run(&["validate", "--rev", "HEAD~1"], &dir);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = run(&["validate", "--rev", "HEAD", "--format", "json"], &dir);
+    assert_eq!(o.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["INV002"]);
+    let o = run(&["validate", "--rev", "no-such-rev"], &dir);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+}
+
+#[test]
+fn config_switches_rules() {
+    let dir = tempdir("cfg");
+    std::fs::create_dir_all(dir.join("inventory/DEV")).unwrap();
+    std::fs::write(
+        dir.join("inventory/DEV/hosts.yml"),
+        "b:\n  hosts:\n    h:\na:\n  hosts:\n    web-1 x:\n",
+    )
+    .unwrap();
+    assert_eq!(run(&["validate"], &dir).status.code(), Some(1));
+    std::fs::write(
+        dir.join(".git-inventory.yml"),
+        "version: 1\nrules:\n  INV006: off\n  INV040: error\n",
+    )
+    .unwrap();
+    let o = run(&["validate", "--format", "json"], &dir);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["INV040"]);
+    std::fs::write(
+        dir.join(".git-inventory.yml"),
+        "version: 1\nrules:\n  INV006: maybe\n",
+    )
+    .unwrap();
+    assert_eq!(run(&["validate"], &dir).status.code(), Some(2));
+}

@@ -1,0 +1,89 @@
+//! Helpers shared by the integration tests: the binary, fixtures, and the
+//! reference data in `../shared` (required: its absence fails loudly).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_git-inventory"))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the git-inventory binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `../shared/corpus`: the reference corpus with Ansible's answers.
+pub fn shared_corpus() -> PathBuf {
+    let dir = root().join("../shared/corpus");
+    assert!(
+        dir.join("expected").is_dir(),
+        "MISSING ../shared/corpus (expected beside the project root at {}): the parity tests need \
+         the shared corpus and Ansible's recorded answers; check out ../shared",
+        dir.display()
+    );
+    dir
+}
+
+/// Our own copy of the synthetic cases, always present.
+pub fn own_fixtures() -> PathBuf {
+    root().join("tests/fixtures/parity")
+}
+
+/// Every `*.yml` of a corpus directory, sorted.
+pub fn corpus_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("corpus dir readable")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yml" || x == "yaml"))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn tempdir(tag: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "gi-test-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+pub fn git(args: &[&str], cwd: &Path) {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
