@@ -12,6 +12,11 @@
 
 pub mod commands;
 pub mod config;
+/// Hash maps keyed by input text: foldhash (fast, randomly seeded).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// Insertion-ordered maps (Ansible's dict order), foldhash-hashed.
+pub type OrderedMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
+
 pub mod diagnostic;
 pub mod hostpattern;
 pub mod inventory;

@@ -11,6 +11,51 @@ use crate::vfs::{self, Raw, Vfs};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
+/// Phase timings on stderr when `GIT_INVENTORY_TIMINGS` is set (a
+/// profiling aid; benchmarks live outside the tests).
+pub struct Timer {
+    on: bool,
+    last: std::sync::Mutex<std::time::Instant>,
+}
+
+impl Timer {
+    pub fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("GIT_INVENTORY_TIMINGS").is_some(),
+            last: std::sync::Mutex::new(std::time::Instant::now()),
+        }
+    }
+    pub fn lap(&self, what: &str) {
+        if self.on {
+            if let Ok(mut last) = self.last.lock() {
+                eprintln!(
+                    "timing: {what:<24} {:>8.1} ms",
+                    last.elapsed().as_secs_f64() * 1000.0
+                );
+                *last = std::time::Instant::now();
+            }
+        }
+    }
+    /// Time a closure on its own (for work running in parallel).
+    pub fn time<T>(&self, what: &str, f: impl FnOnce() -> T) -> T {
+        let t = std::time::Instant::now();
+        let v = f();
+        if self.on {
+            eprintln!(
+                "timing:   {what:<22} {:>8.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        v
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// What a run found.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -154,9 +199,11 @@ pub fn validate_views(
     }
     phys.sort();
     phys.dedup();
+    let timer = Timer::new();
     phys.par_iter().for_each(|p| {
         cache.get(p);
     });
+    timer.lap("parse");
     let built: Vec<View> = views
         .into_par_iter()
         .map(|(name, kind, sources)| View {
@@ -165,6 +212,7 @@ pub fn validate_views(
             kind,
         })
         .collect();
+    timer.lap("views");
     let files: Vec<FileCtx> = cache
         .all()
         .into_iter()
@@ -204,7 +252,9 @@ pub fn validate_views(
         declared_groups,
         links,
     };
-    let diagnostics = rules::run_all(&cx);
+    timer.lap("setup");
+    let diagnostics = rules::run_all_timed(&cx, &timer);
+    timer.lap("rules");
     Report {
         diagnostics,
         files: cx.files.len(),

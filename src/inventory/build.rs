@@ -131,7 +131,7 @@ fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
     let top = entries(root).map_err(|e| ctx.construct_err(e))?;
     for e in &top {
         if let value::KeyId::Str(s) = &e.id {
-            if s == "plugin" && truthy(e.value) {
+            if *s == "plugin" && truthy(e.value) {
                 return Err(ctx.fatal(
                     Code::Schema,
                     e.key,

@@ -13,7 +13,6 @@ pub mod loader;
 
 use crate::diagnostic::Code;
 use crate::source::{SourceFile, Span};
-use indexmap::IndexMap;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -31,7 +30,7 @@ pub struct VarDef {
     pub loc: Option<Loc>,
 }
 
-pub type Vars = IndexMap<String, VarDef>;
+pub type Vars = crate::OrderedMap<String, VarDef>;
 
 /// One place a host key appeared: which group's `hosts:` and where.
 #[derive(Debug, Clone)]
@@ -100,8 +99,8 @@ pub const UNGROUPED: usize = 1;
 /// The inventory of one view (an environment, a file, a set of `-i` sources).
 #[derive(Debug, Clone)]
 pub struct Inventory {
-    pub groups: IndexMap<String, Group>,
-    pub hosts: IndexMap<String, Host>,
+    pub groups: crate::OrderedMap<String, Group>,
+    pub hosts: crate::OrderedMap<String, Host>,
     /// Fatal errors: the first one is where Ansible stops.
     pub fatal: Vec<Fatal>,
     pub notes: Vec<Note>,
@@ -119,8 +118,8 @@ impl Default for Inventory {
 impl Inventory {
     pub fn new() -> Inventory {
         let mut inv = Inventory {
-            groups: IndexMap::new(),
-            hosts: IndexMap::new(),
+            groups: crate::OrderedMap::default(),
+            hosts: crate::OrderedMap::default(),
             fatal: Vec::new(),
             notes: Vec::new(),
             conflicts: Vec::new(),
@@ -143,8 +142,8 @@ impl Inventory {
                 children: Vec::new(),
                 parents: Vec::new(),
                 hosts: Vec::new(),
-                vars: Vars::new(),
-                file_vars: Vars::new(),
+                vars: Vars::default(),
+                file_vars: Vars::default(),
                 priority: 1,
                 defs: Vec::new(),
             },
@@ -161,21 +160,21 @@ impl Inventory {
             Host {
                 name: name.to_string(),
                 groups: Vec::new(),
-                vars: Vars::new(),
+                vars: Vars::default(),
                 defs: Vec::new(),
-                file_vars: Vars::new(),
+                file_vars: Vars::default(),
             },
         );
         i
     }
 
-    /// `Group.add_host`: no-op when already a member.
+    /// `Group.add_host`: no-op when already a member. Membership is checked
+    /// on the host's (short) list of groups; the two lists are kept in step,
+    /// so adding to a group of 100k hosts stays O(1).
     pub fn add_host_to_group(&mut self, group: usize, host: usize) {
-        if !self.groups[group].hosts.contains(&host) {
-            self.groups[group].hosts.push(host);
-        }
         if !self.hosts[host].groups.contains(&group) {
             self.hosts[host].groups.push(group);
+            self.groups[group].hosts.push(host);
         }
     }
 

@@ -3,7 +3,6 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_id, KeyId};
 use crate::yaml::{Node, NodeKind};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -45,7 +44,7 @@ fn key_text(file: &SourceFile, k: &Node) -> String {
 fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         NodeKind::Map(pairs) => {
-            let mut seen: HashMap<KeyId, &Node> = HashMap::with_capacity(pairs.len());
+            let mut seen: crate::FastMap<KeyId<'_>, &Node> = crate::FastMap::default();
             for (k, v) in pairs {
                 if !is_merge_key(k) {
                     if let Ok(id) = key_id(k) {

@@ -128,13 +128,18 @@ pub fn info(code: Code) -> &'static RuleInfo {
 /// Run every enabled rule; severities applied, duplicates (the same finding
 /// reached through several environments) removed, sorted by file and line.
 pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
+    run_all_timed(cx, &crate::validate::Timer::new())
+}
+
+/// [`run_all`], timing each rule.
+pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let mut out: Vec<Diagnostic> = RULES
         .par_iter()
         .filter(|r| cx.config.severity(r.code) != Severity::Off)
         .flat_map_iter(|r| {
             let mut v = Vec::new();
-            (r.check)(cx, &mut v);
+            timer.time(r.code.as_str(), || (r.check)(cx, &mut v));
             let sev = cx.config.severity(r.code);
             for d in &mut v {
                 d.code = r.code;

@@ -5,7 +5,6 @@ use crate::yaml::value::{entries, key_string, to_json};
 use crate::yaml::{Node, NodeKind};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -65,39 +64,67 @@ fn xenv_schema() -> Option<&'static jsonschema::Validator> {
         .as_ref()
 }
 
-/// Where each JSON pointer came from: the key's span and the value's span.
-type Spans = HashMap<String, (Span, Span)>;
-
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// The JSON instance of the inventory's structure. Values below a group's
-/// `vars` or a host's mapping are not needed by the schema and are kept
-/// shallow (their shape only) so big inventories stay cheap.
-fn instance(node: &Node, ptr: &str, depth: usize, spans: &mut Spans) -> Value {
+/// A value's shape only: mappings become `{}`, lists `[]` (the schema checks
+/// the type of host vars and `vars`, never their contents).
+fn shallow(node: &Node) -> Value {
     match &node.kind {
-        NodeKind::Map(_) => {
-            let mut m = Map::new();
-            let Ok(es) = entries(node) else {
-                return Value::Object(m);
-            };
-            for e in es {
-                let Ok(k) = key_string(e.key) else { continue };
-                let p = format!("{ptr}/{}", escape(&k));
-                spans.insert(p.clone(), (e.key.span, e.value.span));
-                let v = if depth < 64 {
-                    instance(e.value, &p, depth + 1, spans)
-                } else {
-                    Value::Null
-                };
-                m.insert(k, v);
-            }
-            Value::Object(m)
-        }
-        NodeKind::Seq(items) => Value::Array(items.iter().take(1).map(|_| Value::Null).collect()),
+        NodeKind::Map(_) => Value::Object(Map::new()),
+        NodeKind::Seq(_) => Value::Array(Vec::new()),
         NodeKind::Scalar { .. } => to_json(node).unwrap_or(Value::Null),
     }
+}
+
+fn mapping(node: &Node, mut f: impl FnMut(String, &Node) -> Value) -> Value {
+    let mut m = Map::new();
+    if let Ok(es) = entries(node) {
+        for e in es {
+            if let Ok(k) = key_string(e.key) {
+                let v = f(k.clone(), e.value);
+                m.insert(k, v);
+            }
+        }
+    }
+    Value::Object(m)
+}
+
+/// The JSON instance of an inventory's structure: groups, their sections,
+/// host keys and the shape of each value. Spans are looked up only for the
+/// (rare) errors, by following the pointer back through the YAML.
+fn instance(doc: &Node) -> Value {
+    match &doc.kind {
+        NodeKind::Map(_) => mapping(doc, |_, g| group(g, 0)),
+        _ => shallow(doc),
+    }
+}
+
+fn group(node: &Node, depth: usize) -> Value {
+    if !matches!(node.kind, NodeKind::Map(_)) || depth > 64 {
+        return shallow(node);
+    }
+    mapping(node, |k, v| match (k.as_str(), &v.kind) {
+        ("hosts", NodeKind::Map(_)) => mapping(v, |_, h| shallow(h)),
+        ("children", NodeKind::Map(_)) => mapping(v, |_, c| group(c, depth + 1)),
+        _ => shallow(v),
+    })
+}
+
+/// The key and value nodes a JSON pointer names.
+fn locate<'a>(doc: &'a Node, ptr: &str) -> Option<(&'a Node, &'a Node)> {
+    let mut cur = doc;
+    let mut found = None;
+    for t in tokens(ptr) {
+        let es = entries(cur).ok()?;
+        let e = es
+            .into_iter()
+            .find(|e| key_string(e.key).ok().as_deref() == Some(t.as_str()))?;
+        found = Some((e.key, e.value));
+        cur = e.value;
+    }
+    found
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -139,17 +166,18 @@ fn check_file(file: &Arc<SourceFile>, doc: &Node, xenv: bool, out: &mut Vec<Diag
     let Some(validator) = (if xenv { xenv_schema() } else { hosts_schema() }) else {
         return;
     };
-    let mut spans = Spans::new();
-    let inst = instance(doc, "", 0, &mut spans);
+    let inst = instance(doc);
     for err in validator.iter_errors(&inst) {
         let ptr = err.instance_path().as_str().to_string();
-        let (key_span, value_span) = spans.get(&ptr).copied().unwrap_or((doc.span, doc.span));
+        let (key_span, value_span) = locate(doc, &ptr)
+            .map(|(k, v)| (k.span, v.span))
+            .unwrap_or((doc.span, doc.span));
         let (span, message, label) = match err.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let mut d = Vec::new();
                 for u in unexpected {
                     let p = format!("{ptr}/{}", escape(u));
-                    let at = spans.get(&p).map(|s| s.0).unwrap_or(value_span);
+                    let at = locate(doc, &p).map(|(k, _)| k.span).unwrap_or(value_span);
                     let hint = match u.as_str() {
                         "host" => " (did you mean `hosts`?)",
                         "child" | "childs" | "groups" => " (did you mean `children`?)",

@@ -101,19 +101,19 @@ pub fn is_merge_key(node: &Node) -> bool {
 
 /// A mapping key as a Python dict sees it (for equality only).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyId {
+pub enum KeyId<'a> {
     Null,
     /// ints and bools, and floats with an integral value
     Int(i128),
     Float(u64),
-    Str(String),
+    Str(&'a str),
     Timestamp(String),
-    Vault(String),
+    Vault(&'a str),
     /// a collection used as a key: PyYAML refuses it (unhashable)
     Unhashable,
 }
 
-pub fn key_id(node: &Node) -> Result<KeyId, ConstructError> {
+pub fn key_id(node: &Node) -> Result<KeyId<'_>, ConstructError> {
     if !matches!(node.kind, NodeKind::Scalar { .. }) {
         return Ok(KeyId::Unhashable);
     }
@@ -128,9 +128,9 @@ pub fn key_id(node: &Node) -> Result<KeyId, ConstructError> {
                 KeyId::Float(f.to_bits())
             }
         }
-        Scalar::Str(s) => KeyId::Str(s.to_string()),
+        Scalar::Str(s) => KeyId::Str(s),
         Scalar::Timestamp(t) => KeyId::Timestamp(t),
-        Scalar::Vault(v) => KeyId::Vault(v.to_string()),
+        Scalar::Vault(v) => KeyId::Vault(v),
     })
 }
 
@@ -140,7 +140,7 @@ pub fn key_id(node: &Node) -> Result<KeyId, ConstructError> {
 pub struct Entry<'a> {
     pub key: &'a Node,
     pub value: &'a Node,
-    pub id: KeyId,
+    pub id: KeyId<'a>,
     /// All key nodes in order (more than one means a duplicate key).
     pub occurrences: Vec<&'a Node>,
     /// True when the entry came only from a `<<` merge.
@@ -212,10 +212,10 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
     flatten(pairs, &mut flat, 0)?;
     let mut out: Vec<Entry<'_>> = Vec::with_capacity(flat.len());
     // Small mappings are the common case: a linear scan beats hashing there.
-    let mut index: Option<std::collections::HashMap<KeyId, usize>> = None;
+    let mut index: Option<crate::FastMap<KeyId<'_>, usize>> = None;
     for (k, v, merged) in flat {
         let id = key_id(k)?;
-        if id == KeyId::Unhashable {
+        if matches!(id, KeyId::Unhashable) {
             return Err(cerr(
                 k,
                 "while constructing a mapping: found unhashable key (a list or mapping used as a key)",
