@@ -243,3 +243,78 @@ fn config_switches_rules() {
     .unwrap();
     assert_eq!(run(&["validate"], &dir).status.code(), Some(2));
 }
+
+#[test]
+fn client_hooks_validate_what_is_committed_and_pushed() {
+    let dir = tempdir("hooks");
+    git(&["init", "-q", "-b", "main"], &dir);
+    git(
+        &[
+            "config",
+            "core.hooksPath",
+            &root().join("hooks").to_string_lossy(),
+        ],
+        &dir,
+    );
+    std::fs::create_dir_all(dir.join("inventory/DEV")).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let commit = |msg: &str| {
+        std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.invalid",
+                "commit",
+                "-qm",
+                msg,
+            ])
+            .current_dir(&dir)
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        dir.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    web01:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &dir);
+    let o = commit("good");
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        dir.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    web01:\n    web01:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &dir);
+    let o = commit("bad");
+    assert!(
+        !o.status.success(),
+        "the pre-commit hook must refuse a duplicate key"
+    );
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(said.contains("INV002"), "{said}");
+    // Unstaged breakage does not block a good staged change.
+    std::fs::write(
+        dir.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    web01:\n    web02:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &dir);
+    std::fs::write(dir.join("inventory/DEV/hosts.yml"), "web: [broken\n").unwrap();
+    assert!(commit("good again").status.success());
+}
