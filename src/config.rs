@@ -35,6 +35,29 @@ pub struct Config {
     /// (`off` unquoted is YAML 1.1 `false` and means off too).
     pub rules: HashMap<String, serde_json::Value>,
     pub limits: Limits,
+    /// The pre-receive hook.
+    pub hook: HookConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HookConfig {
+    /// Refs the hook validates (globs, `*` matches anything, `/` included).
+    pub refs: Vec<String>,
+    /// Validate pushed tags too.
+    pub tags: bool,
+    /// `strict` (any violation rejects) or `ratchet` (only new ones do).
+    pub mode: String,
+}
+
+impl Default for HookConfig {
+    fn default() -> Self {
+        HookConfig {
+            refs: vec!["refs/heads/*".into()],
+            tags: false,
+            mode: "strict".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -71,6 +94,7 @@ impl Default for Config {
             require_declared_groups: true,
             rules: HashMap::new(),
             limits: Limits::default(),
+            hook: HookConfig::default(),
         }
     }
 }
@@ -132,6 +156,12 @@ impl Config {
             .map_err(|e| ConfigError(format!("{path}: {}", e.message)))?;
         let cfg: Config =
             serde_json::from_value(value).map_err(|e| ConfigError(format!("{path}: {e}")))?;
+        if !matches!(cfg.hook.mode.as_str(), "strict" | "ratchet") {
+            return Err(ConfigError(format!(
+                "{path}: hook.mode must be strict or ratchet, not `{}`",
+                cfg.hook.mode
+            )));
+        }
         if cfg.version != 1 {
             return Err(ConfigError(format!(
                 "{path}: unsupported version {} (this git-inventory reads version 1)",

@@ -18,6 +18,7 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 pub type OrderedMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
 
 pub mod diagnostic;
+pub mod hook;
 pub mod hostpattern;
 pub mod inventory;
 pub mod output;

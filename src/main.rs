@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use git_inventory::commands;
+use git_inventory::hook::{self, Mode};
 use git_inventory::output::Format;
 use git_inventory::view::{self, ViewError};
 use std::path::PathBuf;
@@ -34,6 +35,23 @@ enum Command {
         #[arg(long)]
         config: Option<PathBuf>,
     },
+    /// Run as a git pre-receive hook: reads `<old> <new> <ref>` lines on stdin.
+    PreReceive {
+        /// Server-side configuration (overrides the pushed `.git-inventory.yml`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// strict: any violation rejects; ratchet: only new violations do.
+        #[arg(long, value_enum)]
+        mode: Option<Mode>,
+        /// Prefix messages with `GL-HOOK-ERR:` (automatic when GL_ID is set).
+        #[arg(long)]
+        gitlab: bool,
+    },
+    /// Install or remove the pre-receive hook of a bare repository.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
     /// List the rule catalogue, or print one rule's documentation.
     Rules {
         /// A rule code (`INV002`) or name (`duplicate-key`).
@@ -59,6 +77,30 @@ enum Command {
         /// Print only this host's variables (`--host`).
         #[arg(long)]
         host: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum HookAction {
+    /// Write hooks/pre-receive (or custom_hooks/pre-receive.d/git-inventory).
+    Install {
+        /// The bare repository.
+        repo: PathBuf,
+        /// GitLab layout: custom_hooks/pre-receive.d/, messages prefixed GL-HOOK-ERR.
+        #[arg(long)]
+        gitlab: bool,
+        /// Replace a hook that is not ours.
+        #[arg(long)]
+        force: bool,
+        /// Server-side configuration file the hook will use.
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Remove the hook (only one we installed).
+    Uninstall {
+        repo: PathBuf,
+        #[arg(long)]
+        gitlab: bool,
     },
 }
 
@@ -90,6 +132,39 @@ fn main() -> ExitCode {
             format,
             config.as_deref(),
         )),
+        Command::PreReceive {
+            config,
+            mode,
+            gitlab,
+        } => ExitCode::from(hook::pre_receive(&hook::Options {
+            config,
+            mode,
+            gitlab,
+        })),
+        Command::Hook { action } => {
+            let r = match action {
+                HookAction::Install {
+                    repo,
+                    gitlab,
+                    force,
+                    config,
+                } => hook::install(&repo, gitlab, force, config.as_deref())
+                    .map(|p| format!("installed {}", p.display())),
+                HookAction::Uninstall { repo, gitlab } => {
+                    hook::uninstall(&repo, gitlab).map(|p| format!("removed {}", p.display()))
+                }
+            };
+            match r {
+                Ok(m) => {
+                    println!("git-inventory: {m}");
+                    ExitCode::SUCCESS
+                }
+                Err(m) => {
+                    eprintln!("git-inventory: {m}");
+                    ExitCode::from(commands::EXIT_USAGE)
+                }
+            }
+        }
         Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,

@@ -295,7 +295,52 @@ impl Vfs for FsVfs {
 /// File contents shared between views.
 type Blob = std::sync::Arc<Vec<u8>>;
 
-/// The tree of one commit, read from the object database with gix.
+/// Looks an object up by id: its kind and data, `Ok(None)` when absent.
+pub type FindObject<'a> =
+    dyn Fn(&gix::hash::oid) -> Result<Option<(gix::objs::Kind, Vec<u8>)>, String> + 'a;
+
+/// Object stores searched in order, first hit wins: a push's quarantine,
+/// then the alternates git names, then the repository's own store.
+pub struct ObjectStores {
+    stores: Vec<gix::odb::Handle>,
+    pub hash: gix::hash::Kind,
+}
+
+impl ObjectStores {
+    /// Open object directories (each may have its own `info/alternates`).
+    pub fn open(dirs: &[PathBuf], hash: gix::hash::Kind) -> Result<ObjectStores, String> {
+        let mut stores = Vec::new();
+        for d in dirs {
+            if d.is_dir() {
+                stores.push(
+                    gix::odb::at(d, hash).map_err(|e| {
+                        format!("cannot open object directory {}: {e}", d.display())
+                    })?,
+                );
+            }
+        }
+        if stores.is_empty() {
+            return Err("no object directory found".into());
+        }
+        Ok(ObjectStores { stores, hash })
+    }
+
+    pub fn find(&self, id: &gix::hash::oid) -> Result<Option<(gix::objs::Kind, Vec<u8>)>, String> {
+        use gix::objs::Find;
+        let mut buf = Vec::new();
+        for s in &self.stores {
+            let kind = match s.try_find(id, &mut buf) {
+                Ok(Some(d)) => d.kind,
+                Ok(None) => continue,
+                Err(e) => return Err(format!("cannot read object {id}: {e}")),
+            };
+            return Ok(Some((kind, buf)));
+        }
+        Ok(None)
+    }
+}
+
+/// The tree of one commit, read from the object database (no checkout).
 pub struct GitTreeVfs {
     /// Every non-directory entry; file contents are read eagerly for the
     /// names an inventory can use (YAML/JSON or no extension), so the view
@@ -304,6 +349,9 @@ pub struct GitTreeVfs {
     dirs: BTreeSet<String>,
     what: String,
 }
+
+/// Most entries a tree may hold before we refuse to walk it.
+const MAX_TREE_ENTRIES: usize = 500_000;
 
 impl GitTreeVfs {
     /// Open `repo_path` and read the tree of `rev` (any rev-parse spec).
@@ -317,65 +365,114 @@ impl GitTreeVfs {
         let id = repo
             .rev_parse_single(rev)
             .map_err(|e| format!("cannot resolve revision `{rev}`: {e}"))?;
-        let tree = id
-            .object()
-            .map_err(|e| format!("cannot read `{rev}`: {e}"))?
-            .peel_to_tree()
-            .map_err(|e| format!("`{rev}` does not name a tree: {e}"))?;
-        Self::from_tree(repo, &tree, format!("commit {}", id.shorten_or_id()))
+        let find = |oid: &gix::hash::oid| match repo.try_find_object(oid) {
+            Ok(Some(o)) => Ok(Some((o.kind, o.data.clone()))),
+            Ok(None) => Ok(None),
+            Err(e) => Err(format!("cannot read object {oid}: {e}")),
+        };
+        Self::from_object(
+            &find,
+            id.detach(),
+            repo.object_hash(),
+            format!("commit {}", id.shorten_or_id()),
+        )
     }
 
-    pub fn from_tree(
-        repo: &gix::Repository,
-        tree: &gix::Tree<'_>,
+    /// The tree of a commit, tag or tree id, found through `find`.
+    pub fn from_object(
+        find: &FindObject<'_>,
+        id: gix::ObjectId,
+        hash: gix::hash::Kind,
         what: String,
     ) -> Result<GitTreeVfs, String> {
-        let files = tree
-            .traverse()
-            .breadthfirst
-            .files()
-            .map_err(|e| format!("cannot walk the tree: {e}"))?;
-        let mut entries = BTreeMap::new();
-        let mut dirs = BTreeSet::new();
-        dirs.insert(String::new());
-        for e in files {
-            let path = e.filepath.to_string();
-            let mut p = path.as_str();
-            while let Some(i) = p.rfind('/') {
-                p = &p[..i];
-                dirs.insert(p.to_string());
+        let mut id = id;
+        let mut tree = None;
+        for _ in 0..16 {
+            let (kind, data) = find(&id)?.ok_or_else(|| format!("object {id} not found"))?;
+            match kind {
+                gix::objs::Kind::Tree => {
+                    tree = Some(id);
+                    break;
+                }
+                gix::objs::Kind::Commit => {
+                    let c = gix::objs::CommitRef::from_bytes(&data, hash)
+                        .map_err(|e| format!("cannot parse commit {id}: {e}"))?;
+                    id = c.tree();
+                }
+                gix::objs::Kind::Tag => {
+                    let t = gix::objs::TagRef::from_bytes(&data, hash)
+                        .map_err(|e| format!("cannot parse tag {id}: {e}"))?;
+                    id = t.target();
+                }
+                gix::objs::Kind::Blob => return Err(format!("{id} is a blob, not a commit")),
             }
-            let kind = if e.mode.is_link() {
-                let target = repo
-                    .find_object(e.oid)
-                    .map(|o| String::from_utf8_lossy(&o.data).into_owned())
-                    .map_err(|err| format!("cannot read symlink {path}: {err}"))?;
-                Raw::Symlink(target)
-            } else if e.mode.is_commit() {
-                // a submodule: a directory we cannot see into
-                Raw::Dir
-            } else if e.mode.is_tree() {
-                dirs.insert(path.clone());
-                continue;
-            } else {
-                Raw::File
-            };
-            let name = path.rsplit('/').next().unwrap_or(&path);
-            let data = if kind == Raw::File && crate::inventory::loader::yaml_plugin_accepts(name) {
-                let obj = repo
-                    .find_object(e.oid)
-                    .map_err(|err| format!("cannot read {path}: {err}"))?;
-                Some(std::sync::Arc::new(obj.data.clone()))
-            } else {
-                None
-            };
-            entries.insert(path, (kind, data));
         }
-        Ok(GitTreeVfs {
-            entries,
-            dirs,
+        let tree = tree.ok_or_else(|| format!("{id}: too many levels of tags"))?;
+        let mut vfs = GitTreeVfs {
+            entries: BTreeMap::new(),
+            dirs: BTreeSet::new(),
             what,
-        })
+        };
+        vfs.dirs.insert(String::new());
+        vfs.walk(find, tree, "", hash, 0)?;
+        Ok(vfs)
+    }
+
+    fn walk(
+        &mut self,
+        find: &FindObject<'_>,
+        tree: gix::ObjectId,
+        prefix: &str,
+        hash: gix::hash::Kind,
+        depth: usize,
+    ) -> Result<(), String> {
+        if depth > 256 {
+            return Err(format!("tree nested deeper than 256 levels at `{prefix}`"));
+        }
+        let (kind, data) = find(&tree)?.ok_or_else(|| format!("tree {tree} not found"))?;
+        if kind != gix::objs::Kind::Tree {
+            return Err(format!("{tree} is not a tree"));
+        }
+        for entry in gix::objs::TreeRefIter::from_bytes(&data, hash) {
+            let entry = entry.map_err(|e| format!("cannot parse tree {tree}: {e}"))?;
+            if self.entries.len() + self.dirs.len() > MAX_TREE_ENTRIES {
+                return Err(format!("the tree has more than {MAX_TREE_ENTRIES} entries"));
+            }
+            let name = entry.filename.to_string();
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let oid = entry.oid.to_owned();
+            if entry.mode.is_tree() {
+                self.dirs.insert(path.clone());
+                self.walk(find, oid, &path, hash, depth + 1)?;
+            } else if entry.mode.is_commit() {
+                // a submodule: a directory we cannot see into
+                self.dirs.insert(path);
+            } else if entry.mode.is_link() {
+                let (_, target) =
+                    find(&oid)?.ok_or_else(|| format!("symlink {path}: object {oid} not found"))?;
+                self.entries.insert(
+                    path,
+                    (
+                        Raw::Symlink(String::from_utf8_lossy(&target).into_owned()),
+                        None,
+                    ),
+                );
+            } else {
+                let data = if crate::inventory::loader::yaml_plugin_accepts(&name) {
+                    let (_, blob) =
+                        find(&oid)?.ok_or_else(|| format!("{path}: object {oid} not found"))?;
+                    Some(std::sync::Arc::new(blob))
+                } else {
+                    None
+                };
+                self.entries.insert(path, (Raw::File, data));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,0 +1,512 @@
+//! The server side: `git-inventory pre-receive` validates every pushed ref
+//! from the push quarantine, and `hook install` puts a shim into a bare
+//! repository (or GitLab's `custom_hooks/pre-receive.d/`).
+//!
+//! The hook fails closed: a panic, an unreadable object or a bad config
+//! rejects the push and says why.
+
+use crate::config::{self, Config, Resolved};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::validate::{self, Report};
+use crate::vfs::{GitTreeVfs, ObjectStores};
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+
+/// How violations decide the push.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Any violation rejects the push.
+    Strict,
+    /// Only violations not already present at the old commit reject it.
+    Ratchet,
+}
+
+/// Options from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Server-side configuration: overrides the pushed `.git-inventory.yml`.
+    pub config: Option<PathBuf>,
+    /// Mode from the command line (overrides the config's `hook.mode`).
+    pub mode: Option<Mode>,
+    /// Prefix lines with `GL-HOOK-ERR:` (also when `GL_ID` is set).
+    pub gitlab: bool,
+}
+
+/// One line of pre-receive input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUpdate {
+    pub old: String,
+    pub new: String,
+    pub name: String,
+}
+
+fn is_oid(s: &str) -> bool {
+    (s.len() == 40 || s.len() == 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_zero(s: &str) -> bool {
+    s.bytes().all(|b| b == b'0')
+}
+
+/// Parse `<old> <new> <ref>` lines (SHA-1 or SHA-256 ids).
+pub fn parse_updates(input: &str) -> Result<Vec<RefUpdate>, String> {
+    let mut out = Vec::new();
+    for (i, line) in input.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut parts = line.splitn(3, ' ');
+        let (Some(old), Some(new), Some(name)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(format!(
+                "input line {}: expected `<old> <new> <ref>`",
+                i + 1
+            ));
+        };
+        if !is_oid(old) || !is_oid(new) || old.len() != new.len() || name.is_empty() {
+            return Err(format!(
+                "input line {}: expected `<old> <new> <ref>`",
+                i + 1
+            ));
+        }
+        out.push(RefUpdate {
+            old: old.to_ascii_lowercase(),
+            new: new.to_ascii_lowercase(),
+            name: name.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// `*` matches any run of characters (`/` included); everything else literally.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == b'*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == b'*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// The repository the hook runs in, with the quarantine in front.
+struct Repo {
+    stores: ObjectStores,
+    git_dir: PathBuf,
+}
+
+impl Repo {
+    fn open(git_dir: &Path) -> Result<Repo, String> {
+        let repo = gix::open(git_dir)
+            .map_err(|e| format!("cannot open repository {}: {e}", git_dir.display()))?;
+        let hash = repo.object_hash();
+        let own = repo.objects.store_ref().path().to_path_buf();
+        let mut dirs = Vec::new();
+        // gix does not read git's quarantine variables itself.
+        if let Some(q) = std::env::var_os("GIT_OBJECT_DIRECTORY") {
+            dirs.push(absolute_in(git_dir, Path::new(&q)));
+        }
+        if let Some(alts) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+            for a in std::env::split_paths(&alts) {
+                if !a.as_os_str().is_empty() {
+                    dirs.push(absolute_in(git_dir, &a));
+                }
+            }
+        }
+        dirs.push(own);
+        Ok(Repo {
+            stores: ObjectStores::open(&dirs, hash)?,
+            git_dir: git_dir.to_path_buf(),
+        })
+    }
+
+    fn tree(&self, oid: &str) -> Result<GitTreeVfs, String> {
+        let id = gix::ObjectId::from_hex(oid.as_bytes()).map_err(|e| format!("{oid}: {e}"))?;
+        let find = |o: &gix::hash::oid| self.stores.find(o);
+        GitTreeVfs::from_object(&find, id, self.stores.hash, format!("commit {oid}"))
+    }
+
+    /// The commit the default branch (HEAD) points at, if any.
+    fn default_branch_tip(&self) -> Option<String> {
+        let repo = gix::open(&self.git_dir).ok()?;
+        let id = repo.head_id().ok()?;
+        Some(id.detach().to_string())
+    }
+}
+
+fn absolute_in(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+/// The configuration that applies: the server's override when there is one
+/// (`--config`, or `git-inventory.yml` in the repository's git dir), else the
+/// pushed tree's own `.git-inventory.yml`.
+fn config_for(tree: &GitTreeVfs, opts: &Options, git_dir: &Path) -> Result<Resolved, String> {
+    let server = opts
+        .config
+        .clone()
+        .or_else(|| Some(git_dir.join("git-inventory.yml")).filter(|p| p.is_file()));
+    let cfg = match server {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            Config::parse(&text, &p.display().to_string()).map_err(|e| e.to_string())?
+        }
+        None => match crate::vfs::read(tree, config::FILE_NAME) {
+            Ok(b) => {
+                let text = String::from_utf8(b)
+                    .map_err(|_| format!("{}: not UTF-8", config::FILE_NAME))?;
+                Config::parse(&text, config::FILE_NAME).map_err(|e| e.to_string())?
+            }
+            Err(_) => Config::default(),
+        },
+    };
+    cfg.resolve().map_err(|e| e.to_string())
+}
+
+/// What to tell the pusher, and whether to accept.
+pub struct Verdict {
+    pub accept: bool,
+    pub lines: Vec<String>,
+}
+
+fn key(d: &Diagnostic) -> (String, &'static str, String) {
+    (d.path().to_string(), d.code.as_str(), d.message.clone())
+}
+
+fn line_of(d: &Diagnostic) -> String {
+    let lc = d.primary.start();
+    let sev = if d.severity == Severity::Error {
+        ""
+    } else {
+        " (warning)"
+    };
+    format!(
+        "{}:{}:{}: {} {}{sev}",
+        d.path(),
+        lc.line,
+        lc.column,
+        d.code,
+        d.message
+    )
+}
+
+fn check_ref(
+    repo: &Repo,
+    u: &RefUpdate,
+    opts: &Options,
+    out: &mut Vec<String>,
+) -> Result<bool, String> {
+    let tree = repo.tree(&u.new)?;
+    let cfg = config_for(&tree, opts, &repo.git_dir)?;
+    let is_tag = u.name.starts_with("refs/tags/");
+    if is_tag && !cfg.raw.hook.tags {
+        return Ok(true);
+    }
+    if !is_tag && !cfg.raw.hook.refs.iter().any(|g| glob_match(g, &u.name)) {
+        return Ok(true);
+    }
+    let mode = opts.mode.unwrap_or(if cfg.raw.hook.mode == "ratchet" {
+        Mode::Ratchet
+    } else {
+        Mode::Strict
+    });
+    let report: Report = validate::validate_repo(&tree, &cfg);
+    let mut blocking: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    let mut old_count = 0;
+    if mode == Mode::Ratchet {
+        let base = if is_zero(&u.old) {
+            repo.default_branch_tip()
+        } else {
+            Some(u.old.clone())
+        };
+        if let Some(base) = base {
+            if let Ok(old_tree) = repo.tree(&base) {
+                let old = validate::validate_repo(&old_tree, &cfg);
+                let mut allowed: HashMap<(String, &'static str, String), usize> = HashMap::new();
+                for d in old
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                {
+                    *allowed.entry(key(d)).or_default() += 1;
+                }
+                blocking.retain(|d| match allowed.get_mut(&key(d)) {
+                    Some(n) if *n > 0 => {
+                        *n -= 1;
+                        old_count += 1;
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        }
+    }
+    for d in &blocking {
+        out.push(line_of(d));
+    }
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+    {
+        out.push(line_of(d));
+    }
+    let short = &u.new[..u.new.len().min(12)];
+    let kept = if old_count > 0 {
+        format!(", {old_count} already present before this push (ratchet)")
+    } else {
+        String::new()
+    };
+    out.push(format!(
+        "git-inventory: {} at {short}: {} error{}, {} warning{}{kept}: {}",
+        u.name,
+        blocking.len(),
+        if blocking.len() == 1 { "" } else { "s" },
+        report.warnings(),
+        if report.warnings() == 1 { "" } else { "s" },
+        if blocking.is_empty() {
+            "accepted"
+        } else {
+            "push rejected"
+        }
+    ));
+    Ok(blocking.is_empty())
+}
+
+/// Decide a push. Never panics: any failure rejects the push.
+pub fn decide(input: &str, git_dir: &Path, opts: &Options) -> Verdict {
+    let run = || -> Result<Verdict, String> {
+        let updates = parse_updates(input)?;
+        let mut lines = Vec::new();
+        let mut accept = true;
+        let todo: Vec<&RefUpdate> = updates.iter().filter(|u| !is_zero(&u.new)).collect();
+        if todo.is_empty() {
+            return Ok(Verdict { accept, lines });
+        }
+        let repo = Repo::open(git_dir)?;
+        for u in todo {
+            accept &= check_ref(&repo, u, opts, &mut lines)?;
+        }
+        Ok(Verdict { accept, lines })
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(msg)) => Verdict {
+            accept: false,
+            lines: vec![format!(
+                "git-inventory: {msg}: push rejected (the hook fails closed)"
+            )],
+        },
+        Err(p) => {
+            let what = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Verdict {
+                accept: false,
+                lines: vec![format!(
+                    "git-inventory: internal error ({what}): push rejected (the hook fails closed)"
+                )],
+            }
+        }
+    }
+}
+
+/// `git-inventory pre-receive`: read stdin, print the verdict, exit 0 or 1.
+pub fn pre_receive(opts: &Options) -> u8 {
+    let mut input = String::new();
+    let stdin = std::io::stdin();
+    let mut lock = stdin.lock();
+    let mut buf = String::new();
+    loop {
+        buf.clear();
+        match lock.read_line(&mut buf) {
+            Ok(0) => break,
+            Ok(_) => input.push_str(&buf),
+            Err(e) => {
+                eprintln!("git-inventory: cannot read the push's ref list: {e}: push rejected (the hook fails closed)");
+                return 1;
+            }
+        }
+    }
+    let git_dir = std::env::var_os("GIT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let gitlab = opts.gitlab || std::env::var_os("GL_ID").is_some();
+    let v = decide(&input, &git_dir, opts);
+    for l in &v.lines {
+        if gitlab {
+            eprintln!("GL-HOOK-ERR: {l}");
+        } else {
+            eprintln!("{l}");
+        }
+    }
+    if v.accept {
+        0
+    } else {
+        1
+    }
+}
+
+/// First line of every shim we write; how `install` recognises its own.
+pub const MARKER: &str = "# git-inventory hook: installed by `git-inventory hook install`";
+
+fn hook_path(repo: &Path, gitlab: bool) -> PathBuf {
+    if gitlab {
+        repo.join("custom_hooks/pre-receive.d/git-inventory")
+    } else {
+        repo.join("hooks/pre-receive")
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Write the pre-receive shim into a bare repository.
+pub fn install(
+    repo: &Path,
+    gitlab: bool,
+    force: bool,
+    config: Option<&Path>,
+) -> Result<PathBuf, String> {
+    if !repo.join("objects").is_dir() || !repo.join("refs").is_dir() {
+        return Err(format!("{}: not a bare git repository", repo.display()));
+    }
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| format!("cannot find this program's path: {e}"))?;
+    let path = hook_path(repo, gitlab);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.contains(MARKER) && !force {
+            return Err(format!(
+                "{} exists and is not ours: use --force to replace it",
+                path.display()
+            ));
+        }
+    } else if path.exists() && !force {
+        return Err(format!(
+            "{} exists: use --force to replace it",
+            path.display()
+        ));
+    }
+    let mut args = String::from("pre-receive");
+    if gitlab {
+        args.push_str(" --gitlab");
+    }
+    if let Some(c) = config {
+        let c = c
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", c.display()))?;
+        args.push_str(&format!(" --config {}", shell_quote(&c.to_string_lossy())));
+    }
+    let text = format!(
+        "#!/bin/sh\n{MARKER}\n# Validates every pushed inventory; remove with `git-inventory hook uninstall`.\nexec {} {args} \"$@\"\n",
+        shell_quote(&exe.to_string_lossy())
+    );
+    let dir = path.parent().ok_or("bad hook path")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let tmp = dir.join(".git-inventory-hook.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Remove our shim (and only ours).
+pub fn uninstall(repo: &Path, gitlab: bool) -> Result<PathBuf, String> {
+    let path = hook_path(repo, gitlab);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|_| format!("{}: no hook installed", path.display()))?;
+    if !text.contains(MARKER) {
+        return Err(format!("{} is not ours: left in place", path.display()));
+    }
+    std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ref_lines() {
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        let v = parse_updates(&format!(
+            "{z} {a} refs/heads/main\n{a} {z} refs/heads/old\n"
+        ))
+        .unwrap();
+        assert_eq!(v.len(), 2);
+        assert!(is_zero(&v[1].new));
+        let s = "b".repeat(64);
+        assert!(parse_updates(&format!("{s} {s} refs/heads/x\n")).is_ok());
+        assert!(parse_updates("garbage\n").is_err());
+        assert!(parse_updates(&format!("{a} {s} refs/heads/x\n")).is_err());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("refs/heads/*", "refs/heads/feature/x"));
+        assert!(glob_match("refs/heads/main", "refs/heads/main"));
+        assert!(!glob_match("refs/heads/main", "refs/heads/main2"));
+        assert!(glob_match("*", "anything"));
+        assert!(glob_match("refs/*/release-*", "refs/heads/release-1"));
+    }
+
+    #[test]
+    fn bad_input_fails_closed() {
+        let v = decide(
+            "not a ref line\n",
+            Path::new("/nonexistent"),
+            &Options::default(),
+        );
+        assert!(!v.accept);
+        assert!(v.lines[0].contains("fails closed"));
+        let z = "0".repeat(40);
+        let a = "a".repeat(40);
+        let v = decide(
+            &format!("{z} {a} refs/heads/main\n"),
+            Path::new("/nonexistent"),
+            &Options::default(),
+        );
+        assert!(!v.accept, "an unreadable repository rejects");
+        let v = decide(
+            &format!("{a} {z} refs/heads/main\n"),
+            Path::new("/nonexistent"),
+            &Options::default(),
+        );
+        assert!(v.accept, "a deletion needs no objects");
+    }
+}

@@ -1,0 +1,319 @@
+//! The pre-receive hook through real `git push`es into a bare repository
+//! with the hook installed by `git-inventory hook install` (file:// here;
+//! tests/hook_ssh.rs does the same over SSH).
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        ca_domain_int_dettonville:\n    web:\n";
+const GOOD: &str = "web:\n  hosts:\n    web01.dettonville.int:\nca_domain_int_dettonville:\n  hosts:\n    web01.dettonville.int:\n";
+
+struct Server {
+    dir: PathBuf,
+    bare: PathBuf,
+    work: PathBuf,
+}
+
+fn sh_git(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new("git");
+    c.args(args)
+        .current_dir(cwd)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .env_remove("GL_ID");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("git runs")
+}
+
+impl Server {
+    /// A bare repo with the hook, and a clone holding a clean first commit.
+    fn new(tag: &str, install: &[&str]) -> Server {
+        let dir = tempdir(tag);
+        let bare = dir.join("srv.git");
+        git(
+            &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+            &dir,
+        );
+        let mut args = vec!["hook", "install", bare.to_str().unwrap()];
+        args.extend_from_slice(install);
+        let o = run(&args, &dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let work = dir.join("work");
+        git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+        let url = format!("file://{}", bare.display());
+        git(&["remote", "add", "origin", &url], &work);
+        let s = Server { dir, bare, work };
+        s.write("inventory/xenv_groups.yml", XENV);
+        std::fs::create_dir_all(s.work.join("inventory/DEV")).unwrap();
+        std::os::unix::fs::symlink(
+            "../xenv_groups.yml",
+            s.work.join("inventory/DEV/xenv_groups.yml"),
+        )
+        .unwrap();
+        s.write("inventory/DEV/hosts.yml", GOOD);
+        s
+    }
+    fn write(&self, path: &str, text: &str) {
+        let p = self.work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    fn commit(&self, msg: &str) {
+        git(&["add", "-A"], &self.work);
+        git(&["commit", "-qm", msg], &self.work);
+    }
+    fn push(&self, args: &[&str]) -> Output {
+        self.push_env(args, &[])
+    }
+    fn push_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut a = vec!["push", "origin"];
+        a.extend_from_slice(args);
+        sh_git(&a, &self.work, env)
+    }
+    fn remote_head(&self, branch: &str) -> Option<String> {
+        let o = sh_git(&["rev-parse", "--verify", "-q", branch], &self.bare, &[]);
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    }
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn assert_rejected(o: &Output, needles: &[&str]) {
+    let e = err(o);
+    assert!(!o.status.success(), "push should be rejected:\n{e}");
+    assert!(e.contains("pre-receive hook declined"), "{e}");
+    for n in needles {
+        assert!(
+            e.lines()
+                .any(|l| l.starts_with("remote: ") && l.contains(n)),
+            "no `remote:` line with {n:?}:\n{e}"
+        );
+    }
+}
+
+#[test]
+fn clean_push_is_accepted_and_bad_pushes_are_rejected_with_locations() {
+    let s = Server::new("hook-basic", &[]);
+    s.commit("clean");
+    let o = s.push(&["main"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let accepted = s.remote_head("main").unwrap();
+
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "duplicate host",
+            "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n",
+            &["inventory/DEV/hosts.yml:4:5: INV002"],
+        ),
+        (
+            "bad domain group",
+            "ca_domain_int_dettonville_:\n  hosts:\n    a:\n",
+            &["inventory/DEV/hosts.yml:1:1: INV010"],
+        ),
+        (
+            "yaml syntax",
+            "web:\n  hosts:\n\tweb01:\n",
+            &["inventory/DEV/hosts.yml:3", "INV001"],
+        ),
+        (
+            "schema",
+            "web:\n  hosts:\n    - web01\n",
+            &["inventory/DEV/hosts.yml:3:5: INV003"],
+        ),
+    ];
+    for (what, text, needles) in cases {
+        s.write("inventory/DEV/hosts.yml", text);
+        s.commit(what);
+        let o = s.push(&["main"]);
+        assert_rejected(&o, needles);
+        assert!(err(&o).contains("push rejected"), "{what}: summary line");
+        assert_eq!(
+            s.remote_head("main").unwrap(),
+            accepted,
+            "{what}: remote untouched"
+        );
+        git(&["reset", "-q", "--hard", &accepted], &s.work);
+    }
+}
+
+#[test]
+fn the_tip_of_a_multi_commit_push_decides() {
+    let s = Server::new("hook-tip", &[]);
+    s.commit("clean");
+    assert!(s.push(&["main"]).status.success());
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts: [broken]\n");
+    s.commit("broken");
+    s.write(
+        "inventory/DEV/hosts.yml",
+        GOOD.replace("web01", "web02").as_str(),
+    );
+    s.commit("fixed");
+    let o = s.push(&["main"]);
+    assert!(
+        o.status.success(),
+        "bad middle commit, good tip: {}",
+        err(&o)
+    );
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts: [broken]\n");
+    s.commit("broken tip");
+    assert_rejected(&s.push(&["main"]), &["INV003"]);
+}
+
+#[test]
+fn deletions_and_tags() {
+    let s = Server::new("hook-refs", &[]);
+    s.commit("clean");
+    assert!(s.push(&["main"]).status.success());
+    // A bad commit on a tag is not validated by default...
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts: [x]\n");
+    s.commit("bad");
+    git(&["tag", "v1"], &s.work);
+    let o = s.push(&["refs/tags/v1"]);
+    assert!(
+        o.status.success(),
+        "tags are skipped by default: {}",
+        err(&o)
+    );
+    // ...but is on a branch, and deleting that branch later is fine.
+    assert_rejected(&s.push(&["HEAD:refs/heads/topic"]), &["INV003"]);
+    git(&["reset", "-q", "--hard", "HEAD~1"], &s.work);
+    assert!(s.push(&["HEAD:refs/heads/topic"]).status.success());
+    let o = s.push(&["--delete", "topic"]);
+    assert!(o.status.success(), "deletion: {}", err(&o));
+    assert!(s.remote_head("topic").is_none());
+    // With hook.tags on (server-side config), tags are validated too.
+    let cfg = s.dir.join("server.yml");
+    std::fs::write(&cfg, "version: 1\nhook:\n  tags: true\n").unwrap();
+    let o = run(
+        &[
+            "hook",
+            "install",
+            s.bare.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &s.dir,
+    );
+    assert!(
+        o.status.success(),
+        "reinstall over our own hook: {}",
+        stderr(&o)
+    );
+    assert_rejected(&s.push(&["refs/tags/v1:refs/tags/v2"]), &["INV003"]);
+}
+
+#[test]
+fn a_push_cannot_switch_off_its_own_checks_when_the_server_configures() {
+    let s = Server::new("hook-cfg", &[]);
+    s.commit("clean");
+    assert!(s.push(&["main"]).status.success());
+    // Without a server config, the pushed config applies.
+    s.write(".git-inventory.yml", "version: 1\nrules:\n  INV002: off\n");
+    s.write(
+        "inventory/DEV/hosts.yml",
+        "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n",
+    );
+    s.commit("switch off and break");
+    let o = s.push(&["HEAD:refs/heads/a"]);
+    assert!(o.status.success(), "{}", err(&o));
+    // A server-side git-inventory.yml in the bare repo wins.
+    std::fs::write(s.bare.join("git-inventory.yml"), "version: 1\n").unwrap();
+    assert_rejected(&s.push(&["HEAD:refs/heads/b"]), &["INV002"]);
+}
+
+#[test]
+fn ratchet_lets_fixes_through_a_messy_repo_and_blocks_new_violations() {
+    let s = Server::new("hook-ratchet", &[]);
+    // History already has a violation (pushed before the hook existed).
+    std::fs::remove_file(s.bare.join("hooks/pre-receive")).unwrap();
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n    web02.dettonville.int:\n");
+    s.commit("messy");
+    assert!(s.push(&["main"]).status.success());
+    let o = run(&["hook", "install", s.bare.to_str().unwrap()], &s.dir);
+    assert!(o.status.success());
+    // Strict: an unrelated change is blocked by the old violation.
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n    web03.dettonville.int:\n");
+    s.commit("unrelated");
+    assert_rejected(&s.push(&["main"]), &["INV002"]);
+    // Ratchet (server-side config): the same push goes through...
+    std::fs::write(
+        s.bare.join("git-inventory.yml"),
+        "version: 1\nhook:\n  mode: ratchet\n",
+    )
+    .unwrap();
+    let o = s.push(&["main"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("already present before this push (ratchet)"),
+        "{}",
+        err(&o)
+    );
+    // ...and a new violation is still blocked, also on a new branch.
+    s.write(
+        "inventory/DEV/hosts.yml",
+        "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n    web 03:\n",
+    );
+    s.commit("new violation");
+    assert_rejected(&s.push(&["main"]), &["INV006"]);
+    assert_rejected(&s.push(&["HEAD:refs/heads/feature"]), &["INV006"]);
+}
+
+#[test]
+fn gitlab_prefix_and_layout() {
+    let s = Server::new("hook-gitlab", &[]);
+    s.commit("clean");
+    assert!(s.push(&["main"]).status.success());
+    s.write("inventory/DEV/hosts.yml", "web:\n  hosts: [x]\n");
+    s.commit("bad");
+    let o = s.push_env(&["main"], &[("GL_ID", "user-1")]);
+    assert_rejected(&o, &["GL-HOOK-ERR: inventory/DEV/hosts.yml:2:10: INV003"]);
+    let o = run(
+        &["hook", "install", "--gitlab", s.bare.to_str().unwrap()],
+        &s.dir,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let shim =
+        std::fs::read_to_string(s.bare.join("custom_hooks/pre-receive.d/git-inventory")).unwrap();
+    assert!(shim.contains("pre-receive --gitlab"), "{shim}");
+}
+
+#[test]
+fn install_refuses_foreign_hooks_and_uninstall_removes_only_ours() {
+    let dir = tempdir("hook-install");
+    let bare = dir.join("b.git");
+    git(&["init", "-q", "--bare", bare.to_str().unwrap()], &dir);
+    let b = bare.to_str().unwrap();
+    std::fs::write(bare.join("hooks/pre-receive"), "#!/bin/sh\necho theirs\n").unwrap();
+    let o = run(&["hook", "install", b], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--force"));
+    assert_eq!(run(&["hook", "uninstall", b], &dir).status.code(), Some(2));
+    assert!(
+        bare.join("hooks/pre-receive").exists(),
+        "a foreign hook is left alone"
+    );
+    assert!(run(&["hook", "install", "--force", b], &dir)
+        .status
+        .success());
+    let shim = std::fs::read_to_string(bare.join("hooks/pre-receive")).unwrap();
+    assert!(shim.contains(git_inventory::hook::MARKER));
+    assert!(run(&["hook", "uninstall", b], &dir).status.success());
+    assert!(!bare.join("hooks/pre-receive").exists());
+    assert_eq!(
+        run(&["hook", "install", dir.to_str().unwrap()], &dir)
+            .status
+            .code(),
+        Some(2),
+        "not a bare repo"
+    );
+}
