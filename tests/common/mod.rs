@@ -2,6 +2,8 @@
 //! reference data in `../shared` (required: its absence fails loudly).
 #![allow(dead_code)]
 
+pub mod sshd;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
