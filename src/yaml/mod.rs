@@ -38,7 +38,7 @@ impl Tag {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
-    Scalar { value: String, style: Style },
+    Scalar { value: Box<str>, style: Style },
     Map(Vec<(Node, Node)>),
     Seq(Vec<Node>),
 }
@@ -263,7 +263,7 @@ pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
                 Some((
                     Node {
                         kind: NodeKind::Scalar {
-                            value: value.into_owned(),
+                            value: value.into_owned().into_boxed_str(),
                             style,
                         },
                         span: Span::new(start, end),

@@ -39,7 +39,7 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     let NodeKind::Scalar { value, style } = &node.kind else {
         return Err(cerr(node, "expected a scalar"));
     };
-    let s = value.as_str();
+    let s: &str = value;
     let kind = match &node.tag {
         Some(tag) => match (tag.core(), tag.full.as_str()) {
             (Some("str"), _) | (_, "!unsafe") => Implicit::Str,
@@ -93,7 +93,7 @@ pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
         NodeKind::Scalar { value, style } => match &node.tag {
             Some(t) => t.core() == Some("merge"),
-            None => *style == Style::Plain && value == "<<",
+            None => *style == Style::Plain && &**value == "<<",
         },
         _ => false,
     }
@@ -135,16 +135,14 @@ pub fn key_id(node: &Node) -> Result<KeyId<'_>, ConstructError> {
 }
 
 /// One effective entry of a mapping after merge flattening and dict semantics:
-/// the first key node, the last value node, and every key node that named it.
+/// the first key node and the last value node.
 #[derive(Debug)]
 pub struct Entry<'a> {
     pub key: &'a Node,
     pub value: &'a Node,
     pub id: KeyId<'a>,
-    /// All key nodes in order (more than one means a duplicate key).
-    pub occurrences: Vec<&'a Node>,
-    /// True when the entry came only from a `<<` merge.
-    pub merged: bool,
+    /// How many times the key appeared (more than one: a duplicate key).
+    pub count: u32,
 }
 
 /// PyYAML's `flatten_mapping`: the pairs of a mapping with `<<` merges expanded
@@ -208,12 +206,18 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
     let NodeKind::Map(pairs) = &node.kind else {
         return Err(cerr(node, "expected a mapping"));
     };
-    let mut flat = Vec::with_capacity(pairs.len());
-    flatten(pairs, &mut flat, 0)?;
+    // The common case, no `<<`: no flattening copy.
+    let flat: Vec<(&Node, &Node, bool)> = if pairs.iter().any(|(k, _)| is_merge_key(k)) {
+        let mut flat = Vec::with_capacity(pairs.len());
+        flatten(pairs, &mut flat, 0)?;
+        flat
+    } else {
+        pairs.iter().map(|(k, v)| (k, v, false)).collect()
+    };
     let mut out: Vec<Entry<'_>> = Vec::with_capacity(flat.len());
     // Small mappings are the common case: a linear scan beats hashing there.
     let mut index: Option<crate::FastMap<KeyId<'_>, usize>> = None;
-    for (k, v, merged) in flat {
+    for (k, v, _) in flat {
         let id = key_id(k)?;
         if matches!(id, KeyId::Unhashable) {
             return Err(cerr(
@@ -237,8 +241,7 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
             Some(i) => {
                 let e = &mut out[i];
                 e.value = v;
-                e.occurrences.push(k);
-                e.merged &= merged;
+                e.count += 1;
             }
             None => {
                 if let Some(ix) = index.as_mut() {
@@ -248,8 +251,7 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
                     key: k,
                     value: v,
                     id,
-                    occurrences: vec![k],
-                    merged,
+                    count: 1,
                 });
             }
         }
@@ -358,7 +360,7 @@ mod tests {
         let e = entries(&n).unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(e[0].value.as_scalar().unwrap().0, "3");
-        assert_eq!(e[0].occurrences.len(), 2);
+        assert_eq!(e[0].count, 2);
         let n = doc("1: a\ntrue: b\n1.0: c\n");
         assert_eq!(entries(&n).unwrap().len(), 1);
     }
