@@ -24,6 +24,7 @@ pub mod inventory;
 pub mod output;
 pub mod rules;
 pub mod source;
+pub mod updater;
 pub mod validate;
 pub mod vfs;
 pub mod view;

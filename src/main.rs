@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 use git_inventory::commands;
 use git_inventory::hook::{self, Mode};
 use git_inventory::output::Format;
+use git_inventory::updater::{self, State as UpdState};
 use git_inventory::view::{self, ViewError};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +58,8 @@ enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Add (present/merge, overwrite) or remove (absent) hosts, commit and push.
+    Update(UpdateArgs),
     /// List the rule catalogue, or print one rule's documentation.
     Rules {
         /// A rule code (`INV002`) or name (`duplicate-key`).
@@ -83,6 +86,61 @@ enum Command {
         #[arg(long)]
         host: Option<String>,
     },
+}
+
+#[derive(clap::Args)]
+struct UpdateArgs {
+    /// Repository URL (ssh://, file://) or local path.
+    #[arg(long)]
+    repo: Option<String>,
+    /// Inventory file inside the repository (e.g. inventory/PROD/hosts.yml).
+    #[arg(long)]
+    file: Option<String>,
+    /// A host to change.
+    #[arg(long)]
+    host: Option<String>,
+    /// A parent group of --host (repeatable).
+    #[arg(long = "group")]
+    groups: Vec<String>,
+    /// A host variable of --host, key=value (repeatable; YAML-typed value).
+    #[arg(long = "var")]
+    vars: Vec<String>,
+    /// A JSON/YAML list of {host_name, parent_groups, host_vars}: one commit.
+    #[arg(long)]
+    hosts: Option<PathBuf>,
+    /// The Ansible module's parameters as JSON/YAML (`-` for stdin).
+    #[arg(long)]
+    params: Option<String>,
+    #[arg(long, value_enum)]
+    state: Option<UpdState>,
+    #[arg(long)]
+    branch: Option<String>,
+    /// Commit message prefix (a ticket id).
+    #[arg(long)]
+    message_prefix: Option<String>,
+    /// Private key for ssh:// (IdentitiesOnly, BatchMode).
+    #[arg(long)]
+    ssh_key: Option<PathBuf>,
+    /// Commit author, "Name <mail>".
+    #[arg(long)]
+    author: Option<String>,
+    /// Show the diff; no commit, no push.
+    #[arg(long)]
+    dry_run: bool,
+    /// Commit in the temporary clone but do not push.
+    #[arg(long)]
+    no_push: bool,
+    /// Re-apply and push again this many times when other jobs push first.
+    #[arg(long, default_value_t = 10)]
+    retries: u32,
+    #[arg(long, value_enum, default_value = "human")]
+    format: UpdFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum UpdFormat {
+    Human,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -170,6 +228,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Update(args) => ExitCode::from(update(args)),
         Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,
@@ -196,4 +255,118 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String> {
+    use updater::params;
+    let p = match &a.params {
+        Some(src) => {
+            let text = if src == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                    .map_err(|e| format!("cannot read params from stdin: {e}"))?;
+                s
+            } else {
+                std::fs::read_to_string(src).map_err(|e| format!("{src}: {e}"))?
+            };
+            params::parse(&text)?
+        }
+        None => params::Params::default(),
+    };
+    let mut hosts = params::hosts(&p.host_list);
+    if let Some(f) = &a.hosts {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        hosts.extend(params::parse_hosts(&text)?);
+    }
+    if let Some(h) = a.host {
+        let vars = a
+            .vars
+            .iter()
+            .map(|v| params::parse_var(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        hosts.push(updater::HostChange {
+            name: h,
+            groups: a.groups.clone(),
+            vars,
+        });
+    } else if !a.groups.is_empty() || !a.vars.is_empty() {
+        return Err("--group and --var go with --host".into());
+    }
+    let (mut name, mut email) = (
+        p.git_user_name
+            .clone()
+            .unwrap_or_else(|| "git-inventory".into()),
+        p.git_user_email
+            .clone()
+            .unwrap_or_else(|| "git-inventory@localhost".into()),
+    );
+    if let Some(au) = &a.author {
+        let (n, m) = au
+            .split_once('<')
+            .and_then(|(n, rest)| rest.strip_suffix('>').map(|m| (n.trim(), m.trim())))
+            .ok_or_else(|| format!("--author `{au}`: expected \"Name <mail>\""))?;
+        name = n.to_string();
+        email = m.to_string();
+    }
+    let ssh = p.ssh_params.clone().unwrap_or_default();
+    let req = updater::Request {
+        repo: a
+            .repo
+            .or(p.inventory_repo_url)
+            .ok_or("--repo (inventory_repo_url) is required")?,
+        branch: a.branch.or(p.inventory_repo_branch),
+        file: a
+            .file
+            .or(p.inventory_file)
+            .ok_or("--file (inventory_file) is required")?,
+        hosts,
+        state: a.state.or(p.state).unwrap_or(UpdState::Merge),
+        message_prefix: a.message_prefix.or(p.git_comment_prefix),
+        message_body: p.git_comment_body,
+        ssh_key: a.ssh_key.or(ssh.key_file.map(PathBuf::from)),
+        accept_hostkey: ssh.accept_hostkey,
+        ssh_opts: ssh.ssh_opts,
+        author_name: name,
+        author_email: email,
+        dry_run: a.dry_run,
+        no_push: a.no_push,
+        retries: a.retries,
+    };
+    Ok((req, a.format))
+}
+
+fn update(a: UpdateArgs) -> u8 {
+    let json = matches!(a.format, UpdFormat::Json);
+    let (req, format) = match update_request(a) {
+        Ok(x) => x,
+        Err(m) => {
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"failed": true, "changed": false, "msg": m})
+                );
+            } else {
+                eprintln!("git-inventory: {m}");
+            }
+            return commands::EXIT_USAGE;
+        }
+    };
+    let out = updater::run(&req);
+    match format {
+        UpdFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
+        UpdFormat::Human => {
+            if req.dry_run || out.failed {
+                print!("{}", out.diff.prepared);
+            }
+            for l in out.violations.iter().chain(out.remote.iter()) {
+                eprintln!("{l}");
+            }
+            if out.failed {
+                eprintln!("git-inventory: {}", out.message);
+            } else {
+                println!("git-inventory: {}", out.message);
+            }
+        }
+    }
+    out.exit
 }

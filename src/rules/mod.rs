@@ -116,6 +116,11 @@ pub static RULES: [&RuleInfo; 17] = [
     &sort_order::RULE,
 ];
 
+/// A group name the updater may create (no characters Ansible calls invalid).
+pub fn group_name_ok(name: &str) -> bool {
+    !name.is_empty() && group_name::invalid_chars(name).is_empty()
+}
+
 /// The catalogue entry of a code.
 pub fn info(code: Code) -> &'static RuleInfo {
     RULES

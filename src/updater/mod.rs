@@ -1,0 +1,663 @@
+//! `git-inventory update`: enroll or decommission hosts in an inventory
+//! repository with one call, safe under concurrent jobs.
+//!
+//! Flow: a shallow single-branch bare clone (no checkout); the file's text is
+//! edited in memory with minimal diffs ([`edit`]); the new blob, tree and
+//! commit are written with gix; the resulting tree is validated with the same
+//! rules as the hook (a change that adds an error is refused); then
+//! `git push --porcelain --atomic`. When another job pushed first
+//! (non-fast-forward), we fetch the new tip, re-apply the same idempotent
+//! change and push again, with jittered exponential backoff.
+
+pub mod edit;
+pub mod params;
+
+use crate::config::{Config, Resolved};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::validate;
+use crate::vfs::{self, GitTreeVfs};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// `present`/`merge`, `overwrite` or `absent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    #[value(alias = "present")]
+    #[serde(alias = "present")]
+    Merge,
+    Overwrite,
+    Absent,
+}
+
+/// One host to change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HostChange {
+    pub name: String,
+    pub groups: Vec<String>,
+    pub vars: Vec<(String, Value)>,
+}
+
+/// Everything one update needs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub repo: String,
+    pub branch: Option<String>,
+    pub file: String,
+    pub hosts: Vec<HostChange>,
+    pub state: State,
+    pub message_prefix: Option<String>,
+    pub message_body: Option<String>,
+    pub ssh_key: Option<PathBuf>,
+    pub accept_hostkey: bool,
+    pub ssh_opts: Option<String>,
+    pub author_name: String,
+    pub author_email: String,
+    pub dry_run: bool,
+    pub no_push: bool,
+    pub retries: u32,
+}
+
+/// The result, shaped like an Ansible module's.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Outcome {
+    pub changed: bool,
+    pub failed: bool,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg: Option<String>,
+    pub commit: Option<String>,
+    pub attempts: u32,
+    pub hosts_added: Vec<String>,
+    pub hosts_removed: Vec<String>,
+    pub diff: Diff,
+    /// Validation findings that refused the change (file:line:col: CODE message).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<String>,
+    /// `remote:` lines of a rejected push.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remote: Vec<String>,
+    #[serde(skip)]
+    pub exit: u8,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Diff {
+    pub before: String,
+    pub after: String,
+    pub prepared: String,
+}
+
+fn fail(exit: u8, msg: impl Into<String>) -> Outcome {
+    let msg = msg.into();
+    Outcome {
+        failed: true,
+        exit,
+        message: msg.clone(),
+        msg: Some(msg),
+        ..Outcome::default()
+    }
+}
+
+/// Validate what we were asked before touching anything.
+fn check_request(r: &Request) -> Result<(), String> {
+    let f = &r.file;
+    if f.is_empty()
+        || f.starts_with('/')
+        || f.contains('\\')
+        || vfs::normalize(f).as_deref() != Some(f.as_str())
+    {
+        return Err(format!(
+            "--file `{f}` must be a relative path inside the repository (no `..`)"
+        ));
+    }
+    if r.hosts.is_empty() {
+        return Err("no host given (--host, --hosts or host_list)".into());
+    }
+    for h in &r.hosts {
+        edit::check_host_name(&h.name).map_err(|e| e.0)?;
+        for g in &h.groups {
+            if g.is_empty() || !crate::rules::group_name_ok(g) {
+                return Err(format!("group `{g}` is not a valid group name"));
+            }
+        }
+        if r.state != State::Absent && h.groups.is_empty() {
+            return Err(format!(
+                "host `{}`: give at least one group to add it to",
+                h.name
+            ));
+        }
+    }
+    if let Some(k) = &r.ssh_key {
+        check_key_file(k)?;
+    }
+    Ok(())
+}
+
+fn check_key_file(k: &Path) -> Result<(), String> {
+    let meta = std::fs::metadata(k).map_err(|e| format!("ssh key {}: {e}", k.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(format!(
+                "ssh key {} is readable by others (mode {:o}): ssh would refuse it; chmod 600 it",
+                k.display(),
+                meta.permissions().mode() & 0o777
+            ));
+        }
+    }
+    let _ = meta;
+    Ok(())
+}
+
+fn ssh_command(r: &Request) -> Option<String> {
+    let key = r.ssh_key.as_ref()?;
+    let mut c = format!(
+        "ssh -i '{}' -o IdentitiesOnly=yes -o BatchMode=yes",
+        key.display().to_string().replace('\'', "'\\''")
+    );
+    if r.accept_hostkey {
+        c.push_str(" -o StrictHostKeyChecking=accept-new");
+    }
+    if let Some(o) = &r.ssh_opts {
+        c.push(' ');
+        c.push_str(o);
+    }
+    Some(c)
+}
+
+/// Run git with our environment; (success, stdout, stderr).
+fn git(r: &Request, cwd: &Path, args: &[&str]) -> Result<(bool, String, String), String> {
+    let mut c = Command::new("git");
+    c.args(args)
+        .current_dir(cwd)
+        .env("GIT_TERMINAL_PROMPT", "0");
+    if let Some(s) = ssh_command(r) {
+        c.env("GIT_SSH_COMMAND", s);
+    }
+    let o = c.output().map_err(|e| format!("cannot run git: {e}"))?;
+    Ok((
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    ))
+}
+
+fn temp_dir() -> PathBuf {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    std::env::temp_dir().join(format!(
+        "git-inventory-update-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
+struct TempDir(PathBuf);
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// What one application of the change produced.
+struct Applied {
+    before: String,
+    after: String,
+    added: Vec<String>,
+    removed: Vec<String>,
+    remove_files: Vec<String>,
+}
+
+fn host_vars_files(vfs: &GitTreeVfs, file: &str, host: &str) -> Vec<String> {
+    let dir = match file.rfind('/') {
+        Some(i) => &file[..i],
+        None => "",
+    };
+    let base = if dir.is_empty() {
+        "host_vars".to_string()
+    } else {
+        format!("{dir}/host_vars")
+    };
+    ["", ".yml", ".yaml", ".json"]
+        .iter()
+        .map(|ext| format!("{base}/{host}{ext}"))
+        .filter(|p| vfs::kind(vfs, p) != vfs::Raw::Missing)
+        .collect()
+}
+
+/// Apply the request's change to the file's text at a commit.
+fn apply(r: &Request, vfs: &GitTreeVfs) -> Result<Applied, String> {
+    let before = match vfs::read(vfs, &r.file) {
+        Ok(b) => String::from_utf8(b).map_err(|_| format!("{} is not UTF-8", r.file))?,
+        Err(_) if r.state != State::Absent => String::new(),
+        Err(e) => return Err(format!("{}: {e}", r.file)),
+    };
+    let mut text = before.clone();
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    let mut remove_files = Vec::new();
+    for h in &r.hosts {
+        match r.state {
+            State::Absent => {
+                let groups = (!h.groups.is_empty()).then_some(h.groups.as_slice());
+                let (out, from) = edit::remove_host(&text, &h.name, groups).map_err(|e| e.0)?;
+                if let Some(t) = out {
+                    text = t;
+                    removed.push(h.name.clone());
+                }
+                if groups.is_none() {
+                    let files = host_vars_files(vfs, &r.file, &h.name);
+                    if !files.is_empty() && !removed.contains(&h.name) {
+                        removed.push(h.name.clone());
+                    }
+                    remove_files.extend(files);
+                }
+                let _ = from;
+            }
+            State::Merge | State::Overwrite => {
+                if r.state == State::Overwrite {
+                    let others: Vec<String> = {
+                        let (_, from) = edit::remove_host(&text, &h.name, None).map_err(|e| e.0)?;
+                        from.into_iter().filter(|g| !h.groups.contains(g)).collect()
+                    };
+                    if !others.is_empty() {
+                        if let (Some(t), _) =
+                            edit::remove_host(&text, &h.name, Some(&others)).map_err(|e| e.0)?
+                        {
+                            text = t;
+                        }
+                    }
+                }
+                let mut changed_here = false;
+                for (i, g) in h.groups.iter().enumerate() {
+                    let vars: &[(String, Value)] = if i == 0 { &h.vars } else { &[] };
+                    if let Some(t) = edit::add_host(&text, g, &h.name, vars).map_err(|e| e.0)? {
+                        text = t;
+                        changed_here = true;
+                    }
+                }
+                if changed_here {
+                    added.push(h.name.clone());
+                }
+            }
+        }
+    }
+    Ok(Applied {
+        before,
+        after: text,
+        added,
+        removed,
+        remove_files,
+    })
+}
+
+fn summary(r: &Request, a: &Applied) -> String {
+    let names = |v: &[String]| {
+        if v.len() <= 3 {
+            v.join(", ")
+        } else {
+            format!("{} hosts", v.len())
+        }
+    };
+    let groups: Vec<String> = {
+        let mut g: Vec<String> = r.hosts.iter().flat_map(|h| h.groups.clone()).collect();
+        g.dedup();
+        g
+    };
+    let mut parts = Vec::new();
+    if !a.added.is_empty() {
+        parts.push(format!("add {} to {}", names(&a.added), groups.join(", ")));
+    }
+    if !a.removed.is_empty() {
+        let from = if groups.is_empty() {
+            "all groups".to_string()
+        } else {
+            groups.join(", ")
+        };
+        parts.push(format!("remove {} from {from}", names(&a.removed)));
+    }
+    parts.join("; ")
+}
+
+fn commit_message(r: &Request, a: &Applied) -> String {
+    let body = r.message_body.clone().unwrap_or_else(|| summary(r, a));
+    match &r.message_prefix {
+        Some(p) if !p.is_empty() => format!("{p} - git-inventory: {body}"),
+        _ => format!("git-inventory: {body}"),
+    }
+}
+
+fn load_config(vfs: &GitTreeVfs) -> Result<Resolved, String> {
+    let cfg = match vfs::read(vfs, crate::config::FILE_NAME) {
+        Ok(b) => Config::parse(&String::from_utf8_lossy(&b), crate::config::FILE_NAME)
+            .map_err(|e| e.0)?,
+        Err(_) => Config::default(),
+    };
+    cfg.resolve().map_err(|e| e.0)
+}
+
+fn key(d: &Diagnostic) -> (String, &'static str, String) {
+    (d.path().to_string(), d.code.as_str(), d.message.clone())
+}
+
+/// Errors in `after` that `before` did not have.
+fn new_errors(before: &[Diagnostic], after: &[Diagnostic]) -> Vec<String> {
+    let mut had: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    for d in before.iter().filter(|d| d.severity == Severity::Error) {
+        *had.entry(key(d)).or_default() += 1;
+    }
+    after
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| match had.get_mut(&key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                false
+            }
+            _ => true,
+        })
+        .map(|d| {
+            let lc = d.primary.start();
+            format!(
+                "{}:{}:{}: {} {}",
+                d.path(),
+                lc.line,
+                lc.column,
+                d.code,
+                d.message
+            )
+        })
+        .collect()
+}
+
+fn unified_diff(file: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .to_string()
+}
+
+/// Write the new file (and drop host_vars files) on top of `base`; returns the commit id.
+fn write_commit(
+    repo: &gix::Repository,
+    r: &Request,
+    base: gix::ObjectId,
+    a: &Applied,
+    message: &str,
+) -> Result<gix::ObjectId, String> {
+    let base_commit = repo
+        .find_commit(base)
+        .map_err(|e| format!("cannot read {base}: {e}"))?;
+    let tree = base_commit
+        .tree_id()
+        .map_err(|e| format!("cannot read the tree of {base}: {e}"))?;
+    let blob = repo
+        .write_blob(a.after.as_bytes())
+        .map_err(|e| format!("cannot write the blob: {e}"))?;
+    let mut ed = repo
+        .edit_tree(tree)
+        .map_err(|e| format!("cannot edit the tree: {e}"))?;
+    ed.upsert(
+        r.file.as_str(),
+        gix::object::tree::EntryKind::Blob,
+        blob.detach(),
+    )
+    .map_err(|e| format!("cannot place {}: {e}", r.file))?;
+    for f in &a.remove_files {
+        ed.remove(f.as_str())
+            .map_err(|e| format!("cannot remove {f}: {e}"))?;
+    }
+    let new_tree = ed
+        .write()
+        .map_err(|e| format!("cannot write the tree: {e}"))?;
+    let now = gix::date::Time::now_local_or_utc();
+    let sig = gix::actor::Signature {
+        name: r.author_name.as_str().into(),
+        email: r.author_email.as_str().into(),
+        time: now,
+    };
+    let commit = gix::objs::Commit {
+        tree: new_tree.detach(),
+        parents: vec![base].into(),
+        author: sig.clone(),
+        committer: sig.clone(),
+        encoding: None,
+        message: message.into(),
+        extra_headers: Vec::new(),
+    };
+    let id = repo
+        .write_object(&commit)
+        .map_err(|e| format!("cannot write the commit: {e}"))?;
+    Ok(id.detach())
+}
+
+fn backoff(attempt: u32) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0) as u64;
+    let seed = nanos ^ (std::process::id() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let base = 50u64 << attempt.min(5);
+    Duration::from_millis(base + seed % (base + 1))
+}
+
+/// Run an update; never panics, every failure is an [`Outcome`] with `failed`.
+pub fn run(r: &Request) -> Outcome {
+    if let Err(m) = check_request(r) {
+        return fail(2, m);
+    }
+    let dir = TempDir(temp_dir());
+    let clone = dir.0.join("repo.git");
+    let clone_s = clone.to_string_lossy().to_string();
+    let mut args = vec![
+        "clone",
+        "--quiet",
+        "--bare",
+        "--depth",
+        "1",
+        "--single-branch",
+        "--no-tags",
+    ];
+    if let Some(b) = &r.branch {
+        args.extend(["--branch", b.as_str()]);
+    }
+    let url = normalize_url(&r.repo);
+    args.extend(["--", url.as_str(), clone_s.as_str()]);
+    match git(r, &std::env::temp_dir(), &args) {
+        Ok((true, _, _)) => {}
+        Ok((false, _, e)) => return fail(3, format!("cannot clone {}: {}", r.repo, e.trim())),
+        Err(e) => return fail(3, e),
+    }
+    let repo = match gix::open(&clone) {
+        Ok(r) => r,
+        Err(e) => return fail(3, format!("cannot open the clone: {e}")),
+    };
+    let branch = match &r.branch {
+        Some(b) => b.clone(),
+        None => match repo.head_name() {
+            Ok(Some(n)) => n.shorten().to_string(),
+            _ => return fail(3, "the remote has no default branch".to_string()),
+        },
+    };
+    let mut base = match repo.head_id() {
+        Ok(id) => id.detach(),
+        Err(e) => return fail(3, format!("the branch has no commit: {e}")),
+    };
+    let mut out = Outcome::default();
+    for attempt in 1..=r.retries.saturating_add(1) {
+        out.attempts = attempt;
+        let vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
+            Ok(v) => v,
+            Err(e) => return fail(3, e),
+        };
+        let a = match apply(r, &vfs) {
+            Ok(a) => a,
+            Err(e) => return fail(1, e),
+        };
+        out.hosts_added = a.added.clone();
+        out.hosts_removed = a.removed.clone();
+        out.diff = Diff {
+            before: a.before.clone(),
+            after: a.after.clone(),
+            prepared: unified_diff(&r.file, &a.before, &a.after),
+        };
+        if a.before == a.after && a.remove_files.is_empty() {
+            out.changed = false;
+            out.message = "nothing to change: the inventory already says so".into();
+            return out;
+        }
+        out.changed = true;
+        let message = commit_message(r, &a);
+        let commit = match write_commit(&repo, r, base, &a, &message) {
+            Ok(c) => c,
+            Err(e) => return fail(3, e),
+        };
+        // Never push what the validator would reject (new errors only).
+        let cfg = match load_config(&vfs) {
+            Ok(c) => c,
+            Err(e) => return fail(2, e),
+        };
+        let after_vfs = match GitTreeVfs::from_repo(&repo, &commit.to_string()) {
+            Ok(v) => v,
+            Err(e) => return fail(3, e),
+        };
+        let before_rep = validate::validate_repo(&vfs, &cfg);
+        let after_rep = validate::validate_repo(&after_vfs, &cfg);
+        let added_errors = new_errors(&before_rep.diagnostics, &after_rep.diagnostics);
+        if !added_errors.is_empty() {
+            let mut o = fail(
+                1,
+                format!(
+                    "refused: the change would make the inventory invalid ({} new error{})",
+                    added_errors.len(),
+                    if added_errors.len() == 1 { "" } else { "s" }
+                ),
+            );
+            o.violations = added_errors;
+            o.diff = out.diff;
+            o.attempts = attempt;
+            return o;
+        }
+        if r.dry_run {
+            out.message = format!("dry run: would commit \"{message}\"");
+            return out;
+        }
+        out.commit = Some(commit.to_string());
+        if r.no_push {
+            out.message = format!(
+                "committed {} (not pushed): {message}",
+                &commit.to_string()[..12]
+            );
+            return out;
+        }
+        let refspec = format!("{commit}:refs/heads/{branch}");
+        let (ok, stdout, stderr) = match git(
+            r,
+            &clone,
+            &[
+                "push",
+                "--porcelain",
+                "--atomic",
+                url.as_str(),
+                refspec.as_str(),
+            ],
+        ) {
+            Ok(x) => x,
+            Err(e) => return fail(3, e),
+        };
+        if ok {
+            out.message = format!(
+                "pushed {} to {branch}: {message}",
+                &commit.to_string()[..12]
+            );
+            return out;
+        }
+        let remote: Vec<String> = stderr
+            .lines()
+            .filter(|l| l.starts_with("remote:"))
+            .map(String::from)
+            .collect();
+        let text = format!("{stdout}\n{stderr}");
+        let hook = text.contains("hook declined");
+        // Another job got there first: either git saw it before sending
+        // (non-fast-forward), or both were accepted by the hook and this one
+        // lost the ref lock on the server.
+        let raced = !hook
+            && ((text.contains("[rejected]")
+                && (text.contains("fetch first") || text.contains("non-fast-forward")))
+                || (text.contains("[remote rejected]")
+                    && (text.contains("failed to update ref")
+                        || text.contains("cannot lock ref")
+                        || text.contains("incorrect old value"))));
+        if !raced {
+            let mut o = fail(
+                if hook { 1 } else { 3 },
+                if hook {
+                    "the server refused the push (its pre-receive hook declined)".to_string()
+                } else {
+                    format!("push failed: {}", stderr.trim())
+                },
+            );
+            o.remote = remote;
+            o.attempts = attempt;
+            o.diff = out.diff;
+            return o;
+        }
+        if attempt > r.retries {
+            break;
+        }
+        // Another job pushed first: take the new tip and re-apply.
+        std::thread::sleep(backoff(attempt));
+        match git(
+            r,
+            &clone,
+            &[
+                "fetch",
+                "--quiet",
+                "--depth",
+                "1",
+                "--no-tags",
+                url.as_str(),
+                branch.as_str(),
+            ],
+        ) {
+            Ok((true, _, _)) => {}
+            Ok((false, _, e)) => return fail(3, format!("cannot fetch {branch}: {}", e.trim())),
+            Err(e) => return fail(3, e),
+        }
+        base = match repo.rev_parse_single("FETCH_HEAD") {
+            Ok(id) => id.detach(),
+            Err(e) => return fail(3, format!("cannot read the fetched tip: {e}")),
+        };
+    }
+    let mut o = fail(
+        3,
+        format!(
+            "gave up after {} attempts: other jobs kept pushing first",
+            out.attempts
+        ),
+    );
+    o.attempts = out.attempts;
+    o
+}
+
+/// A local path becomes a file:// URL (so shallow clones work).
+fn normalize_url(repo: &str) -> String {
+    let looks_remote = repo.contains("://")
+        || (repo.contains(':') && !repo.starts_with('/') && repo.find(':') < repo.find('/'));
+    if looks_remote {
+        return repo.to_string();
+    }
+    match std::path::absolute(repo) {
+        Ok(p) => format!("file://{}", p.display()),
+        Err(_) => repo.to_string(),
+    }
+}

@@ -1,0 +1,455 @@
+//! `git-inventory update` against real bare repositories (with the
+//! pre-receive hook installed): add, idempotence, removal, overwrite,
+//! batches, group creation, dry run, refusal, minimal diffs, a 20-job race,
+//! and the same over SSH.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        ca_domain_int_dettonville:\n        ca_domain_int_johnson:\n    aibrix_prod:\n    ollama_hosts:\n    web:\n    zeta:\n";
+
+/// A bare repo with the hook, holding `hosts` as inventory/PROD/hosts.yml.
+fn server(tag: &str, hosts: &str) -> (PathBuf, PathBuf) {
+    let dir = tempdir(tag);
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("seed");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/PROD/host_vars")).unwrap();
+    std::fs::write(work.join("inventory/xenv_groups.yml"), XENV).unwrap();
+    std::os::unix::fs::symlink(
+        "../xenv_groups.yml",
+        work.join("inventory/PROD/xenv_groups.yml"),
+    )
+    .unwrap();
+    std::fs::write(work.join("inventory/PROD/hosts.yml"), hosts).unwrap();
+    std::fs::write(
+        work.join("inventory/PROD/host_vars/old01.dettonville.int.yml"),
+        "rack: r1\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    let o = run(&["hook", "install", bare.to_str().unwrap()], &dir);
+    assert!(o.status.success());
+    (dir, bare)
+}
+
+const PROD: &str = "# PROD inventory\nall:\n  children:\n    ca_domain_int_dettonville:\n      hosts:\n        old01.dettonville.int:\n          ansible_host: 10.0.0.1\n    web:\n      hosts:\n        old01.dettonville.int:\n";
+
+fn update(bare: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "update",
+        "--repo",
+        bare.to_str().unwrap(),
+        "--file",
+        "inventory/PROD/hosts.yml",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    run(&args, bare.parent().unwrap())
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+fn show(bare: &Path, what: &str) -> String {
+    let o = Command::new("git")
+        .args(["-c", "safe.directory=*", "show"])
+        .args(what.split(' '))
+        .current_dir(bare)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn commits(bare: &Path) -> usize {
+    let o = Command::new("git")
+        .args(["rev-list", "--count", "main"])
+        .current_dir(bare)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
+}
+
+#[test]
+fn add_is_idempotent_and_removal_works() {
+    let (_d, bare) = server("upd-basic", PROD);
+    let add = [
+        "--host",
+        "inference-grid-03.dettonville.int",
+        "--group",
+        "ca_domain_int_dettonville",
+        "--group",
+        "aibrix_prod",
+        "--group",
+        "ollama_hosts",
+        "--var",
+        "ansible_host=10.0.0.3",
+        "--message-prefix",
+        "INFRA-7",
+    ];
+    let o = update(&bare, &add);
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{r}");
+    assert_eq!(r["changed"], true);
+    assert_eq!(
+        r["hosts_added"],
+        serde_json::json!(["inference-grid-03.dettonville.int"])
+    );
+    assert_eq!(r["attempts"], 1);
+    assert_eq!(commits(&bare), 2);
+    let msg = show(&bare, "-s --format=%s main");
+    assert!(
+        msg.contains("INFRA-7 - git-inventory: add inference-grid-03.dettonville.int to"),
+        "{msg}"
+    );
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    for g in [
+        "aibrix_prod:\n      hosts:\n        inference-grid-03",
+        "ollama_hosts:\n      hosts:\n        inference-grid-03",
+    ] {
+        assert!(text.contains(g), "{text}");
+    }
+    // Again: nothing to do, no commit.
+    let o = update(&bare, &add);
+    let r = json(&o);
+    assert_eq!(r["changed"], false, "{r}");
+    assert_eq!(commits(&bare), 2);
+    // Remove from one group only.
+    let o = update(
+        &bare,
+        &[
+            "--state",
+            "absent",
+            "--host",
+            "inference-grid-03.dettonville.int",
+            "--group",
+            "ollama_hosts",
+        ],
+    );
+    assert_eq!(
+        json(&o)["hosts_removed"],
+        serde_json::json!(["inference-grid-03.dettonville.int"])
+    );
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        !text.contains("ollama_hosts:\n      hosts:\n        inference"),
+        "{text}"
+    );
+    assert!(
+        text.contains("aibrix_prod:\n      hosts:\n        inference-grid-03"),
+        "{text}"
+    );
+    // Remove old01 from everything: its host_vars file goes too.
+    let o = update(
+        &bare,
+        &["--state", "absent", "--host", "old01.dettonville.int"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(!text.contains("old01"), "{text}");
+    let tree = show(&bare, "main:inventory/PROD/host_vars/");
+    assert!(!tree.contains("old01"), "{tree}");
+}
+
+#[test]
+fn overwrite_batch_group_creation_and_dry_run() {
+    let (dir, bare) = server("upd-batch", PROD);
+    // overwrite: old01 only in ca_domain_int_dettonville afterwards
+    let o = update(
+        &bare,
+        &[
+            "--state",
+            "overwrite",
+            "--host",
+            "old01.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        !text.contains("    web:\n      hosts:\n        old01"),
+        "{text}"
+    );
+    // a batch of 100 hosts is one commit
+    let before = commits(&bare);
+    let list: Vec<serde_json::Value> = (0..100)
+        .map(|i| serde_json::json!({"host_name": format!("b{i:03}.dettonville.int"), "parent_groups": ["ca_domain_int_dettonville", "web"]}))
+        .collect();
+    let f = dir.join("hosts.json");
+    std::fs::write(&f, serde_json::to_string(&list).unwrap()).unwrap();
+    let o = update(&bare, &["--hosts", f.to_str().unwrap()]);
+    let r = json(&o);
+    assert_eq!(r["hosts_added"].as_array().unwrap().len(), 100, "{r}");
+    assert_eq!(commits(&bare), before + 1);
+    // a group absent from the file (declared in xenv) is created under all.children
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "c01.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+            "--group",
+            "ollama_hosts",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        text.contains("    ollama_hosts:\n      hosts:\n        c01.dettonville.int:\n"),
+        "{text}"
+    );
+    // dry run: a diff, nothing pushed
+    let before = commits(&bare);
+    let o = update(
+        &bare,
+        &[
+            "--dry-run",
+            "--host",
+            "d01.dettonville.int",
+            "--group",
+            "web",
+        ],
+    );
+    let r = json(&o);
+    assert_eq!(r["changed"], true);
+    assert!(
+        r["diff"]["prepared"]
+            .as_str()
+            .unwrap()
+            .contains("+        d01.dettonville.int:"),
+        "{r}"
+    );
+    assert_eq!(commits(&bare), before);
+}
+
+#[test]
+fn refuses_a_change_that_breaks_validation() {
+    let (_d, bare) = server("upd-refuse", PROD);
+    let head = show(&bare, "-s --format=%H main");
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "db01.johnson.int",
+            "--group",
+            "ca_domain_int_dettonville",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r = json(&o);
+    assert_eq!(r["failed"], true);
+    assert!(
+        r["violations"][0].as_str().unwrap().contains("INV011"),
+        "{r}"
+    );
+    assert_eq!(show(&bare, "-s --format=%H main"), head, "remote untouched");
+    // bad names never reach the file
+    let o = update(&bare, &["--host", "web 02", "--group", "web"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["update", "--params", "-", "--format", "json"], &bare);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn minimal_diff_on_a_commented_unsorted_flow_styled_file() {
+    let messy = "---\n# header\n\n## section one\nall:\n  children:\n    # unsorted on purpose\n    zeta:\n      hosts:\n        z1: {ansible_host: '10.0.9.1'}   # quoted\n        \"a1\":\n    ca_domain_int_dettonville:\n      hosts:\n        m01.dettonville.int:     # keep me\n          ansible_host: \"10.0.0.11\"\n\n        k01.dettonville.int: {ansible_host: 10.0.0.12}\n    web:\n      hosts: {w1: , w2: }\n# trailing comment\n";
+    let (dir, bare) = server("upd-minimal", messy);
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "n01.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+            "--group",
+            "web",
+            "--var",
+            "ansible_host=10.0.0.13",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = update(&bare, &["--state", "absent", "--host", "z1"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let clone = dir.join("check");
+    git(
+        &[
+            "clone",
+            "-q",
+            bare.to_str().unwrap(),
+            clone.to_str().unwrap(),
+        ],
+        &dir,
+    );
+    let numstat = |rev: &str| {
+        let o = Command::new("git")
+            .args(["diff", "--numstat", &format!("{rev}~1"), rev])
+            .current_dir(&clone)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    // add: 2 lines in the (unsorted) domain group, 1 changed line in the flow map
+    assert_eq!(numstat("HEAD~1"), "3\t1\tinventory/PROD/hosts.yml");
+    // remove: exactly the one line of z1
+    assert_eq!(numstat("HEAD"), "0\t1\tinventory/PROD/hosts.yml");
+    let text = std::fs::read_to_string(clone.join("inventory/PROD/hosts.yml")).unwrap();
+    assert!(
+        text.contains("        m01.dettonville.int:     # keep me\n")
+            && text.contains("# trailing comment\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("hosts: {w1: , w2: , n01.dettonville.int: }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn twenty_concurrent_jobs_all_land_once() {
+    let (dir, bare) = server("upd-race", PROD);
+    let children: Vec<(String, std::process::Child)> = (0..20)
+        .map(|i| {
+            let host = format!("race{i:02}.dettonville.int");
+            let child = Command::new(bin())
+                .args([
+                    "update",
+                    "--repo",
+                    bare.to_str().unwrap(),
+                    "--file",
+                    "inventory/PROD/hosts.yml",
+                    "--format",
+                    "json",
+                    "--retries",
+                    "40",
+                ])
+                .args([
+                    "--host",
+                    &host,
+                    "--group",
+                    "ca_domain_int_dettonville",
+                    "--group",
+                    "web",
+                ])
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            (host, child)
+        })
+        .collect();
+    for (host, child) in children {
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{host}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    for i in 0..20 {
+        let h = format!("race{i:02}.dettonville.int:");
+        assert_eq!(text.matches(&h).count(), 2, "{h} once per group:\n{text}");
+    }
+    assert_eq!(commits(&bare), 21, "one commit per host, on the seed");
+    let merges = Command::new("git")
+        .args(["rev-list", "--merges", "--count", "main"])
+        .current_dir(&bare)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&merges.stdout).trim(),
+        "0",
+        "linear history"
+    );
+    let log = Command::new("git")
+        .args(["log", "-p", "--format=%s", "main"])
+        .current_dir(&bare)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&log.stdout);
+    for i in 0..20 {
+        let added = format!("+        race{i:02}.dettonville.int:");
+        assert_eq!(
+            log.matches(&added).count(),
+            2,
+            "race{i:02} arrived in exactly one commit"
+        );
+    }
+}
+
+#[test]
+fn update_over_ssh() {
+    let server_ssh = sshd::start("update");
+    let exe = server_ssh.binary();
+    let (_d, local) = server("upd-ssh", PROD);
+    let bare = server_ssh.home.join("srv.git");
+    git(
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            local.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+        &server_ssh.home,
+    );
+    let o = Command::new(&exe)
+        .args(["hook", "install", bare.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    server_ssh.give(&bare);
+    let url = server_ssh.url(&bare);
+    let key = server_ssh.key.to_str().unwrap().to_string();
+    let port_opt = format!(
+        "-p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        server_ssh.port
+    );
+    let params = serde_json::json!({
+        "inventory_repo_url": url, "inventory_repo_branch": "main",
+        "inventory_file": "inventory/PROD/hosts.yml", "git_comment_prefix": "INFRA-9",
+        "ssh_params": {"key_file": key, "ssh_opts": port_opt}, "state": "present",
+        "host_list": [{"host_name": "s01.dettonville.int", "parent_groups": ["ca_domain_int_dettonville", "web"]}]
+    });
+    let mut child = Command::new(bin())
+        .args(["update", "--params", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(params.to_string().as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{}\n{}",
+        stdout(&o),
+        stderr(&o),
+        server_ssh.log()
+    );
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(text.contains("s01.dettonville.int"), "{text}");
+}
