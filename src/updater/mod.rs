@@ -455,30 +455,14 @@ pub fn run(r: &Request) -> Outcome {
         return fail(2, m);
     }
     let dir = TempDir(temp_dir());
+    if let Err(e) = std::fs::create_dir_all(&dir.0) {
+        return fail(3, format!("cannot create {}: {e}", dir.0.display()));
+    }
     let clone = dir.0.join("repo.git");
-    let clone_s = clone.to_string_lossy().to_string();
-    let mut args = vec![
-        "clone",
-        "--quiet",
-        "--bare",
-        "--depth",
-        "1",
-        "--single-branch",
-        "--no-tags",
-    ];
-    if let Some(b) = &r.branch {
-        args.extend(["--branch", b.as_str()]);
-    }
     let url = normalize_url(&r.repo);
-    args.extend(["--", url.as_str(), clone_s.as_str()]);
-    match git(r, &std::env::temp_dir(), &args) {
-        Ok((true, _, _)) => {}
-        Ok((false, _, e)) => return fail(3, format!("cannot clone {}: {}", r.repo, e.trim())),
+    let repo = match clone_shallow(r, &url, &clone) {
+        Ok(repo) => repo,
         Err(e) => return fail(3, e),
-    }
-    let repo = match gix::open(&clone) {
-        Ok(r) => r,
-        Err(e) => return fail(3, format!("cannot open the clone: {e}")),
     };
     let branch = match &r.branch {
         Some(b) => b.clone(),
@@ -647,6 +631,29 @@ pub fn run(r: &Request) -> Outcome {
     );
     o.attempts = out.attempts;
     o
+}
+
+/// A shallow (depth 1) bare clone with gix: only the named branch when one
+/// is given (fetched as a revision, no other refs), else the remote HEAD.
+/// `ssh://` uses the system ssh with our key through `core.sshCommand`.
+fn clone_shallow(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository, String> {
+    let depth = std::num::NonZeroU32::MIN;
+    let mut prep = gix::prepare_clone_bare(url, dest)
+        .map_err(|e| format!("cannot clone {}: {e}", r.repo))?
+        .with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(depth));
+    if let Some(b) = &r.branch {
+        prep = prep
+            .with_revision(Some(format!("refs/heads/{b}")))
+            .map_err(|e| format!("branch `{b}`: {e}"))?;
+    }
+    if let Some(cmd) = ssh_command(r) {
+        prep = prep.with_in_memory_config_overrides([format!("core.sshCommand={cmd}")]);
+    }
+    let interrupt = std::sync::atomic::AtomicBool::new(false);
+    let (repo, _) = prep
+        .fetch_only(gix::progress::Discard, &interrupt)
+        .map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
+    Ok(repo)
 }
 
 /// A local path becomes a file:// URL (so shallow clones work).
