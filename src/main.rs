@@ -59,7 +59,7 @@ enum Command {
         action: HookAction,
     },
     /// Add (present/merge, overwrite) or remove (absent) hosts, commit and push.
-    Update(UpdateArgs),
+    Update(Box<UpdateArgs>),
     /// List the rule catalogue, or print one rule's documentation.
     Rules {
         /// A rule code (`INV002`) or name (`duplicate-key`).
@@ -130,6 +130,9 @@ struct UpdateArgs {
     /// Commit in the temporary clone but do not push.
     #[arg(long)]
     no_push: bool,
+    /// Keep the clone in this directory and fetch into it on the next run.
+    #[arg(long)]
+    workdir: Option<PathBuf>,
     /// Re-apply and push again this many times when other jobs push first.
     #[arg(long, default_value_t = 10)]
     retries: u32,
@@ -228,7 +231,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Update(args) => ExitCode::from(update(args)),
+        Command::Update(args) => ExitCode::from(update(*args)),
         Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,
@@ -320,6 +323,7 @@ fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String
             .or(p.inventory_file)
             .ok_or("--file (inventory_file) is required")?,
         hosts,
+        groups: params::groups(&p.group_list),
         state: a.state.or(p.state).unwrap_or(UpdState::Merge),
         message_prefix: a.message_prefix.or(p.git_comment_prefix),
         message_body: p.git_comment_body,
@@ -331,6 +335,7 @@ fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String
         dry_run: a.dry_run,
         no_push: a.no_push,
         retries: a.retries,
+        workdir: a.workdir,
     };
     Ok((req, a.format))
 }

@@ -453,3 +453,110 @@ fn update_over_ssh() {
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(text.contains("s01.dettonville.int"), "{text}");
 }
+
+fn update_params(bare: &Path, params: serde_json::Value) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(["update", "--params", "-", "--format", "json"])
+        .current_dir(bare.parent().unwrap())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(params.to_string().as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn group_list_creates_and_removes_groups() {
+    let (_d, bare) = server("upd-groups", PROD);
+    let o = update_params(
+        &bare,
+        serde_json::json!({
+            "inventory_repo_url": bare, "inventory_file": "inventory/PROD/hosts.yml",
+            "state": "present",
+            "group_list": [{"group_name": "web", "parent_groups": ["aibrix_prod"], "group_vars": {"tier": "front"}}]
+        }),
+    );
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{r}");
+    assert_eq!(r["groups_added"], serde_json::json!(["web"]));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        text.contains("    aibrix_prod:\n      children:\n        web: {}\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("      vars:\n        tier: front\n"),
+        "{text}"
+    );
+    let o = update_params(
+        &bare,
+        serde_json::json!({
+            "inventory_repo_url": bare, "inventory_file": "inventory/PROD/hosts.yml",
+            "state": "absent", "group_list": [{"group_name": "aibrix_prod"}]
+        }),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(!text.contains("aibrix_prod"), "{text}");
+}
+
+#[test]
+fn workdir_is_reused_and_fetched() {
+    let (dir, bare) = server("upd-workdir", PROD);
+    let wd = dir.join("wd");
+    let w = wd.to_str().unwrap();
+    let o = update(
+        &bare,
+        &[
+            "--workdir",
+            w,
+            "--host",
+            "w01.dettonville.int",
+            "--group",
+            "web",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(wd.join("repo.git/HEAD").is_file(), "the clone is kept");
+    // another job pushes meanwhile
+    let o = update(&bare, &["--host", "w02.dettonville.int", "--group", "web"]);
+    assert_eq!(o.status.code(), Some(0));
+    // the kept clone fetches the new tip: w02 survives, w03 is added
+    let o = update(
+        &bare,
+        &[
+            "--workdir",
+            w,
+            "--host",
+            "w03.dettonville.int",
+            "--group",
+            "web",
+        ],
+    );
+    let r = json(&o);
+    assert_eq!(r["attempts"], 1, "{r}");
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    for h in ["w01", "w02", "w03"] {
+        assert!(text.contains(&format!("{h}.dettonville.int")), "{text}");
+    }
+    let o = update(
+        &bare,
+        &[
+            "--workdir",
+            w,
+            "--host",
+            "w03.dettonville.int",
+            "--group",
+            "web",
+        ],
+    );
+    assert_eq!(json(&o)["changed"], false);
+}

@@ -206,6 +206,38 @@ fn insert_into_block(text: &str, pairs: &[(Node, Node)], key: &str, lines: &str)
     out
 }
 
+/// What kind of entry to ensure in a group's section.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    /// A host under `hosts:`, with vars merged into its mapping.
+    Host(&'a [(String, Value)]),
+    /// A child group under `children:` (written `name: {}`).
+    Child,
+    /// A variable under `vars:`.
+    Var(&'a Value),
+}
+
+fn entry_lines(spec: Entry<'_>, key: &str, indent: usize, step: usize) -> String {
+    match spec {
+        Entry::Host(vars) => host_lines(key, vars, indent, step),
+        Entry::Child => format!("{}{}: {{}}\n", " ".repeat(indent), render_key(key)),
+        Entry::Var(v) => format!(
+            "{}{}: {}\n",
+            " ".repeat(indent),
+            render_key(key),
+            render_value(v)
+        ),
+    }
+}
+
+fn section_name(spec: Entry<'_>) -> &'static str {
+    match spec {
+        Entry::Host(_) => "hosts",
+        Entry::Child => "children",
+        Entry::Var(_) => "vars",
+    }
+}
+
 /// Lines of a host entry at `indent`, with its vars (block style).
 fn host_lines(host: &str, vars: &[(String, Value)], indent: usize, step: usize) -> String {
     let pad = " ".repeat(indent);
@@ -248,8 +280,9 @@ fn replace_empty_value(text: &str, key: &Node, value: &Node, lines: &str) -> Str
     out
 }
 
-/// Find a group's definitions in the file: (key, body), preferring one with `hosts:`.
-fn find_group<'a>(doc: &'a Node, group: &str) -> Vec<(&'a Node, &'a Node)> {
+/// Find a group's definitions in the file: (key, body), preferring one that
+/// already has the section `sec`.
+fn find_group<'a>(doc: &'a Node, group: &str, sec: &str) -> Vec<(&'a Node, &'a Node)> {
     let mut found = Vec::new();
     walk(doc, &mut |item| {
         if let Item::Group { key, body, .. } = item {
@@ -258,9 +291,14 @@ fn find_group<'a>(doc: &'a Node, group: &str) -> Vec<(&'a Node, &'a Node)> {
             }
         }
     });
+    // Prefer a definition with the section, then one with a body (not a
+    // bare `name: {}` reference under some parent's children).
     found.sort_by_key(|(_, b)| {
-        !b.as_map()
-            .is_some_and(|m| m.iter().any(|(k, _)| key_str(k) == Some("hosts")))
+        let m = b.as_map().unwrap_or(&[]);
+        (
+            !m.iter().any(|(k, _)| key_str(k) == Some(sec)),
+            m.is_empty(),
+        )
     });
     found
 }
@@ -279,12 +317,19 @@ pub type Edited = Option<String>;
 /// under `all.children` (or at the top level) when the file lacks it.
 pub fn add_host(text: &str, group: &str, host: &str, vars: &[(String, Value)]) -> R<Edited> {
     check_host_name(host)?;
+    ensure_entry(text, group, host, Entry::Host(vars))
+}
+
+/// Make `key` an entry of `group`'s section (hosts, children or vars),
+/// creating the section, and the group under `all.children`, when missing.
+pub fn ensure_entry(text: &str, group: &str, key: &str, spec: Entry<'_>) -> R<Edited> {
+    let sec = section_name(spec);
     let doc = parse(text)?;
     let Some(doc) = doc else {
         let lines = format!(
-            "{}:\n  hosts:\n{}",
+            "{}:\n  {sec}:\n{}",
             render_key(group),
-            host_lines(host, vars, 4, 2)
+            entry_lines(spec, key, 4, 2)
         );
         return Ok(Some(format!("{text}{lines}")));
     };
@@ -294,16 +339,16 @@ pub fn add_host(text: &str, group: &str, host: &str, vars: &[(String, Value)]) -
         ));
     }
     let step = indent_step(text, &doc);
-    let groups = find_group(&doc, group);
+    let groups = find_group(&doc, group, sec);
     let Some(&(gkey, body)) = groups.first() else {
-        return Ok(Some(create_group(text, &doc, group, host, vars, step)?));
+        return Ok(Some(create_group(text, &doc, group, sec, key, spec, step)?));
     };
     let gcol = column(text, gkey.span.start as usize);
     if is_null(body) || (is_flow(text, body) && body.as_map().is_some_and(|m| m.is_empty())) {
         let lines = format!(
-            "{}hosts:\n{}",
+            "{}{sec}:\n{}",
             " ".repeat(gcol + step),
-            host_lines(host, vars, gcol + 2 * step, step)
+            entry_lines(spec, key, gcol + 2 * step, step)
         );
         return Ok(Some(replace_empty_value(text, gkey, body, &lines)));
     }
@@ -312,44 +357,95 @@ pub fn add_host(text: &str, group: &str, host: &str, vars: &[(String, Value)]) -
             "group `{group}` is not a block mapping; edit it by hand"
         )));
     };
-    match section(body, "hosts") {
+    match section(body, sec) {
         None => {
             let col = column(text, bpairs[0].0.span.start as usize);
             let lines = format!(
-                "{}hosts:\n{}",
+                "{}{sec}:\n{}",
                 " ".repeat(col),
-                host_lines(host, vars, col + step, step)
+                entry_lines(spec, key, col + step, step)
             );
-            Ok(Some(insert_into_block(text, bpairs, "hosts", &lines)))
+            Ok(Some(insert_into_block(text, bpairs, sec, &lines)))
         }
-        Some((hkey, hosts)) => {
-            let hcol = column(text, hkey.span.start as usize);
-            if is_null(hosts)
-                || (is_flow(text, hosts) && hosts.as_map().is_some_and(|m| m.is_empty()))
+        Some((skey, smap)) => {
+            let scol = column(text, skey.span.start as usize);
+            if is_null(smap) || (is_flow(text, smap) && smap.as_map().is_some_and(|m| m.is_empty()))
             {
-                let lines = host_lines(host, vars, hcol + step, step);
-                return Ok(Some(replace_empty_value(text, hkey, hosts, &lines)));
+                let lines = entry_lines(spec, key, scol + step, step);
+                return Ok(Some(replace_empty_value(text, skey, smap, &lines)));
             }
-            let Some(hpairs) = hosts.as_map() else {
+            let Some(pairs) = smap.as_map() else {
                 return Err(EditError(format!(
-                    "`hosts` of group `{group}` is not a mapping"
+                    "`{sec}` of group `{group}` is not a mapping"
                 )));
             };
-            if let Some((k, v)) = hpairs.iter().find(|(k, _)| key_str(k) == Some(host)) {
-                return merge_vars(text, k, v, vars, step);
+            if let Some((k, v)) = pairs
+                .iter()
+                .find(|(k, _)| key_name(k).as_deref() == Some(key))
+            {
+                return match spec {
+                    Entry::Host(vars) => merge_vars(text, k, v, vars, step),
+                    Entry::Child => Ok(None),
+                    Entry::Var(val) => {
+                        if crate::yaml::value::to_json(v).ok().as_ref() == Some(val) {
+                            Ok(None)
+                        } else if v.span.is_empty() {
+                            Ok(Some(apply(
+                                text,
+                                vec![(
+                                    k.span.end as usize,
+                                    k.span.end as usize + 1,
+                                    format!(": {}", render_value(val)),
+                                )],
+                            )))
+                        } else {
+                            Ok(Some(apply(
+                                text,
+                                vec![(
+                                    v.span.start as usize,
+                                    v.span.end as usize,
+                                    render_value(val),
+                                )],
+                            )))
+                        }
+                    }
+                };
             }
-            if is_flow(text, hosts) {
-                return Ok(Some(append_flow(text, hosts, host, vars)));
+            if is_flow(text, smap) {
+                return Ok(Some(match spec {
+                    Entry::Host(vars) => append_flow(text, smap, key, vars),
+                    Entry::Child => append_flow(text, smap, key, &[]),
+                    Entry::Var(val) => append_flow_value(text, smap, key, val),
+                }));
             }
-            let col = column(text, hpairs[0].0.span.start as usize);
+            let col = column(text, pairs[0].0.span.start as usize);
             Ok(Some(insert_into_block(
                 text,
-                hpairs,
-                host,
-                &host_lines(host, vars, col, step),
+                pairs,
+                key,
+                &entry_lines(spec, key, col, step),
             )))
         }
     }
+}
+
+fn append_flow_value(text: &str, map: &Node, key: &str, val: &Value) -> String {
+    let close = (map.span.end as usize).saturating_sub(1);
+    let close = text[..=close.min(text.len().saturating_sub(1))]
+        .rfind('}')
+        .unwrap_or(close);
+    let trimmed = text[..close].trim_end();
+    let sep = if trimmed.ends_with(['{', ',']) {
+        " "
+    } else {
+        ", "
+    };
+    format!(
+        "{trimmed}{sep}{}: {}{}",
+        render_key(key),
+        render_value(val),
+        &text[trimmed.len()..]
+    )
 }
 
 /// Append `host: {vars}` to a non-empty flow mapping.
@@ -499,64 +595,101 @@ fn create_group(
     text: &str,
     doc: &Node,
     group: &str,
-    host: &str,
-    vars: &[(String, Value)],
+    sec: &str,
+    key: &str,
+    spec: Entry<'_>,
     step: usize,
 ) -> R<String> {
+    // `<group>:` / `<sec>:` / the entry, at a given indentation.
+    let block = |col: usize| {
+        format!(
+            "{}{}:\n{}{sec}:\n{}",
+            " ".repeat(col),
+            render_key(group),
+            " ".repeat(col + step),
+            entry_lines(spec, key, col + 2 * step, step)
+        )
+    };
     let root = doc.as_map().unwrap_or(&[]);
-    if let Some((akey, abody)) = root.iter().find(|(k, _)| key_str(k) == Some("all")) {
-        let acol = column(text, akey.span.start as usize);
+    if let Some((_, abody)) = root.iter().find(|(k, _)| key_str(k) == Some("all")) {
         if let Some((ckey, children)) = section(abody, "children") {
-            let ccol = column(text, ckey.span.start as usize);
             if let Some(cpairs) = children
                 .as_map()
                 .filter(|m| !m.is_empty() && !is_flow(text, children))
             {
                 let col = column(text, cpairs[0].0.span.start as usize);
-                let lines = format!(
-                    "{}{}:\n{}hosts:\n{}",
-                    " ".repeat(col),
-                    render_key(group),
-                    " ".repeat(col + step),
-                    host_lines(host, vars, col + 2 * step, step)
-                );
-                return Ok(insert_into_block(text, cpairs, group, &lines));
+                return Ok(insert_into_block(text, cpairs, group, &block(col)));
             }
             if is_null(children) {
-                let col = ccol + step;
-                let lines = format!(
-                    "{}{}:\n{}hosts:\n{}",
-                    " ".repeat(col),
-                    render_key(group),
-                    " ".repeat(col + step),
-                    host_lines(host, vars, col + 2 * step, step)
-                );
-                return Ok(replace_empty_value(text, ckey, children, &lines));
+                let col = column(text, ckey.span.start as usize) + step;
+                return Ok(replace_empty_value(text, ckey, children, &block(col)));
             }
         } else if let Some(apairs) = abody
             .as_map()
             .filter(|m| !m.is_empty() && !is_flow(text, abody))
         {
             let col = column(text, apairs[0].0.span.start as usize);
-            let lines = format!(
-                "{}children:\n{}{}:\n{}hosts:\n{}",
-                " ".repeat(col),
-                " ".repeat(col + step),
-                render_key(group),
-                " ".repeat(col + 2 * step),
-                host_lines(host, vars, col + 3 * step, step)
-            );
+            let lines = format!("{}children:\n{}", " ".repeat(col), block(col + step));
             return Ok(insert_into_block(text, apairs, "children", &lines));
         }
-        let _ = acol;
     }
-    let lines = format!(
-        "{}:\n{}hosts:\n{}",
-        render_key(group),
-        " ".repeat(step),
-        host_lines(host, vars, 2 * step, step)
-    );
-    Ok(insert_into_block(text, root, group, &lines))
+    Ok(insert_into_block(text, root, group, &block(0)))
+}
+
+/// Remove every definition of `group` (its key and body lines), wherever it
+/// is defined or listed as a child. Returns the new text, if anything changed.
+pub fn remove_group(text: &str, group: &str) -> R<Edited> {
+    let Some(doc) = parse(text)? else {
+        return Ok(None);
+    };
+    let mut cuts: Vec<(usize, usize, String)> = Vec::new();
+    let root_pairs = doc.as_map().unwrap_or(&[]);
+    for (i, (k, v)) in root_pairs.iter().enumerate() {
+        if key_str(k) == Some(group) {
+            let _ = i;
+            cuts.push((
+                line_start(text, k.span.start as usize),
+                line_end(text, content_end(v).max(k.span.end as usize)),
+                String::new(),
+            ));
+        }
+    }
+    walk(&doc, &mut |item| {
+        if let Item::Section {
+            name: "children",
+            map,
+            ..
+        } = item
+        {
+            let Some(pairs) = map.as_map() else { return };
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if key_str(k) == Some(group) {
+                    if is_flow(text, map) {
+                        cuts.push(flow_cut(map, pairs, i));
+                    } else {
+                        cuts.push((
+                            line_start(text, k.span.start as usize),
+                            line_end(text, content_end(v).max(k.span.end as usize)),
+                            String::new(),
+                        ));
+                    }
+                }
+            }
+        }
+    });
+    if cuts.is_empty() {
+        return Ok(None);
+    }
+    // A definition nested in a removed one is dropped with it.
+    cuts.sort_by_key(|c| (c.0, std::cmp::Reverse(c.1)));
+    let mut kept: Vec<(usize, usize, String)> = Vec::new();
+    for c in cuts {
+        if kept.last().is_some_and(|k| c.0 >= k.0 && c.1 <= k.1) {
+            continue;
+        }
+        kept.push(c);
+    }
+    Ok(Some(apply(text, kept)))
 }
 
 /// Remove `host` from the `hosts:` of the given groups (every group when
@@ -767,6 +900,32 @@ mod tests {
         let (out, _) = remove_host("g:\n  hosts: {a: 1, b: 2}\n", "b", None).unwrap();
         assert_eq!(out.unwrap(), "g:\n  hosts: {a: 1}\n");
         assert!(remove_host("g:\n  hosts:\n    w[1:3]:\n", "w2", None).is_err());
+    }
+
+    #[test]
+    fn groups_children_and_vars() {
+        let t = "all:\n  children:\n    b:\n      hosts:\n        h1:\n    d: {}\n";
+        let out = ensure_entry(t, "all", "c", Entry::Child).unwrap().unwrap();
+        assert_eq!(
+            out,
+            "all:\n  children:\n    b:\n      hosts:\n        h1:\n    c: {}\n    d: {}\n"
+        );
+        assert_eq!(ensure_entry(&out, "all", "c", Entry::Child).unwrap(), None);
+        let out = ensure_entry(t, "d", "x", Entry::Var(&json!(1)))
+            .unwrap()
+            .unwrap();
+        assert_eq!(out, "all:\n  children:\n    b:\n      hosts:\n        h1:\n    d:\n      vars:\n        x: 1\n");
+        let again = ensure_entry(&out, "d", "x", Entry::Var(&json!(2)))
+            .unwrap()
+            .unwrap();
+        assert!(again.ends_with("        x: 2\n"), "{again}");
+        let out = ensure_entry(t, "newp", "b", Entry::Child).unwrap().unwrap();
+        assert!(
+            out.contains("    newp:\n      children:\n        b: {}\n"),
+            "{out}"
+        );
+        let out = remove_group(t, "b").unwrap().unwrap();
+        assert_eq!(out, "all:\n  children:\n    d: {}\n");
     }
 
     #[test]

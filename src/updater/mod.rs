@@ -42,6 +42,15 @@ pub struct HostChange {
     pub vars: Vec<(String, Value)>,
 }
 
+/// One group to create (with parents, children, vars) or remove.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupChange {
+    pub name: String,
+    pub parents: Vec<String>,
+    pub children: Vec<String>,
+    pub vars: Vec<(String, Value)>,
+}
+
 /// Everything one update needs.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -49,6 +58,7 @@ pub struct Request {
     pub branch: Option<String>,
     pub file: String,
     pub hosts: Vec<HostChange>,
+    pub groups: Vec<GroupChange>,
     pub state: State,
     pub message_prefix: Option<String>,
     pub message_body: Option<String>,
@@ -60,6 +70,8 @@ pub struct Request {
     pub dry_run: bool,
     pub no_push: bool,
     pub retries: u32,
+    /// Keep the clone here and fetch into it on the next run.
+    pub workdir: Option<PathBuf>,
 }
 
 /// The result, shaped like an Ansible module's.
@@ -74,6 +86,8 @@ pub struct Outcome {
     pub attempts: u32,
     pub hosts_added: Vec<String>,
     pub hosts_removed: Vec<String>,
+    pub groups_added: Vec<String>,
+    pub groups_removed: Vec<String>,
     pub diff: Diff,
     /// Validation findings that refused the change (file:line:col: CODE message).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -115,8 +129,18 @@ fn check_request(r: &Request) -> Result<(), String> {
             "--file `{f}` must be a relative path inside the repository (no `..`)"
         ));
     }
-    if r.hosts.is_empty() {
-        return Err("no host given (--host, --hosts or host_list)".into());
+    if r.hosts.is_empty() && r.groups.is_empty() {
+        return Err("no host or group given (--host, --hosts, host_list or group_list)".into());
+    }
+    for g in &r.groups {
+        for name in std::iter::once(&g.name)
+            .chain(&g.parents)
+            .chain(&g.children)
+        {
+            if !crate::rules::group_name_ok(name) {
+                return Err(format!("group `{name}` is not a valid group name"));
+            }
+        }
     }
     for h in &r.hosts {
         edit::check_host_name(&h.name).map_err(|e| e.0)?;
@@ -212,6 +236,8 @@ struct Applied {
     after: String,
     added: Vec<String>,
     removed: Vec<String>,
+    groups_added: Vec<String>,
+    groups_removed: Vec<String>,
     remove_files: Vec<String>,
 }
 
@@ -243,6 +269,50 @@ fn apply(r: &Request, vfs: &GitTreeVfs) -> Result<Applied, String> {
     let mut added = Vec::new();
     let mut removed = Vec::new();
     let mut remove_files = Vec::new();
+    let mut groups_added = Vec::new();
+    let mut groups_removed = Vec::new();
+    for g in &r.groups {
+        let before_g = text.clone();
+        if r.state == State::Absent {
+            if let Some(t) = edit::remove_group(&text, &g.name).map_err(|e| e.0)? {
+                text = t;
+            }
+        } else {
+            let parents: Vec<&str> = if g.parents.is_empty() {
+                vec!["all"]
+            } else {
+                g.parents.iter().map(String::as_str).collect()
+            };
+            for p in parents {
+                if let Some(t) =
+                    edit::ensure_entry(&text, p, &g.name, edit::Entry::Child).map_err(|e| e.0)?
+                {
+                    text = t;
+                }
+            }
+            for c in &g.children {
+                if let Some(t) =
+                    edit::ensure_entry(&text, &g.name, c, edit::Entry::Child).map_err(|e| e.0)?
+                {
+                    text = t;
+                }
+            }
+            for (k, v) in &g.vars {
+                if let Some(t) =
+                    edit::ensure_entry(&text, &g.name, k, edit::Entry::Var(v)).map_err(|e| e.0)?
+                {
+                    text = t;
+                }
+            }
+        }
+        if text != before_g {
+            if r.state == State::Absent {
+                groups_removed.push(g.name.clone());
+            } else {
+                groups_added.push(g.name.clone());
+            }
+        }
+    }
     for h in &r.hosts {
         match r.state {
             State::Absent => {
@@ -294,6 +364,8 @@ fn apply(r: &Request, vfs: &GitTreeVfs) -> Result<Applied, String> {
         after: text,
         added,
         removed,
+        groups_added,
+        groups_removed,
         remove_files,
     })
 }
@@ -322,6 +394,12 @@ fn summary(r: &Request, a: &Applied) -> String {
             groups.join(", ")
         };
         parts.push(format!("remove {} from {from}", names(&a.removed)));
+    }
+    if !a.groups_added.is_empty() {
+        parts.push(format!("update group {}", names(&a.groups_added)));
+    }
+    if !a.groups_removed.is_empty() {
+        parts.push(format!("remove group {}", names(&a.groups_removed)));
     }
     parts.join("; ")
 }
@@ -454,15 +532,33 @@ pub fn run(r: &Request) -> Outcome {
     if let Err(m) = check_request(r) {
         return fail(2, m);
     }
-    let dir = TempDir(temp_dir());
-    if let Err(e) = std::fs::create_dir_all(&dir.0) {
-        return fail(3, format!("cannot create {}: {e}", dir.0.display()));
+    // A private temporary clone, removed on the way out; or a --workdir
+    // that is kept and fetched into on the next run.
+    let (_cleanup, base_dir) = match &r.workdir {
+        Some(w) => (None, w.clone()),
+        None => {
+            let t = TempDir(temp_dir());
+            let p = t.0.clone();
+            (Some(t), p)
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&base_dir) {
+        return fail(3, format!("cannot create {}: {e}", base_dir.display()));
     }
-    let clone = dir.0.join("repo.git");
+    let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
-    let repo = match clone_shallow(r, &url, &clone) {
-        Ok(repo) => repo,
-        Err(e) => return fail(3, e),
+    let reused = r.workdir.is_some() && clone.join("HEAD").is_file();
+    let repo = if reused {
+        match reuse_clone(r, &url, &clone) {
+            Ok(repo) => repo,
+            Err(e) => return fail(3, e),
+        }
+    } else {
+        let _ = std::fs::remove_dir_all(&clone);
+        match clone_shallow(r, &url, &clone) {
+            Ok(repo) => repo,
+            Err(e) => return fail(3, e),
+        }
     };
     let branch = match &r.branch {
         Some(b) => b.clone(),
@@ -471,8 +567,16 @@ pub fn run(r: &Request) -> Outcome {
             _ => return fail(3, "the remote has no default branch".to_string()),
         },
     };
-    let mut base = match repo.head_id() {
-        Ok(id) => id.detach(),
+    let head = if reused {
+        repo.rev_parse_single("FETCH_HEAD").map(|i| i.detach()).ok()
+    } else {
+        None
+    };
+    let mut base = match head
+        .map(Ok)
+        .unwrap_or_else(|| repo.head_id().map(|i| i.detach()))
+    {
+        Ok(id) => id,
         Err(e) => return fail(3, format!("the branch has no commit: {e}")),
     };
     let mut out = Outcome::default();
@@ -488,6 +592,8 @@ pub fn run(r: &Request) -> Outcome {
         };
         out.hosts_added = a.added.clone();
         out.hosts_removed = a.removed.clone();
+        out.groups_added = a.groups_added.clone();
+        out.groups_removed = a.groups_removed.clone();
         out.diff = Diff {
             before: a.before.clone(),
             after: a.after.clone(),
@@ -654,6 +760,41 @@ fn clone_shallow(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository,
         .fetch_only(gix::progress::Discard, &interrupt)
         .map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
     Ok(repo)
+}
+
+/// A kept clone: fetch the branch's current tip into it (FETCH_HEAD).
+fn reuse_clone(r: &Request, url: &str, clone: &Path) -> Result<gix::Repository, String> {
+    let repo = gix::open(clone).map_err(|e| format!("cannot open {}: {e}", clone.display()))?;
+    let branch = match &r.branch {
+        Some(b) => b.clone(),
+        None => match repo.head_name() {
+            Ok(Some(n)) => n.shorten().to_string(),
+            _ => "HEAD".to_string(),
+        },
+    };
+    match git(
+        r,
+        clone,
+        &[
+            "fetch",
+            "--quiet",
+            "--depth",
+            "1",
+            "--no-tags",
+            url,
+            branch.as_str(),
+        ],
+    ) {
+        Ok((true, _, _)) => {
+            gix::open(clone).map_err(|e| format!("cannot open {}: {e}", clone.display()))
+        }
+        Ok((false, _, e)) => Err(format!(
+            "cannot fetch {branch} into {}: {}",
+            clone.display(),
+            e.trim()
+        )),
+        Err(e) => Err(e),
+    }
 }
 
 /// A local path becomes a file:// URL (so shallow clones work).

@@ -24,6 +24,35 @@ pub struct HostItem {
     pub host_vars: Option<Map<String, Value>>,
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupItem {
+    pub group_name: String,
+    #[serde(default)]
+    pub parent_groups: Vec<String>,
+    #[serde(default)]
+    pub children: Vec<String>,
+    #[serde(default)]
+    pub group_vars: Option<Map<String, Value>>,
+}
+
+/// The groups of `group_list`.
+pub fn groups(items: &[GroupItem]) -> Vec<super::GroupChange> {
+    items
+        .iter()
+        .map(|g| super::GroupChange {
+            name: g.group_name.clone(),
+            parents: g.parent_groups.clone(),
+            children: g.children.clone(),
+            vars: g
+                .group_vars
+                .iter()
+                .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
+                .collect(),
+        })
+        .collect()
+}
+
 /// The module's parameters (all optional here; the CLI flags fill gaps).
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -39,7 +68,7 @@ pub struct Params {
     #[serde(default)]
     pub host_list: Vec<HostItem>,
     #[serde(default)]
-    pub group_list: Vec<Value>,
+    pub group_list: Vec<GroupItem>,
     pub git_user_name: Option<String>,
     pub git_user_email: Option<String>,
 }
@@ -55,11 +84,7 @@ pub fn parse(text: &str) -> Result<Params, String> {
             crate::yaml::value::to_json(&doc).map_err(|e| format!("params: {}", e.message))?
         }
     };
-    let p: Params = serde_json::from_value(value).map_err(|e| format!("params: {e}"))?;
-    if !p.group_list.is_empty() {
-        return Err("params: group_list is not supported yet (only host_list)".into());
-    }
-    Ok(p)
+    serde_json::from_value(value).map_err(|e| format!("params: {e}"))
 }
 
 /// Hosts of a `--hosts FILE` (a list of host_list items) or of `host_list`.
