@@ -257,9 +257,26 @@ fn refuses_a_change_that_breaks_validation() {
     );
     assert_eq!(show(&bare, "-s --format=%H main"), head, "remote untouched");
     // a group not declared in xenv_groups.yml is refused (INV013), not invented
-    let o = update(&bare, &["--host", "x01.dettonville.int", "--group", "ca_domain_int_dettonville", "--group", "not_declared"]);
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "x01.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+            "--group",
+            "not_declared",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(json(&o)["violations"][0].as_str().unwrap().contains("INV013"), "{}", stdout(&o));
+    assert!(
+        json(&o)["violations"][0]
+            .as_str()
+            .unwrap()
+            .contains("INV013"),
+        "{}",
+        stdout(&o)
+    );
     assert_eq!(show(&bare, "-s --format=%H main"), head, "remote untouched");
     // bad names never reach the file
     let o = update(&bare, &["--host", "web 02", "--group", "web"]);
