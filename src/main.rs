@@ -60,6 +60,13 @@ enum Command {
     },
     /// Add (present/merge, overwrite) or remove (absent) hosts, commit and push.
     Update(Box<UpdateArgs>),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), generated from these definitions.
+    Man,
     /// List the rule catalogue, or print one rule's documentation.
     Rules {
         /// A rule code (`INV002`) or name (`duplicate-key`).
@@ -232,6 +239,26 @@ fn main() -> ExitCode {
             }
         }
         Command::Update(args) => ExitCode::from(update(*args)),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "git-inventory", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut out) {
+                Ok(()) => {
+                    use std::io::Write;
+                    let _ = std::io::stdout().write_all(&out);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("git-inventory: cannot render the man page: {e}");
+                    ExitCode::from(commands::EXIT_FAILURE)
+                }
+            }
+        }
         Command::Rules { code } => ExitCode::from(commands::rules(code.as_deref())),
         Command::Graph {
             inventory,

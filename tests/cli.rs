@@ -318,3 +318,32 @@ fn client_hooks_validate_what_is_committed_and_pushed() {
     std::fs::write(dir.join("inventory/DEV/hosts.yml"), "web: [broken\n").unwrap();
     assert!(commit("good again").status.success());
 }
+
+#[test]
+fn completions_source_in_bash_and_man_page_renders() {
+    let o = run(&["completions", "bash"], &root());
+    assert!(o.status.success());
+    let dir = tempdir("compl");
+    let f = dir.join("c.bash");
+    std::fs::write(&f, &o.stdout).unwrap();
+    let b = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "set -e; source '{}'; complete -p git-inventory",
+            f.display()
+        ))
+        .output()
+        .expect("bash runs");
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert!(String::from_utf8_lossy(&b.stdout).contains("git-inventory"));
+    for shell in ["zsh", "fish"] {
+        assert!(!run(&["completions", shell], &root()).stdout.is_empty());
+    }
+    let man = run(&["man"], &root());
+    let text = stdout(&man);
+    assert!(text.contains(".TH git-inventory 1"), "{text}");
+    assert!(
+        text.contains("validate") && text.contains("update"),
+        "{text}"
+    );
+}

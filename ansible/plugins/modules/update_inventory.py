@@ -1,0 +1,279 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# A thin wrapper: all the work is done by the git-inventory binary.
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: update_inventory
+short_description: Add or remove hosts in a git repository of YAML inventories
+description:
+  - Clones the inventory repository (shallow, single branch), adds (C(present)/C(merge)), replaces (C(overwrite))
+    or removes (C(absent)) hosts under their parent groups in one inventory file, validates the whole result with
+    the same rules as the git-inventory pre-receive hook, commits with a ticket prefix and pushes.
+  - Safe under concurrent jobs - when another job pushes first, the change is re-applied on the new tip and pushed again.
+  - Only the lines of the hosts added or removed change; comments, order and formatting elsewhere stay byte-identical.
+  - Runs C(git-inventory update --params - --format json); the binary must be installed on the controller.
+version_added: "0.1.0"
+author:
+  - git-inventory developers
+options:
+  inventory_repo_url:
+    description: URL (C(ssh://), C(file://)) or local path of the inventory repository.
+    type: str
+    required: true
+  inventory_repo_branch:
+    description: Branch to update (default - the remote HEAD).
+    type: str
+  inventory_file:
+    description: Inventory file inside the repository, for example C(inventory/PROD/hosts.yml).
+    type: str
+    required: true
+  git_comment_prefix:
+    description: Commit message prefix, usually a ticket id.
+    type: str
+    aliases: [jira_id]
+  git_comment_body:
+    description: Replaces the generated summary in the commit message.
+    type: str
+  ssh_params:
+    description: How to reach an C(ssh://) repository.
+    type: dict
+    suboptions:
+      key_file:
+        description: Private key (mode 600), used with IdentitiesOnly and BatchMode.
+        type: path
+      accept_hostkey:
+        description: Accept an unknown host key (StrictHostKeyChecking=accept-new).
+        type: bool
+        default: false
+      ssh_opts:
+        description: Extra options appended to the ssh command.
+        type: str
+  state:
+    description:
+      - C(present) (same as C(merge)) adds each host under its groups and merges its vars.
+      - C(overwrite) makes the given groups and vars the host's only ones.
+      - C(absent) removes the host from the given groups, or from every group (and its host_vars file) when none are given.
+    type: str
+    default: present
+    choices: [present, merge, overwrite, absent]
+  host_list:
+    description: Hosts to change; a list makes one commit.
+    type: list
+    elements: dict
+    suboptions:
+      host_name:
+        description: Inventory host name (usually the FQDN).
+        type: str
+        required: true
+      parent_groups:
+        description: Groups the host belongs in.
+        type: list
+        elements: str
+        aliases: [groups]
+      host_vars:
+        description: Variables set on the host's entry (in its first group).
+        type: dict
+  group_list:
+    description: Groups to create (with parents, children, vars) or remove.
+    type: list
+    elements: dict
+    suboptions:
+      group_name:
+        description: Group name.
+        type: str
+        required: true
+      parent_groups:
+        description: Parents of the group (default C(all)).
+        type: list
+        elements: str
+      children:
+        description: Child groups.
+        type: list
+        elements: str
+      group_vars:
+        description: Variables of the group.
+        type: dict
+  git_user_name:
+    description: Commit author and committer name.
+    type: str
+  git_user_email:
+    description: Commit author and committer e-mail.
+    type: str
+  retries:
+    description: How many times to re-apply and push again when other jobs push first.
+    type: int
+    default: 10
+  binary_path:
+    description: Path of the git-inventory binary (default - found on PATH).
+    type: path
+notes:
+  - Check mode is supported - the change is computed and validated, nothing is committed or pushed.
+  - Diff mode returns the inventory file before and after.
+"""
+
+EXAMPLES = r"""
+- name: Enroll a new inference node
+  gitinv.git_inventory.update_inventory:
+    inventory_repo_url: ssh://git@git.example.int/infra/inventory.git
+    inventory_file: inventory/prod/hosts.yml
+    git_comment_prefix: "{{ jira_id }}"
+    ssh_params:
+      key_file: /var/lib/awx/.ssh/inventory_deploy
+    state: present
+    host_list:
+      - host_name: inference-grid-03.dettonville.int
+        parent_groups:
+          - ca_domain_int_dettonville
+          - aibrix_prod
+          - ollama_hosts
+
+- name: Decommission a host from every group
+  gitinv.git_inventory.update_inventory:
+    inventory_repo_url: ssh://git@git.example.int/infra/inventory.git
+    inventory_file: inventory/prod/hosts.yml
+    git_comment_prefix: INFRA-1234
+    state: absent
+    host_list:
+      - host_name: old01.dettonville.int
+"""
+
+RETURN = r"""
+changed:
+  description: Whether the inventory was (or, in check mode, would be) changed.
+  returned: always
+  type: bool
+message:
+  description: What was done.
+  returned: always
+  type: str
+commit:
+  description: The commit pushed (null when nothing changed or in check mode).
+  returned: always
+  type: str
+attempts:
+  description: Push attempts (more than one when other jobs pushed first).
+  returned: always
+  type: int
+hosts_added:
+  description: Hosts added or whose entries changed.
+  returned: always
+  type: list
+  elements: str
+hosts_removed:
+  description: Hosts removed.
+  returned: always
+  type: list
+  elements: str
+violations:
+  description: Validation findings that refused the change (file:line:col CODE message).
+  returned: when the change would make the inventory invalid
+  type: list
+  elements: str
+remote:
+  description: The server's messages when its pre-receive hook refused the push.
+  returned: when the server refused
+  type: list
+  elements: str
+"""
+
+import json
+import os
+import shutil
+
+from ansible.module_utils.basic import AnsibleModule
+
+PASSED = (
+    "inventory_repo_url", "inventory_repo_branch", "inventory_file", "git_comment_prefix",
+    "git_comment_body", "ssh_params", "state", "host_list", "group_list", "git_user_name", "git_user_email",
+)
+
+
+def prune(value):
+    """Drop unset (None) options, recursively, so the binary sees only what was given."""
+    if isinstance(value, dict):
+        return {k: prune(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [prune(v) for v in value]
+    return value
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            inventory_repo_url=dict(type="str", required=True),
+            inventory_repo_branch=dict(type="str"),
+            inventory_file=dict(type="str", required=True),
+            git_comment_prefix=dict(type="str", aliases=["jira_id"]),
+            git_comment_body=dict(type="str"),
+            ssh_params=dict(
+                type="dict",
+                options=dict(
+                    key_file=dict(type="path", no_log=False),
+                    accept_hostkey=dict(type="bool", default=False),
+                    ssh_opts=dict(type="str"),
+                ),
+            ),
+            state=dict(type="str", default="present", choices=["present", "merge", "overwrite", "absent"]),
+            host_list=dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    host_name=dict(type="str", required=True),
+                    parent_groups=dict(type="list", elements="str", aliases=["groups"]),
+                    host_vars=dict(type="dict"),
+                ),
+            ),
+            group_list=dict(
+                type="list",
+                elements="dict",
+                options=dict(
+                    group_name=dict(type="str", required=True),
+                    parent_groups=dict(type="list", elements="str"),
+                    children=dict(type="list", elements="str"),
+                    group_vars=dict(type="dict"),
+                ),
+            ),
+            git_user_name=dict(type="str"),
+            git_user_email=dict(type="str"),
+            retries=dict(type="int", default=10),
+            binary_path=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    binary = module.params["binary_path"] or shutil.which("git-inventory")
+    if not binary or not os.access(binary, os.X_OK):
+        module.fail_json(msg="git-inventory binary not found: set binary_path or put it on PATH")
+
+    params = prune({k: module.params[k] for k in PASSED})
+    cmd = [binary, "update", "--params", "-", "--format", "json", "--retries", str(module.params["retries"])]
+    if module.check_mode:
+        cmd.append("--dry-run")
+    rc, out, err = module.run_command(cmd, data=json.dumps(params), binary_data=True)
+    try:
+        result = json.loads(out)
+    except ValueError:
+        module.fail_json(msg="git-inventory did not answer in JSON (exit %d): %s" % (rc, (err or out).strip()), rc=rc)
+
+    diff = result.pop("diff", {}) or {}
+    if module._diff:
+        result["diff"] = {
+            "before": diff.get("before", ""),
+            "after": diff.get("after", ""),
+            "before_header": module.params["inventory_file"],
+            "after_header": module.params["inventory_file"],
+        }
+    result["rc"] = rc
+    if result.get("failed") or rc != 0:
+        msg = result.pop("msg", None) or result.get("message") or err.strip()
+        result.pop("failed", None)
+        module.fail_json(msg=msg, **result)
+    result.pop("failed", None)
+    result.pop("msg", None)
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
