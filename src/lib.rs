@@ -22,6 +22,7 @@ pub mod hook;
 pub mod hostpattern;
 pub mod inventory;
 pub mod output;
+pub mod progress;
 pub mod rules;
 pub mod source;
 pub mod updater;

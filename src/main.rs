@@ -363,6 +363,9 @@ fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String
         no_push: a.no_push,
         retries: a.retries,
         workdir: a.workdir,
+        // Progress only on a terminal, never in JSON mode.
+        progress: matches!(a.format, UpdFormat::Human)
+            && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
     Ok((req, a.format))
 }

@@ -582,3 +582,40 @@ fn workdir_is_reused_and_fetched() {
     );
     assert_eq!(json(&o)["changed"], false);
 }
+
+#[test]
+fn quiet_on_pipes_and_in_json() {
+    let (dir, bare) = server("upd-quiet", PROD);
+    let o = run(
+        &[
+            "update",
+            "--repo",
+            bare.to_str().unwrap(),
+            "--file",
+            "inventory/PROD/hosts.yml",
+            "--host",
+            "q01.dettonville.int",
+            "--group",
+            "web",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).is_empty(),
+        "no progress on a pipe: {:?}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).starts_with("git-inventory: pushed "),
+        "{}",
+        stdout(&o)
+    );
+    let o = update(&bare, &["--host", "q02.dettonville.int", "--group", "web"]);
+    assert!(
+        stderr(&o).is_empty(),
+        "no progress in JSON mode: {:?}",
+        stderr(&o)
+    );
+    let _: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is only JSON");
+}

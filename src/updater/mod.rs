@@ -72,6 +72,8 @@ pub struct Request {
     pub retries: u32,
     /// Keep the clone here and fetch into it on the next run.
     pub workdir: Option<PathBuf>,
+    /// Show clone progress (the CLI sets it for a terminal, never for JSON).
+    pub progress: bool,
 }
 
 /// The result, shaped like an Ansible module's.
@@ -756,9 +758,13 @@ fn clone_shallow(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository,
         prep = prep.with_in_memory_config_overrides([format!("core.sshCommand={cmd}")]);
     }
     let interrupt = std::sync::atomic::AtomicBool::new(false);
-    let (repo, _) = prep
-        .fetch_only(gix::progress::Discard, &interrupt)
-        .map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
+    let (repo, _) = if r.progress {
+        let bridge = crate::progress::Bridge::stderr();
+        prep.fetch_only(bridge.task("clone"), &interrupt)
+    } else {
+        prep.fetch_only(gix::progress::Discard, &interrupt)
+    }
+    .map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
     Ok(repo)
 }
 
