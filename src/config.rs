@@ -67,6 +67,9 @@ pub struct Limits {
     pub max_depth: usize,
     pub max_alias_nodes: usize,
     pub max_range_hosts: usize,
+    /// Longest the pre-receive hook may take before it rejects the push
+    /// (read from the server-side config only; `--timeout` wins).
+    pub hook_timeout_secs: f64,
 }
 
 impl Default for Limits {
@@ -77,6 +80,7 @@ impl Default for Limits {
             max_depth: l.yaml.max_depth,
             max_alias_nodes: l.yaml.max_alias_nodes,
             max_range_hosts: l.max_range_hosts,
+            hook_timeout_secs: 4.0,
         }
     }
 }

@@ -31,6 +31,9 @@ pub struct Options {
     pub mode: Option<Mode>,
     /// Prefix lines with `GL-HOOK-ERR:` (also when `GL_ID` is set).
     pub gitlab: bool,
+    /// Longest the decision may take (default: the server config's
+    /// `limits.hook_timeout_secs`, else 4 s); then the push is rejected.
+    pub timeout: Option<f64>,
 }
 
 /// One line of pre-receive input.
@@ -182,6 +185,19 @@ fn config_for(tree: &GitTreeVfs, opts: &Options, git_dir: &Path) -> Result<Resol
         },
     };
     cfg.resolve().map_err(|e| e.to_string())
+}
+
+/// The server-side config's hook timeout (4 s when none is set).
+fn server_timeout(git_dir: &Path, opts: &Options) -> f64 {
+    let file = opts
+        .config
+        .clone()
+        .or_else(|| Some(git_dir.join("git-inventory.yml")).filter(|p| p.is_file()));
+    file.and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| Config::parse(&t, "server config").ok())
+        .map(|c| c.limits.hook_timeout_secs)
+        .filter(|t| t.is_finite() && *t > 0.0)
+        .unwrap_or(4.0)
 }
 
 /// What to tell the pusher, and whether to accept.
@@ -359,7 +375,23 @@ pub fn pre_receive(opts: &Options) -> u8 {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
     let gitlab = opts.gitlab || std::env::var_os("GL_ID").is_some();
-    let v = decide(&input, &git_dir, opts);
+    let timeout = opts
+        .timeout
+        .unwrap_or_else(|| server_timeout(&git_dir, opts));
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (inp, dir, o) = (input.clone(), git_dir.clone(), opts.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(decide(&inp, &dir, &o));
+    });
+    let v = match rx.recv_timeout(std::time::Duration::from_secs_f64(timeout.max(0.01))) {
+        Ok(v) => v,
+        Err(_) => Verdict {
+            accept: false,
+            lines: vec![format!(
+                "git-inventory: validation did not finish within {timeout} s: push rejected (the hook fails closed; see --timeout)"
+            )],
+        },
+    };
     for l in &v.lines {
         if gitlab {
             eprintln!("GL-HOOK-ERR: {l}");

@@ -52,6 +52,9 @@ enum Command {
         /// Prefix messages with `GL-HOOK-ERR:` (automatic when GL_ID is set).
         #[arg(long)]
         gitlab: bool,
+        /// Reject the push when validation takes longer (seconds; default 4).
+        #[arg(long)]
+        timeout: Option<f64>,
     },
     /// Install or remove the pre-receive hook of a bare repository.
     Hook {
@@ -209,10 +212,12 @@ fn main() -> ExitCode {
             config,
             mode,
             gitlab,
+            timeout,
         } => ExitCode::from(hook::pre_receive(&hook::Options {
             config,
             mode,
             gitlab,
+            timeout,
         })),
         Command::Hook { action } => {
             let r = match action {

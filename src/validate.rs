@@ -137,6 +137,10 @@ fn link_problems(vfs: &dyn Vfs, dir: &str, out: &mut Vec<LinkProblem>, depth: us
             format!("{dir}/{name}")
         };
         match vfs.raw(&path) {
+            Raw::Dir if vfs.is_submodule(&path) => out.push(LinkProblem {
+                error: vfs::ResolveError::Submodule { path: path.clone() },
+                path,
+            }),
             Raw::Dir if name != ".git" => link_problems(vfs, &path, out, depth + 1),
             Raw::Symlink(_) => {
                 if let Err(error) = vfs::resolve_described(vfs, &path) {
@@ -243,7 +247,27 @@ pub fn validate_views(
         });
     let mut links = Vec::new();
     if let Some(root) = link_root {
+        if !root.is_empty() && vfs.is_submodule(root) {
+            links.push(LinkProblem {
+                path: root.to_string(),
+                error: vfs::ResolveError::Submodule {
+                    path: root.to_string(),
+                },
+            });
+        }
         link_problems(vfs, root, &mut links, 0);
+        // An environment marker that is a directory is not silently skipped.
+        for name in vfs::list(vfs, root).unwrap_or_default() {
+            for m in &config.raw.env_markers {
+                let p = format!("{root}/{name}/{m}");
+                if vfs::kind(vfs, &p) == Raw::Dir {
+                    links.push(LinkProblem {
+                        error: vfs::ResolveError::NotAFile { path: p.clone() },
+                        path: p,
+                    });
+                }
+            }
+        }
     }
     let cx = Context {
         config,

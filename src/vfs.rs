@@ -33,6 +33,15 @@ pub enum ResolveError {
     Loop {
         link: String,
     },
+    /// A git submodule: its files live in another repository.
+    Submodule {
+        path: String,
+    },
+    /// A directory where an inventory file is expected.
+    NotAFile {
+        path: String,
+    },
+
     Missing,
 }
 
@@ -50,6 +59,13 @@ impl std::fmt::Display for ResolveError {
                 "symlink `{link}` points to `{target}`, outside the repository"
             ),
             ResolveError::Loop { link } => write!(f, "symlink `{link}` is part of a loop"),
+            ResolveError::Submodule { path } => write!(
+                f,
+                "`{path}` is a git submodule: its files are in another repository and are not validated"
+            ),
+            ResolveError::NotAFile { path } => {
+                write!(f, "`{path}` is a directory where an inventory file is expected")
+            }
             ResolveError::Missing => write!(f, "no such file or directory"),
         }
     }
@@ -68,6 +84,10 @@ pub trait Vfs: Send + Sync {
     /// Whether an absolute symlink target is read relative to this view's
     /// root (true only for a view of the whole file system).
     fn absolute_links_ok(&self) -> bool {
+        false
+    }
+    /// Whether the path is a git submodule (only a git tree knows).
+    fn is_submodule(&self, _path: &str) -> bool {
         false
     }
 }
@@ -347,6 +367,7 @@ pub struct GitTreeVfs {
     /// is `Send + Sync` without gix's `parallel` feature.
     entries: BTreeMap<String, (Raw, Option<Blob>)>,
     dirs: BTreeSet<String>,
+    submodules: BTreeSet<String>,
     what: String,
 }
 
@@ -411,6 +432,7 @@ impl GitTreeVfs {
         let mut vfs = GitTreeVfs {
             entries: BTreeMap::new(),
             dirs: BTreeSet::new(),
+            submodules: BTreeSet::new(),
             what,
         };
         vfs.dirs.insert(String::new());
@@ -450,6 +472,7 @@ impl GitTreeVfs {
                 self.walk(find, oid, &path, hash, depth + 1)?;
             } else if entry.mode.is_commit() {
                 // a submodule: a directory we cannot see into
+                self.submodules.insert(path.clone());
                 self.dirs.insert(path);
             } else if entry.mode.is_link() {
                 let (_, target) =
@@ -518,6 +541,9 @@ impl Vfs for GitTreeVfs {
     fn describe(&self) -> String {
         self.what.clone()
     }
+    fn is_submodule(&self, path: &str) -> bool {
+        self.submodules.contains(path)
+    }
 }
 
 /// An in-memory tree (tests, fuzzing): files given as (path, text); a text
@@ -529,6 +555,31 @@ pub struct MemVfs {
 }
 
 impl MemVfs {
+    /// Files as raw bytes (invalid UTF-8 included); symlinks as in [`MemVfs::new`].
+    pub fn from_bytes(files: &[(&str, &[u8])]) -> MemVfs {
+        let mut v = MemVfs::new(&[]);
+        for (path, data) in files {
+            let mut p = *path;
+            while let Some(i) = p.rfind('/') {
+                p = &p[..i];
+                v.dirs.insert(p.to_string());
+            }
+            match data.strip_prefix(b"->") {
+                Some(t) => {
+                    v.entries.insert(
+                        path.to_string(),
+                        Raw::Symlink(String::from_utf8_lossy(t).into_owned()),
+                    );
+                }
+                None => {
+                    v.entries.insert(path.to_string(), Raw::File);
+                    v.data.insert(path.to_string(), data.to_vec());
+                }
+            }
+        }
+        v
+    }
+
     pub fn new(files: &[(&str, &str)]) -> MemVfs {
         let mut entries = BTreeMap::new();
         let mut data = BTreeMap::new();

@@ -69,6 +69,12 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, String)> {
     }
 }
 
+/// The bytes before a decoding error (after a BOM), for locating it.
+fn raw_prefix(bytes: &[u8], at: usize) -> Vec<u8> {
+    let b = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
+    b[..at.min(b.len())].to_vec()
+}
+
 /// Shared, thread-safe cache of parsed files keyed by physical path.
 pub struct FileCache<'v> {
     pub vfs: &'v dyn Vfs,
@@ -134,13 +140,22 @@ impl<'v> FileCache<'v> {
                     doc,
                 }
             }
-            Err((_, message)) => Parsed {
-                file: SourceFile::new(phys, String::new()),
-                doc: Err(YamlError {
-                    span: Span::default(),
-                    message,
-                }),
-            },
+            Err((at, message)) => {
+                // Keep the readable prefix so the error has a line and column.
+                let text = String::from_utf8_lossy(&raw_prefix(
+                    &self.vfs.raw_read(phys).unwrap_or_default(),
+                    at,
+                ))
+                .into_owned();
+                let end = text.len();
+                Parsed {
+                    file: SourceFile::new(phys, text),
+                    doc: Err(YamlError {
+                        span: Span::new(end, end),
+                        message,
+                    }),
+                }
+            }
         }
     }
 

@@ -30,7 +30,11 @@ inventory/PROD/xenv_groups.yml -> ../xenv_groups.yml
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for l in &cx.links {
+    for l in cx
+        .links
+        .iter()
+        .filter(|l| !matches!(l.error, crate::vfs::ResolveError::NotAFile { .. }))
+    {
         let file = SourceFile::new(l.path.clone(), String::new());
         out.push(
             Diagnostic::new(

@@ -241,6 +241,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Err(_) => {}
         }
     }
+    for l in &cx.links {
+        if let crate::vfs::ResolveError::NotAFile { .. } = l.error {
+            let file = SourceFile::new(l.path.clone(), String::new());
+            out.push(
+                Diagnostic::new(Code::Schema, &file, Span::default(), l.error.to_string())
+                    .with_label("a directory"),
+            );
+        }
+    }
     super::fatal_diagnostics(cx, Code::Schema, out);
 }
 

@@ -108,8 +108,38 @@ pub struct Diff {
     pub prepared: String,
 }
 
+/// `scheme://user:secret@host/...` -> `scheme://user:***@host/...`, anywhere
+/// in a text: credentials never reach output, logs or commit messages.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (head, tail) = rest.split_at(i + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| c.is_whitespace() || c == '/' || c == '"' || c == '\'')
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(at) => {
+                let userinfo = &authority[..at];
+                let user = userinfo.split(':').next().unwrap_or("");
+                if userinfo.contains(':') {
+                    out.push_str(&format!("{user}:***{}", &authority[at..]));
+                } else {
+                    out.push_str(authority);
+                }
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn fail(exit: u8, msg: impl Into<String>) -> Outcome {
-    let msg = msg.into();
+    let msg = redact(&msg.into());
     Outcome {
         failed: true,
         exit,
@@ -407,7 +437,7 @@ fn summary(r: &Request, a: &Applied) -> String {
 }
 
 fn commit_message(r: &Request, a: &Applied) -> String {
-    let body = r.message_body.clone().unwrap_or_else(|| summary(r, a));
+    let body = redact(&r.message_body.clone().unwrap_or_else(|| summary(r, a)));
     match &r.message_prefix {
         Some(p) if !p.is_empty() => format!("{p} - git-inventory: {body}"),
         _ => format!("git-inventory: {body}"),
@@ -550,11 +580,16 @@ pub fn run(r: &Request) -> Outcome {
     let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
     let reused = r.workdir.is_some() && clone.join("HEAD").is_file();
-    let repo = if reused {
-        match reuse_clone(r, &url, &clone) {
-            Ok(repo) => repo,
-            Err(e) => return fail(3, e),
-        }
+    // A kept clone that cannot be used (a run killed mid-clone, a corrupt
+    // store) is thrown away and cloned afresh.
+    let reused_repo = if reused {
+        reuse_clone(r, &url, &clone).ok()
+    } else {
+        None
+    };
+    let reused = reused_repo.is_some();
+    let repo = if let Some(repo) = reused_repo {
+        repo
     } else {
         let _ = std::fs::remove_dir_all(&clone);
         match clone_shallow(r, &url, &clone) {
@@ -666,16 +701,16 @@ pub fn run(r: &Request) -> Outcome {
             Err(e) => return fail(3, e),
         };
         if ok {
-            out.message = format!(
+            out.message = redact(&format!(
                 "pushed {} to {branch}: {message}",
                 &commit.to_string()[..12]
-            );
+            ));
             return out;
         }
         let remote: Vec<String> = stderr
             .lines()
             .filter(|l| l.starts_with("remote:"))
-            .map(String::from)
+            .map(|l| redact(l.trim_end()))
             .collect();
         let text = format!("{stdout}\n{stderr}");
         let hook = text.contains("hook declined");
@@ -813,5 +848,24 @@ fn normalize_url(repo: &str) -> String {
     match std::path::absolute(repo) {
         Ok(p) => format!("file://{}", p.display()),
         Err(_) => repo.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn credentials_are_redacted() {
+        assert_eq!(
+            redact("cannot clone https://bot:s3cret@git.example/x.git: refused"),
+            "cannot clone https://bot:***@git.example/x.git: refused"
+        );
+        assert_eq!(redact("ssh://git@host:22/x"), "ssh://git@host:22/x");
+        assert_eq!(redact("no url here"), "no url here");
+        assert_eq!(
+            redact("a http://u:p@h b https://h/c"),
+            "a http://u:***@h b https://h/c"
+        );
     }
 }

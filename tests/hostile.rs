@@ -1,0 +1,472 @@
+//! Hostile input and faults: resource bounds, bad bytes, paths that try to
+//! leave the repository, and updater faults. Each case asserts the exact
+//! exit code and, for findings, the rule code.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A one-environment repository holding `hosts` (bytes) as DEV/hosts.yml.
+fn repo(tag: &str, hosts: &[u8], config: &str) -> std::path::PathBuf {
+    let dir = tempdir(tag);
+    std::fs::create_dir_all(dir.join("inventory/DEV")).unwrap();
+    std::fs::write(dir.join("inventory/DEV/hosts.yml"), hosts).unwrap();
+    std::fs::write(dir.join(".git-inventory.yml"), config).unwrap();
+    dir
+}
+
+/// (exit code, codes found) of `validate --format json`.
+fn validate(dir: &Path) -> (Option<i32>, Vec<String>, serde_json::Value) {
+    let o = run(&["validate", "--format", "json"], dir);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    let codes = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    (o.status.code(), codes, r)
+}
+
+fn bounded(start: Instant, what: &str) {
+    // A bound against hangs, not a performance target (those live in benches).
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{what} took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn resource_bounds_are_errors_with_exit_1() {
+    // file size
+    let big = format!("web:\n  hosts:\n{}", "    h:\n".repeat(300));
+    let d = repo(
+        "rb-size",
+        big.as_bytes(),
+        "version: 1\nlimits: {max_file_bytes: 1000}\n",
+    );
+    let (rc, codes, r) = validate(&d);
+    assert_eq!(
+        (rc, codes.clone()),
+        (Some(1), vec!["INV001".to_string()]),
+        "{r}"
+    );
+    assert!(r["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("over the limit"));
+    // nesting depth
+    let deep = format!(
+        "web:\n  vars:\n    x: {}{}\n",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let d = repo("rb-depth", deep.as_bytes(), "version: 1\n");
+    let (rc, codes, _) = validate(&d);
+    assert_eq!((rc, codes), (Some(1), vec!["INV001".to_string()]));
+    // a billion laughs is refused, not expanded
+    let mut bomb = String::from("web:\n  vars:\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9u8 {
+        let (p, n) = ((b'a' + i) as char, (b'a' + i + 1) as char);
+        bomb.push_str(&format!(
+            "    {n}: &{n} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+        ));
+    }
+    let d = repo("rb-bomb", bomb.as_bytes(), "version: 1\n");
+    let t = Instant::now();
+    let (rc, codes, r) = validate(&d);
+    bounded(t, "the alias bomb");
+    assert_eq!((rc, codes), (Some(1), vec!["INV001".to_string()]), "{r}");
+    assert!(r["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("alias"));
+    // a range of a hundred million hosts
+    let d = repo(
+        "rb-range",
+        b"web:\n  hosts:\n    host[0:99999999]:\n",
+        "version: 1\n",
+    );
+    let t = Instant::now();
+    let (rc, codes, _) = validate(&d);
+    bounded(t, "the huge range");
+    assert_eq!((rc, codes), (Some(1), vec!["INV006".to_string()]));
+}
+
+#[test]
+fn bad_bytes_are_located_diagnostics() {
+    let cases: [(&str, &[u8], &str, usize); 4] = [
+        (
+            "invalid-utf8",
+            b"web:\n  hosts:\n    h\xff1:\n",
+            "INV001",
+            3,
+        ),
+        ("nul", b"web:\n  hosts:\n    h1:\x00\n", "INV001", 3),
+        ("binary", b"\x7fELF\x02\x01\x01\x00\x00\x00", "INV001", 1),
+        ("empty", b"", "INV003", 1),
+    ];
+    for (tag, bytes, code, line) in cases {
+        let d = repo(tag, bytes, "version: 1\n");
+        let (rc, codes, r) = validate(&d);
+        assert_eq!(rc, Some(1), "{tag}: {r}");
+        assert_eq!(codes, vec![code.to_string()], "{tag}: {r}");
+        assert_eq!(r["diagnostics"][0]["line"], line, "{tag}: {r}");
+    }
+    // BOM and CRLF are read as Ansible reads them: clean.
+    for (tag, bytes) in [
+        ("bom", b"\xef\xbb\xbfweb:\n  hosts:\n    h1:\n".as_slice()),
+        (
+            "crlf",
+            b"web:\r\n  hosts:\r\n    h1:\r\n    h2: {a: 1}\r\n".as_slice(),
+        ),
+    ] {
+        let d = repo(tag, bytes, "version: 1\n");
+        let (rc, codes, r) = validate(&d);
+        assert_eq!((rc, codes.len()), (Some(0), 0), "{tag}: {r}");
+        let o = run(&["list", "-i", "inventory/DEV/hosts.yml"], &d);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            v["web"]["hosts"],
+            serde_json::json!(["h1"]
+                .iter()
+                .chain(if tag == "crlf" {
+                    ["h2"].iter()
+                } else {
+                    [].iter()
+                })
+                .collect::<Vec<_>>()),
+            "{tag}"
+        );
+    }
+    // a directory where hosts.yml is expected
+    let d = tempdir("dir-as-file");
+    std::fs::create_dir_all(d.join("inventory/DEV/hosts.yml")).unwrap();
+    let (rc, codes, r) = validate(&d);
+    assert_eq!((rc, codes), (Some(1), vec!["INV003".to_string()]), "{r}");
+}
+
+#[test]
+fn paths_never_leave_the_repository() {
+    let d = repo("paths", b"web:\n  hosts:\n    h1:\n", "version: 1\n");
+    std::os::unix::fs::symlink(
+        "../../../../../../etc/passwd",
+        d.join("inventory/DEV/out.yml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("/etc/hostname", d.join("inventory/DEV/abs.yml")).unwrap();
+    std::os::unix::fs::symlink("self.yml", d.join("inventory/DEV/self.yml")).unwrap();
+    let (rc, codes, r) = validate(&d);
+    assert_eq!(rc, Some(1));
+    assert_eq!(codes, vec!["INV030"; 3], "{r}");
+    let text = r.to_string();
+    assert!(
+        !text.contains("root:x:0"),
+        "nothing read outside the repository"
+    );
+    // the updater refuses paths outside the repository before cloning
+    for f in ["../../etc/passwd", "/etc/passwd", "inventory/../../x.yml"] {
+        let o = run(
+            &[
+                "update",
+                "--repo",
+                "/nonexistent",
+                "--file",
+                f,
+                "--host",
+                "h",
+                "--group",
+                "g",
+            ],
+            &d,
+        );
+        assert_eq!(o.status.code(), Some(2), "{f}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn a_submodule_where_an_inventory_folder_is_expected_is_reported() {
+    let d = tempdir("submodule");
+    git(&["init", "-q", "-b", "main"], &d);
+    std::fs::create_dir_all(d.join("inventory/DEV")).unwrap();
+    std::fs::write(
+        d.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    h1:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &d);
+    git(&["commit", "-qm", "x"], &d);
+    let head = String::from_utf8_lossy(
+        &Command::new("git")
+            .args(["rev-parse", "HEAD"])
+            .current_dir(&d)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .trim()
+    .to_string();
+    // a gitlink entry (mode 160000) named inventory/PROD
+    git(
+        &[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("160000,{head},inventory/PROD"),
+        ],
+        &d,
+    );
+    git(&["commit", "-qm", "submodule"], &d);
+    let o = run(&["validate", "--rev", "HEAD", "--format", "json"], &d);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["diagnostics"][0]["code"], "INV030", "{r}");
+    assert!(r["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("submodule"));
+}
+
+#[test]
+fn the_hook_fails_closed_on_timeout() {
+    let dir = tempdir("hook-timeout");
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("w");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
+    let mut hosts = String::from("web:\n  hosts:\n");
+    for i in 0..40_000 {
+        hosts.push_str(&format!(
+            "    h{i:05}.dettonville.int: {{ansible_host: 10.{}.{}.{}}}\n",
+            i >> 16,
+            (i >> 8) & 255,
+            i & 255
+        ));
+    }
+    std::fs::write(work.join("inventory/DEV/hosts.yml"), hosts).unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "big"], &work);
+    std::fs::write(
+        bare.join("git-inventory.yml"),
+        "version: 1\nlimits: {hook_timeout_secs: 0.01}\n",
+    )
+    .unwrap();
+    assert!(run(&["hook", "install", bare.to_str().unwrap()], &dir)
+        .status
+        .success());
+    let o = Command::new("git")
+        .args(["push", bare.to_str().unwrap(), "main"])
+        .current_dir(&work)
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{e}");
+    assert!(e.contains("did not finish within 0.01 s"), "{e}");
+}
+
+fn update(dir: &Path, args: &[&str]) -> Output {
+    let mut a = vec![
+        "update",
+        "--format",
+        "json",
+        "--file",
+        "inventory/DEV/hosts.yml",
+        "--host",
+        "h9.dettonville.int",
+        "--group",
+        "web",
+    ];
+    a.extend_from_slice(args);
+    run(&a, dir)
+}
+
+#[test]
+fn updater_faults() {
+    let dir = tempdir("upd-faults");
+    // unreachable remotes: exit 3, quickly
+    for url in ["/nonexistent/repo.git", "ssh://git@127.0.0.1:1/repo.git"] {
+        let t = Instant::now();
+        let o = update(&dir, &["--repo", url]);
+        bounded(t, url);
+        assert_eq!(o.status.code(), Some(3), "{url}: {}", stdout(&o));
+    }
+    // the key file missing, or readable by others: refused like ssh does (exit 2)
+    let key = dir.join("key");
+    let o = update(
+        &dir,
+        &[
+            "--repo",
+            "ssh://git@127.0.0.1:1/r.git",
+            "--ssh-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    std::fs::write(
+        &key,
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRET-KEY-MATERIAL\n",
+    )
+    .unwrap();
+    Command::new("chmod")
+        .args(["644", key.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let o = update(
+        &dir,
+        &[
+            "--repo",
+            "ssh://git@127.0.0.1:1/r.git",
+            "--ssh-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("readable by others"), "{}", stdout(&o));
+    Command::new("chmod")
+        .args(["600", key.to_str().unwrap()])
+        .status()
+        .unwrap();
+    let o = update(
+        &dir,
+        &[
+            "--repo",
+            "ssh://git@127.0.0.1:1/r.git",
+            "--ssh-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(3));
+    // secrets never appear in output
+    let o2 = update(
+        &dir,
+        &["--repo", "https://bot:s3cret-token@127.0.0.1:1/r.git"],
+    );
+    for out in [&o, &o2] {
+        let all = format!("{}{}", stdout(out), stderr(out));
+        assert!(
+            !all.contains("SECRET-KEY-MATERIAL") && !all.contains("s3cret-token"),
+            "{all}"
+        );
+    }
+}
+
+#[test]
+fn a_push_the_servers_hook_rejects_is_exit_1_with_its_lines() {
+    let dir = tempdir("upd-hook-reject");
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("w");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
+    // already broken: the updater's own check allows unrelated changes, the
+    // strict server hook does not.
+    std::fs::write(
+        work.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    a:\n    a:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "messy"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    assert!(run(&["hook", "install", bare.to_str().unwrap()], &dir)
+        .status
+        .success());
+    let o = update(&dir, &["--repo", bare.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["remote"].to_string().contains("INV002"), "{r}");
+}
+
+#[test]
+fn kill_9_leaves_the_remote_whole_and_the_workdir_recovers() {
+    let dir = tempdir("upd-kill");
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("w");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
+    std::fs::write(
+        work.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    a:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    let wd = dir.join("wd");
+    for (i, delay) in [1u64, 5, 20, 60].iter().enumerate() {
+        let host = format!("k{i}.dettonville.int");
+        let mut child = Command::new(bin())
+            .args([
+                "update",
+                "--format",
+                "json",
+                "--repo",
+                bare.to_str().unwrap(),
+                "--file",
+                "inventory/DEV/hosts.yml",
+                "--workdir",
+                wd.to_str().unwrap(),
+                "--host",
+                &host,
+                "--group",
+                "web",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(*delay));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        // The remote is always a whole, valid commit.
+        let fsck = Command::new("git")
+            .args(["fsck", "--no-progress"])
+            .current_dir(&bare)
+            .output()
+            .unwrap();
+        assert!(
+            fsck.status.success(),
+            "{}",
+            String::from_utf8_lossy(&fsck.stderr)
+        );
+        let o = run(&["validate", "--rev", "main", bare.to_str().unwrap()], &dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    }
+    // A corrupted workdir (a run killed mid-clone) is recovered on the next run.
+    std::fs::create_dir_all(wd.join("repo.git")).unwrap();
+    std::fs::write(wd.join("repo.git/HEAD"), "garbage").unwrap();
+    let o = Command::new(bin())
+        .args([
+            "update",
+            "--format",
+            "json",
+            "--repo",
+            bare.to_str().unwrap(),
+            "--file",
+            "inventory/DEV/hosts.yml",
+            "--workdir",
+            wd.to_str().unwrap(),
+            "--host",
+            "after.dettonville.int",
+            "--group",
+            "web",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}
