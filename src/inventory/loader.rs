@@ -254,15 +254,7 @@ pub fn load_view(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
                         }
                         Err(e) => {
                             inv.sources.push(parsed.file.clone());
-                            inv.fatal.push(Fatal {
-                                code: Code::YamlSyntax,
-                                loc: Loc {
-                                    file: parsed.file.clone(),
-                                    span: e.span,
-                                },
-                                message: e.message.clone(),
-                                related: Vec::new(),
-                            })
+                            inv.fatal.push(Fatal::yaml(&parsed.file, e));
                         }
                     }
                 }
@@ -352,15 +344,7 @@ fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut
         Ok(Some(d)) => d,
         Ok(None) => return,
         Err(e) => {
-            inv.fatal.push(Fatal {
-                code: Code::YamlSyntax,
-                loc: Loc {
-                    file: parsed.file.clone(),
-                    span: e.span,
-                },
-                message: e.message.clone(),
-                related: Vec::new(),
-            });
+            inv.fatal.push(Fatal::yaml(&parsed.file, e));
             return;
         }
     };

@@ -85,6 +85,21 @@ pub struct Fatal {
     pub related: Vec<(Loc, String)>,
 }
 
+impl Fatal {
+    /// A file Ansible's loader cannot read.
+    pub fn yaml(file: &Arc<SourceFile>, e: &crate::yaml::YamlError) -> Fatal {
+        Fatal {
+            code: Code::YamlSyntax,
+            loc: Loc {
+                file: file.clone(),
+                span: e.span,
+            },
+            message: e.message.clone(),
+            related: Vec::new(),
+        }
+    }
+}
+
 /// Something Ansible accepts with a warning (or silently) that we report.
 #[derive(Debug, Clone)]
 pub struct Note {
@@ -178,11 +193,11 @@ impl Inventory {
         }
     }
 
-    /// All ancestors of a group (not including itself).
-    pub fn ancestors(&self, group: usize) -> Vec<usize> {
+    /// The given groups and every group above them (through `parents`).
+    fn upward(&self, start: &[usize]) -> Vec<usize> {
         let mut seen = vec![false; self.groups.len()];
         let mut out = Vec::new();
-        let mut stack: Vec<usize> = self.groups[group].parents.clone();
+        let mut stack: Vec<usize> = start.to_vec();
         while let Some(g) = stack.pop() {
             if !seen[g] {
                 seen[g] = true;
@@ -191,6 +206,11 @@ impl Inventory {
             }
         }
         out
+    }
+
+    /// All ancestors of a group (not including itself).
+    pub fn ancestors(&self, group: usize) -> Vec<usize> {
+        self.upward(&self.groups[group].parents)
     }
 
     /// `Group.add_child_group`, with its two errors.
@@ -239,17 +259,7 @@ impl Inventory {
 
     /// Every group a host belongs to, directly or through `children`.
     pub fn host_groups_transitive(&self, host: usize) -> Vec<usize> {
-        let mut seen = vec![false; self.groups.len()];
-        let mut out = Vec::new();
-        let mut stack: Vec<usize> = self.hosts[host].groups.clone();
-        while let Some(g) = stack.pop() {
-            if !seen[g] {
-                seen[g] = true;
-                out.push(g);
-                stack.extend(self.groups[g].parents.iter().copied());
-            }
-        }
-        out
+        self.upward(&self.hosts[host].groups)
     }
 
     /// Longest path from `all` for every group (Ansible's `Group.depth`).

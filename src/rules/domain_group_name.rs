@@ -1,6 +1,6 @@
 use super::domain;
 use super::walk::{key_str, walk, Item};
-use super::{Context, FileRole, RuleInfo};
+use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -39,11 +39,7 @@ ca_domain:
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let prefix = &cx.config.raw.domain_prefix;
-    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
-        let Ok(Some(doc)) = &f.parsed.doc else {
-            continue;
-        };
-        let file = &f.parsed.file;
+    for (file, doc, _) in super::inventory_docs(cx) {
         walk(doc, &mut |item| {
             if let Item::Group { key, .. } = item {
                 let Some(name) = key_str(key) else { return };

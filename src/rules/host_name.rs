@@ -1,5 +1,5 @@
 use super::walk::{key_str, walk, Item};
-use super::{Context, FileRole, RuleInfo};
+use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::hostpattern;
 
@@ -43,11 +43,7 @@ db:
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
-        let Ok(Some(doc)) = &f.parsed.doc else {
-            continue;
-        };
-        let file = &f.parsed.file;
+    for (file, doc, _) in super::inventory_docs(cx) {
         walk(doc, &mut |item| {
             if let Item::Host { key, value, .. } = item {
                 let Some(name) = key_str(key) else { return };

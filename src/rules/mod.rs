@@ -163,6 +163,26 @@ pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Di
     out
 }
 
+/// Every parsed inventory document (hosts and group-hierarchy files, not
+/// vars files), with its file and role.
+pub fn inventory_docs<'c>(
+    cx: &'c Context<'_>,
+) -> impl Iterator<
+    Item = (
+        &'c std::sync::Arc<crate::source::SourceFile>,
+        &'c crate::yaml::Node,
+        FileRole,
+    ),
+> {
+    cx.files
+        .iter()
+        .filter(|f| f.role != FileRole::Vars)
+        .filter_map(|f| match &f.parsed.doc {
+            Ok(Some(doc)) => Some((&f.parsed.file, doc, f.role)),
+            _ => None,
+        })
+}
+
 /// The model's fatal errors of a given code, from every view, as diagnostics.
 pub fn fatal_diagnostics(cx: &Context<'_>, code: Code, out: &mut Vec<Diagnostic>) {
     for v in &cx.views {

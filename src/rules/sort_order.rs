@@ -1,5 +1,5 @@
 use super::walk::{walk, Item};
-use super::{Context, FileRole, RuleInfo};
+use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_string};
@@ -63,11 +63,7 @@ fn check_map(file: &Arc<SourceFile>, map: &Node, what: &str, out: &mut Vec<Diagn
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
-        let Ok(Some(doc)) = &f.parsed.doc else {
-            continue;
-        };
-        let file = &f.parsed.file;
+    for (file, doc, _) in super::inventory_docs(cx) {
         check_map(file, doc, "top-level groups", out);
         walk(doc, &mut |item| {
             if let Item::Section { name, map, .. } = item {

@@ -1,5 +1,5 @@
 use super::walk::{walk, Item};
-use super::{Context, FileRole, RuleInfo};
+use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::yaml::value::{resolve_scalar, Scalar};
 use crate::yaml::{Node, NodeKind, Style};
@@ -71,11 +71,7 @@ fn check_key(
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
-        let Ok(Some(doc)) = &f.parsed.doc else {
-            continue;
-        };
-        let file = &f.parsed.file;
+    for (file, doc, _) in super::inventory_docs(cx) {
         walk(doc, &mut |item| match item {
             Item::Group { key, .. } => check_key(file, key, "group name", out),
             Item::Host { key, value, .. } if value.is_some() => {
