@@ -17,9 +17,18 @@ fn repo(tag: &str, hosts: &[u8], config: &str) -> std::path::PathBuf {
     dir
 }
 
-/// (exit code, codes found) of `validate --format json`.
+/// (exit code, codes found) of `validate --format json`, run with its
+/// address space capped at 1 GB so that memory is bounded too.
 fn validate(dir: &Path) -> (Option<i32>, Vec<String>, serde_json::Value) {
-    let o = run(&["validate", "--format", "json"], dir);
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 1000000 && exec '{}' validate --format json",
+            bin().display()
+        ))
+        .current_dir(dir)
+        .output()
+        .expect("bash runs");
     let r: serde_json::Value = serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
     let codes = r["diagnostics"]
