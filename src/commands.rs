@@ -35,9 +35,13 @@ fn load_config(vfs: &dyn Vfs, explicit: Option<&Path>) -> Result<Resolved, Strin
 
 /// The directory holding `.git-inventory.yml` at or above `start`, if any.
 fn find_config_root(start: &Path) -> Option<PathBuf> {
+    find_up(start, |d| d.join(config::FILE_NAME).is_file())
+}
+
+fn find_up(start: &Path, found: impl Fn(&Path) -> bool) -> Option<PathBuf> {
     let mut dir = std::path::absolute(start).ok()?;
     loop {
-        if dir.join(config::FILE_NAME).is_file() {
+        if found(&dir) {
             return Some(dir);
         }
         if !dir.pop() {
@@ -46,13 +50,38 @@ fn find_config_root(start: &Path) -> Option<PathBuf> {
     }
 }
 
+/// The inventory repository a directory belongs to: the nearest ancestor
+/// (or itself) with `.git-inventory.yml`, else a git work tree root with an
+/// `inventory/` folder.
+fn repo_root(dir: &Path) -> Option<PathBuf> {
+    find_config_root(dir).or_else(|| {
+        find_up(dir, |d| {
+            d.join(".git").exists() && d.join("inventory").is_dir()
+        })
+    })
+}
+
 fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, String)> {
     let meta =
         std::fs::metadata(path).map_err(|e| (EXIT_USAGE, format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
-        let vfs = FsVfs::new(path);
+        // A folder inside a repository (`cd inventory/DEV && git-inventory
+        // validate`) is validated with the whole repository as context
+        // (symlinks, xenv_groups.yml, other environments), and only the
+        // findings under that folder are reported.
+        let abs = std::path::absolute(path).map_err(|e| (EXIT_USAGE, e.to_string()))?;
+        let root = repo_root(&abs).unwrap_or_else(|| abs.clone());
+        let vfs = FsVfs::new(&root);
         let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
-        return Ok(validate::validate_repo(&vfs, &cfg));
+        let mut report = validate::validate_repo(&vfs, &cfg);
+        if root != abs {
+            let prefix = abs
+                .strip_prefix(&root)
+                .map(|p| format!("{}/", p.to_string_lossy().replace('\\', "/")))
+                .unwrap_or_default();
+            report.diagnostics.retain(|d| d.path().starts_with(&prefix));
+        }
+        return Ok(report);
     }
     // One file, validated as `ansible-inventory -i FILE` would load it, with
     // the configuration of the repository it lives in.

@@ -347,3 +347,26 @@ fn completions_source_in_bash_and_man_page_renders() {
         "{text}"
     );
 }
+
+#[test]
+fn validating_a_folder_inside_a_repository_uses_the_repository() {
+    let inside = root().join("examples/inventory/DEV");
+    let o = run(&["validate"], &inside);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = run(
+        &["validate", "--format", "json"],
+        &root().join("examples/broken/inventory/PROD"),
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files: BTreeSet<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert!(!files.is_empty());
+    assert!(
+        files.iter().all(|f| f.starts_with("inventory/PROD/")),
+        "{files:?}"
+    );
+}
