@@ -370,3 +370,46 @@ fn validating_a_folder_inside_a_repository_uses_the_repository() {
         "{files:?}"
     );
 }
+
+#[test]
+fn generated_repositories_are_clean_or_trip_every_rule() {
+    let dir = tempdir("gen");
+    let gen = root().join("scripts/gen-inventory");
+    let clean = dir.join("clean");
+    let o = std::process::Command::new(&gen)
+        .args(["600", clean.to_str().unwrap()])
+        .output()
+        .expect("python3 runs the generator");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        run(&["validate", clean.to_str().unwrap()], &dir)
+            .status
+            .code(),
+        Some(0)
+    );
+    let planted = dir.join("planted");
+    let o = std::process::Command::new(&gen)
+        .args(["600", planted.to_str().unwrap(), "--plant"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = run(
+        &["validate", "--format", "json", planted.to_str().unwrap()],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: BTreeSet<&str> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    for rule in git_inventory::rules::RULES.iter() {
+        assert!(
+            codes.contains(rule.code.as_str()),
+            "{} not planted: {codes:?}",
+            rule.code
+        );
+    }
+}
