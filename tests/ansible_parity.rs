@@ -197,3 +197,28 @@ fn agrees_with_real_ansible_inventory() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn graph_with_vars_agrees_on_the_examples() {
+    let exe = ansible_inventory();
+    let home = tempdir("ansible-home-vars");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let dir = root().join("examples/inventory");
+    for env in ["DEV/", "QA/", "PROD/", "xenv_hosts.yml"] {
+        let theirs = Command::new(&exe)
+            .args(["-i", env, "--graph", "--vars"])
+            .current_dir(&dir)
+            .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
+            .env("ANSIBLE_HOME", &home)
+            .env("ANSIBLE_CONFIG", home.join("none.cfg"))
+            .output()
+            .unwrap();
+        assert!(theirs.status.success());
+        let ours = run(&["graph", "-i", env, "--vars"], &dir);
+        assert_eq!(
+            stdout(&ours).trim_end(),
+            String::from_utf8_lossy(&theirs.stdout).trim_end(),
+            "{env}: --graph --vars differs"
+        );
+    }
+}
