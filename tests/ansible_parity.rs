@@ -199,7 +199,7 @@ fn agrees_with_real_ansible_inventory() {
 }
 
 #[test]
-fn graph_with_vars_agrees_on_the_examples() {
+fn graph_vars_and_host_agree_on_the_examples() {
     let exe = ansible_inventory();
     let home = tempdir("ansible-home-vars");
     std::fs::create_dir_all(home.join("tmp")).unwrap();
@@ -219,6 +219,26 @@ fn graph_with_vars_agrees_on_the_examples() {
             stdout(&ours).trim_end(),
             String::from_utf8_lossy(&theirs.stdout).trim_end(),
             "{env}: --graph --vars differs"
+        );
+    }
+    for host in [
+        "admin01.dettonville.int",
+        "app02.dettonville.int",
+        "gpu-node01.johnson.int",
+    ] {
+        let theirs = Command::new(&exe)
+            .args(["-i", "DEV/", "--host", host])
+            .current_dir(&dir)
+            .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
+            .env("ANSIBLE_HOME", &home)
+            .env("ANSIBLE_CONFIG", home.join("none.cfg"))
+            .output()
+            .unwrap();
+        let ours = run(&["list", "-i", "DEV/", "--host", host], &dir);
+        assert_eq!(
+            stdout(&ours),
+            String::from_utf8_lossy(&theirs.stdout),
+            "{host}: --host differs"
         );
     }
 }
