@@ -656,9 +656,15 @@ pub fn run(r: &Request) -> Outcome {
             Ok(v) => v,
             Err(e) => return fail(3, e),
         };
-        let before_rep = validate::validate_repo(&vfs, &cfg);
+        // The base is validated only when the result has errors (to tell new
+        // ones from old): a clean result needs one validation, not two.
         let after_rep = validate::validate_repo(&after_vfs, &cfg);
-        let added_errors = new_errors(&before_rep.diagnostics, &after_rep.diagnostics);
+        let added_errors = if after_rep.errors() == 0 {
+            Vec::new()
+        } else {
+            let before_rep = validate::validate_repo(&vfs, &cfg);
+            new_errors(&before_rep.diagnostics, &after_rep.diagnostics)
+        };
         if !added_errors.is_empty() {
             let mut o = fail(
                 1,
