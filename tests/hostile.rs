@@ -479,3 +479,24 @@ fn kill_9_leaves_the_remote_whole_and_the_workdir_recovers() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn a_range_times_many_vars_is_refused_not_expanded() {
+    // 1,000,000 hosts x 40 vars from a 2 KB file
+    let mut text = String::from("web:\n  vars: {}\n  hosts:\n    h[0:999999]:\n");
+    for i in 0..40 {
+        text.push_str(&format!("      v{i}: {i}\n"));
+    }
+    let d = repo("var-copies", text.as_bytes(), "version: 1\n");
+    let t = Instant::now();
+    let (rc, codes, r) = validate(&d);
+    bounded(t, "range x vars");
+    assert_eq!((rc, codes), (Some(1), vec!["INV006".to_string()]), "{r}");
+    assert!(
+        r["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("host-variable copies"),
+        "{r}"
+    );
+}

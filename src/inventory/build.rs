@@ -14,7 +14,13 @@ struct Ctx<'a> {
     inv: &'a mut Inventory,
     file: &'a Arc<SourceFile>,
     range_limit: usize,
+    /// Host-variable copies left for this file (a range times its vars).
+    copies_left: usize,
 }
+
+/// Most host-variable copies one file may cause (hosts expanded from a range
+/// times the vars given to them): a small file must not expand into gigabytes.
+pub const MAX_VAR_COPIES: usize = 5_000_000;
 
 impl Ctx<'_> {
     fn loc(&self, node: &Node) -> Loc {
@@ -92,6 +98,7 @@ pub fn add_yaml_source(
         inv,
         file,
         range_limit,
+        copies_left: MAX_VAR_COPIES,
     };
     match parse_root(&mut ctx, root) {
         Ok(()) => true,
@@ -397,6 +404,19 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         }
         _ => Vec::new(),
     };
+    let copies = names.len().saturating_mul(var_entries.len().max(1));
+    if copies > ctx.copies_left {
+        return Err(ctx.fatal(
+            Code::HostName,
+            key,
+            format!(
+                "host pattern `{pattern}`: {} hosts x {} vars would make more than {MAX_VAR_COPIES} host-variable copies in this file",
+                names.len(),
+                var_entries.len()
+            ),
+        ));
+    }
+    ctx.copies_left -= copies;
     let loc = ctx.loc(key);
     for name in names {
         if name.is_empty() {

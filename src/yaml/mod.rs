@@ -339,6 +339,19 @@ pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
         };
         if let Some((node, anchor)) = finished {
             if anchor != 0 {
+                // The anchor table holds a copy: it counts against the same
+                // budget, or anchors of anchors of aliases multiply memory.
+                let size = node_size(&node);
+                if size > alias_budget {
+                    return Err(err_at(
+                        node.span.start as usize,
+                        format!(
+                            "anchors and aliases copy more than the limit of {} nodes (alias bomb?)",
+                            limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                alias_budget -= size;
                 anchors.insert(anchor, node.clone());
             }
             match stack.last_mut() {
@@ -398,6 +411,17 @@ mod tests {
         let e = p("a:\n  b: 'unclosed\n").unwrap_err();
         assert!(e.span.start > 0, "{e:?}");
         assert!(p("a:\n\tb: 1\n").is_err());
+    }
+
+    #[test]
+    fn nested_anchors_are_bounded_too() {
+        // each level anchors a list of aliases to the previous level
+        let mut doc = String::from("a0: &a0 [x, x, x, x]\n");
+        for i in 1..40 {
+            doc.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}]\n", p = i - 1));
+        }
+        let e = parse(&doc, Limits::default()).unwrap_err();
+        assert!(e.message.contains("limit"), "{e:?}");
     }
 
     #[test]
