@@ -500,3 +500,93 @@ fn a_range_times_many_vars_is_refused_not_expanded() {
         "{r}"
     );
 }
+
+#[test]
+fn updater_faults_over_ssh() {
+    let server = sshd::start("faults");
+    let exe = server.binary();
+    // a bare repo holding a violation the strict hook rejects on any push
+    let seed = tempdir("ssh-faults-seed");
+    git(&["init", "-q", "-b", "main"], &seed);
+    std::fs::create_dir_all(seed.join("inventory/DEV")).unwrap();
+    std::fs::write(
+        seed.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    a:\n    a:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &seed);
+    git(&["commit", "-qm", "messy"], &seed);
+    let bare = server.home.join("srv.git");
+    git(
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            seed.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+        &server.home,
+    );
+    assert!(Command::new(&exe)
+        .args(["hook", "install", bare.to_str().unwrap()])
+        .status()
+        .unwrap()
+        .success());
+    server.give(&bare);
+    let url = server.url(&bare);
+    let opts = format!(
+        "-p {} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ConnectTimeout=10",
+        server.port
+    );
+    let params = |key: &str| {
+        serde_json::json!({
+            "inventory_repo_url": url, "inventory_file": "inventory/DEV/hosts.yml",
+            "ssh_params": {"key_file": key, "ssh_opts": opts}, "state": "present",
+            "host_list": [{"host_name": "n1.dettonville.int", "parent_groups": ["web"]}]
+        })
+    };
+    let send = |p: serde_json::Value| {
+        use std::io::Write;
+        let mut child = Command::new(bin())
+            .args(["update", "--params", "-", "--format", "json"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(p.to_string().as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // a key the server does not know: exit 3, quickly, no key material printed
+    let stranger = tempdir("ssh-stranger").join("id");
+    assert!(Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&stranger)
+        .status()
+        .unwrap()
+        .success());
+    let secret = std::fs::read_to_string(&stranger).unwrap();
+    let secret_line = secret.lines().nth(1).unwrap().to_string();
+    let t = Instant::now();
+    let o = send(params(stranger.to_str().unwrap()));
+    bounded(t, "an unknown key");
+    assert_eq!(o.status.code(), Some(3), "{}{}", stdout(&o), stderr(&o));
+    assert!(!format!("{}{}", stdout(&o), stderr(&o)).contains(&secret_line));
+    // the server's hook rejects the push: exit 1, its lines passed on
+    let o = send(params(server.key.to_str().unwrap()));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}{}\n{}",
+        stdout(&o),
+        stderr(&o),
+        server.log()
+    );
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(r["remote"].to_string().contains("INV002"), "{r}");
+}
