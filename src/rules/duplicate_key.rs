@@ -44,28 +44,41 @@ fn key_text(file: &SourceFile, k: &Node) -> String {
 fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         NodeKind::Map(pairs) => {
-            let mut seen: crate::FastMap<KeyId<'_>, &Node> = crate::FastMap::default();
+            // Small mappings (the common case) are scanned, big ones hashed.
+            let mut small: Vec<(KeyId<'_>, &Node)> = Vec::new();
+            let mut big: Option<crate::FastMap<KeyId<'_>, &Node>> =
+                (pairs.len() > 16).then(crate::FastMap::default);
             for (k, v) in pairs {
                 if !is_merge_key(k) {
                     if let Ok(id) = key_id(k) {
                         if id != KeyId::Unhashable {
-                            if let Some(first) = seen.get(&id) {
-                                let first_line = file.line_col(first.span.start).line;
-                                out.push(
-                                    Diagnostic::new(
-                                        Code::DuplicateKey,
-                                        file,
-                                        k.span,
-                                        format!(
-                                            "duplicate key `{}` (first at line {first_line}): Ansible keeps only this last value and drops the first",
-                                            key_text(file, k)
-                                        ),
-                                    )
-                                    .with_label("duplicate")
-                                    .related(file, first.span, "first defined here"),
-                                );
-                            } else {
-                                seen.insert(id, k);
+                            let first = match &big {
+                                Some(m) => m.get(&id).copied(),
+                                None => small.iter().find(|(i, _)| *i == id).map(|(_, n)| *n),
+                            };
+                            match first {
+                                Some(first) => {
+                                    let first_line = file.line_col(first.span.start).line;
+                                    out.push(
+                                        Diagnostic::new(
+                                            Code::DuplicateKey,
+                                            file,
+                                            k.span,
+                                            format!(
+                                                "duplicate key `{}` (first at line {first_line}): Ansible keeps only this last value and drops the first",
+                                                key_text(file, k)
+                                            ),
+                                        )
+                                        .with_label("duplicate")
+                                        .related(file, first.span, "first defined here"),
+                                    );
+                                }
+                                None => match &mut big {
+                                    Some(m) => {
+                                        m.insert(id, k);
+                                    }
+                                    None => small.push((id, k)),
+                                },
                             }
                         }
                     }

@@ -339,7 +339,20 @@ pub fn check(node: &Node) -> Result<(), ConstructError> {
         NodeKind::Scalar { .. } => resolve_scalar(node).map(|_| ()),
         NodeKind::Seq(items) => items.iter().try_for_each(check),
         NodeKind::Map(pairs) => {
-            entries(node)?;
+            if pairs.iter().any(|(k, _)| is_merge_key(k)) {
+                // merges: the full flattening, with its shape errors
+                entries(node)?;
+            } else {
+                for (k, _) in pairs {
+                    if !matches!(k.kind, NodeKind::Scalar { .. }) {
+                        return Err(cerr(
+                            k,
+                            "while constructing a mapping: found unhashable key (a list or mapping used as a key)",
+                        ));
+                    }
+                    resolve_scalar(k)?;
+                }
+            }
             pairs.iter().try_for_each(|(_, v)| check(v))
         }
     }
