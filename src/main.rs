@@ -187,7 +187,7 @@ fn view_exit(e: ViewError) -> ExitCode {
             ExitCode::from(2)
         }
         ViewError::Refused(m) => {
-            eprintln!("git-inventory: Ansible would refuse this inventory: {m}");
+            eprintln!("git-inventory: the inventory cannot be loaded (Ansible refuses it, or it is over a limit): {m}");
             ExitCode::from(1)
         }
     }

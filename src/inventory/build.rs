@@ -18,9 +18,10 @@ struct Ctx<'a> {
     copies_left: usize,
 }
 
-/// Most host-variable copies one file may cause (hosts expanded from a range
-/// times the vars given to them): a small file must not expand into gigabytes.
-pub const MAX_VAR_COPIES: usize = 5_000_000;
+/// Most host-variable nodes one file may copy beyond the first (the extra
+/// hosts a range expands to, times the size of the vars given to them): a
+/// small file must not expand into gigabytes. A host's own vars cost nothing.
+pub const MAX_VAR_COPIES: usize = 1_000_000;
 
 impl Ctx<'_> {
     fn loc(&self, node: &Node) -> Loc {
@@ -382,6 +383,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
             format!("host pattern `{pattern}`: {e}"),
         )
     })?;
+    let mut var_nodes = 1usize;
     let var_entries = match vars {
         Some(v) if truthy(v) => {
             if !matches!(v.kind, NodeKind::Map(_)) {
@@ -395,6 +397,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 ));
             }
             let mut out = Vec::new();
+            var_nodes = crate::yaml::node_size(v);
             for e in entries(v).map_err(|er| ctx.construct_err(er))? {
                 let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
                 let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
@@ -404,15 +407,14 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         }
         _ => Vec::new(),
     };
-    let copies = names.len().saturating_mul(var_entries.len().max(1));
+    let copies = names.len().saturating_sub(1).saturating_mul(var_nodes);
     if copies > ctx.copies_left {
         return Err(ctx.fatal(
             Code::HostName,
             key,
             format!(
-                "host pattern `{pattern}`: {} hosts x {} vars would make more than {MAX_VAR_COPIES} host-variable copies in this file",
+                "host pattern `{pattern}`: {} hosts x {var_nodes} nodes of vars would copy more than {MAX_VAR_COPIES} host-variable nodes in this file",
                 names.len(),
-                var_entries.len()
             ),
         ));
     }

@@ -162,7 +162,8 @@ enum Frame {
     },
 }
 
-fn node_size(n: &Node) -> usize {
+/// Nodes in a subtree (what copying it costs).
+pub fn node_size(n: &Node) -> usize {
     match &n.kind {
         NodeKind::Scalar { .. } => 1,
         NodeKind::Seq(items) => 1 + items.iter().map(node_size).sum::<usize>(),
