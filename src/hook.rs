@@ -383,7 +383,9 @@ pub fn pre_receive(opts: &Options) -> u8 {
     std::thread::spawn(move || {
         let _ = tx.send(decide(&inp, &dir, &o));
     });
-    let v = match rx.recv_timeout(std::time::Duration::from_secs_f64(timeout.max(0.01))) {
+    let limit = std::time::Duration::try_from_secs_f64(timeout.max(0.0))
+        .unwrap_or(std::time::Duration::from_secs(24 * 3600));
+    let v = match rx.recv_timeout(limit) {
         Ok(v) => v,
         Err(_) => Verdict {
             accept: false,

@@ -620,3 +620,41 @@ fn fuzz_findings_stay_fixed() {
     }
     assert!(n >= 1);
 }
+
+#[test]
+fn a_hook_out_of_time_is_retried_not_taken_for_a_verdict() {
+    let dir = tempdir("upd-busy-hook");
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("w");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
+    std::fs::write(
+        work.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    a:\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    // a server whose hook always runs out of time
+    std::fs::write(
+        bare.join("git-inventory.yml"),
+        "version: 1\nlimits: {hook_timeout_secs: 0.000001}\n",
+    )
+    .unwrap();
+    assert!(run(&["hook", "install", bare.to_str().unwrap()], &dir)
+        .status
+        .success());
+    let o = update(&dir, &["--repo", bare.to_str().unwrap(), "--retries", "2"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["attempts"], 3, "{r}");
+    assert!(
+        r["remote"].to_string().contains("did not finish within"),
+        "{r}"
+    );
+}

@@ -617,6 +617,7 @@ pub fn run(r: &Request) -> Outcome {
         Err(e) => return fail(3, format!("the branch has no commit: {e}")),
     };
     let mut out = Outcome::default();
+    let mut last_remote: Vec<String> = Vec::new();
     for attempt in 1..=r.retries.saturating_add(1) {
         out.attempts = attempt;
         let vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
@@ -719,17 +720,21 @@ pub fn run(r: &Request) -> Outcome {
             .map(|l| redact(l.trim_end()))
             .collect();
         let text = format!("{stdout}\n{stderr}");
-        let hook = text.contains("hook declined");
+        // A hook that ran out of time (many pushes at once) gave no verdict:
+        // back off and try again, like a race.
+        let hook_busy = text.contains("did not finish within");
+        let hook = text.contains("hook declined") && !hook_busy;
         // Another job got there first: either git saw it before sending
         // (non-fast-forward), or both were accepted by the hook and this one
         // lost the ref lock on the server.
-        let raced = !hook
-            && ((text.contains("[rejected]")
-                && (text.contains("fetch first") || text.contains("non-fast-forward")))
-                || (text.contains("[remote rejected]")
-                    && (text.contains("failed to update ref")
-                        || text.contains("cannot lock ref")
-                        || text.contains("incorrect old value"))));
+        let raced = hook_busy
+            || !hook
+                && ((text.contains("[rejected]")
+                    && (text.contains("fetch first") || text.contains("non-fast-forward")))
+                    || (text.contains("[remote rejected]")
+                        && (text.contains("failed to update ref")
+                            || text.contains("cannot lock ref")
+                            || text.contains("incorrect old value"))));
         if !raced {
             let mut o = fail(
                 if hook { 1 } else { 3 },
@@ -744,6 +749,7 @@ pub fn run(r: &Request) -> Outcome {
             o.diff = out.diff;
             return o;
         }
+        last_remote = remote;
         if attempt > r.retries {
             break;
         }
@@ -774,11 +780,12 @@ pub fn run(r: &Request) -> Outcome {
     let mut o = fail(
         3,
         format!(
-            "gave up after {} attempts: other jobs kept pushing first",
+            "gave up after {} attempts: other jobs kept pushing first, or the server's hook kept running out of time",
             out.attempts
         ),
     );
     o.attempts = out.attempts;
+    o.remote = last_remote;
     o
 }
 
