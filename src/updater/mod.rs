@@ -549,14 +549,19 @@ fn write_commit(
     Ok(id.detach())
 }
 
-fn backoff(attempt: u32) -> Duration {
+/// Jittered exponential backoff that scales with what an attempt costs:
+/// when attempts are slow (a big repository, a loaded server), colliding
+/// jobs must spread out over at least that long, or they collide forever.
+fn backoff(attempt: u32, attempt_cost: Duration) -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0) as u64;
     let seed = nanos ^ (std::process::id() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let base = 50u64 << attempt.min(5);
-    Duration::from_millis(base + seed % (base + 1))
+    let cost = attempt_cost.as_millis().min(60_000) as u64;
+    let base =
+        (50u64 << attempt.min(5)).max(cost.saturating_mul(1 << attempt.min(3).saturating_sub(1)));
+    Duration::from_millis((base / 2 + seed % (base + 1)).min(60_000))
 }
 
 /// Run an update; never panics, every failure is an [`Outcome`] with `failed`.
@@ -620,6 +625,7 @@ pub fn run(r: &Request) -> Outcome {
     let mut last_remote: Vec<String> = Vec::new();
     for attempt in 1..=r.retries.saturating_add(1) {
         out.attempts = attempt;
+        let started = std::time::Instant::now();
         let vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
             Ok(v) => v,
             Err(e) => return fail(3, e),
@@ -754,7 +760,7 @@ pub fn run(r: &Request) -> Outcome {
             break;
         }
         // Another job pushed first: take the new tip and re-apply.
-        std::thread::sleep(backoff(attempt));
+        std::thread::sleep(backoff(attempt, started.elapsed()));
         match git(
             r,
             &clone,
