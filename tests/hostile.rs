@@ -375,24 +375,15 @@ fn updater_faults() {
 #[test]
 fn a_push_the_servers_hook_rejects_is_exit_1_with_its_lines() {
     let dir = tempdir("upd-hook-reject");
-    let bare = dir.join("srv.git");
-    git(
-        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
-        &dir,
-    );
-    let work = dir.join("w");
-    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
     // already broken: the updater's own check allows unrelated changes, the
     // strict server hook does not.
-    std::fs::write(
-        work.join("inventory/DEV/hosts.yml"),
-        "web:\n  hosts:\n    a:\n    a:\n",
-    )
-    .unwrap();
-    git(&["add", "-A"], &work);
-    git(&["commit", "-qm", "messy"], &work);
-    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    let bare = seeded_bare(
+        &dir,
+        &[(
+            "inventory/DEV/hosts.yml",
+            "web:\n  hosts:\n    a:\n    a:\n",
+        )],
+    );
     assert!(run(&["hook", "install", bare.to_str().unwrap()], &dir)
         .status
         .success());
@@ -405,22 +396,10 @@ fn a_push_the_servers_hook_rejects_is_exit_1_with_its_lines() {
 #[test]
 fn kill_9_leaves_the_remote_whole_and_the_workdir_recovers() {
     let dir = tempdir("upd-kill");
-    let bare = dir.join("srv.git");
-    git(
-        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+    let bare = seeded_bare(
         &dir,
+        &[("inventory/DEV/hosts.yml", "web:\n  hosts:\n    a:\n")],
     );
-    let work = dir.join("w");
-    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
-    std::fs::write(
-        work.join("inventory/DEV/hosts.yml"),
-        "web:\n  hosts:\n    a:\n",
-    )
-    .unwrap();
-    git(&["add", "-A"], &work);
-    git(&["commit", "-qm", "seed"], &work);
-    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
     let wd = dir.join("wd");
     for (i, delay) in [1u64, 5, 20, 60].iter().enumerate() {
         let host = format!("k{i}.dettonville.int");
@@ -624,22 +603,10 @@ fn fuzz_findings_stay_fixed() {
 #[test]
 fn a_hook_out_of_time_is_retried_not_taken_for_a_verdict() {
     let dir = tempdir("upd-busy-hook");
-    let bare = dir.join("srv.git");
-    git(
-        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+    let bare = seeded_bare(
         &dir,
+        &[("inventory/DEV/hosts.yml", "web:\n  hosts:\n    a:\n")],
     );
-    let work = dir.join("w");
-    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
-    std::fs::write(
-        work.join("inventory/DEV/hosts.yml"),
-        "web:\n  hosts:\n    a:\n",
-    )
-    .unwrap();
-    git(&["add", "-A"], &work);
-    git(&["commit", "-qm", "seed"], &work);
-    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
     // a server whose hook always runs out of time
     std::fs::write(
         bare.join("git-inventory.yml"),

@@ -89,3 +89,24 @@ pub fn git(args: &[&str], cwd: &Path) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `dir/srv.git`, a bare repository whose `main` holds one commit with
+/// `files` (path, text); built through a work tree at `dir/seed`.
+pub fn seeded_bare(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        dir,
+    );
+    let work = dir.join("seed");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], dir);
+    for (path, text) in files {
+        let p = work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    bare
+}
