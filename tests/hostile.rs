@@ -530,21 +530,11 @@ fn updater_faults_over_ssh() {
         })
     };
     let send = |p: serde_json::Value| {
-        use std::io::Write;
-        let mut child = Command::new(bin())
-            .args(["update", "--params", "-", "--format", "json"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(p.to_string().as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        run_stdin(
+            &["update", "--params", "-", "--format", "json"],
+            &server.home,
+            &p.to_string(),
+        )
     };
     // a key the server does not know: exit 3, quickly, no key material printed
     let stranger = tempdir("ssh-stranger").join("id");

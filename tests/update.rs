@@ -449,21 +449,11 @@ fn update_over_ssh() {
         "ssh_params": {"key_file": key, "ssh_opts": port_opt}, "state": "present",
         "host_list": [{"host_name": "s01.dettonville.int", "parent_groups": ["ca_domain_int_dettonville", "web"]}]
     });
-    let mut child = Command::new(bin())
-        .args(["update", "--params", "-", "--format", "json"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(params.to_string().as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(
+        &["update", "--params", "-", "--format", "json"],
+        &server_ssh.home,
+        &params.to_string(),
+    );
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -477,22 +467,11 @@ fn update_over_ssh() {
 }
 
 fn update_params(bare: &Path, params: serde_json::Value) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(bin())
-        .args(["update", "--params", "-", "--format", "json"])
-        .current_dir(bare.parent().unwrap())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(params.to_string().as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    run_stdin(
+        &["update", "--params", "-", "--format", "json"],
+        bare.parent().unwrap(),
+        &params.to_string(),
+    )
 }
 
 #[test]

@@ -110,3 +110,21 @@ pub fn seeded_bare(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
     git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
     bare
 }
+
+/// Run the binary with `input` on its standard input.
+pub fn run_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(cwd)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the git-inventory binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+    }
+    child.wait_with_output().expect("the binary finishes")
+}
