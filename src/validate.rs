@@ -29,8 +29,9 @@ impl Timer {
         if self.on {
             if let Ok(mut last) = self.last.lock() {
                 eprintln!(
-                    "timing: {what:<24} {:>8.1} ms",
-                    last.elapsed().as_secs_f64() * 1000.0
+                    "timing: {what:<24} {:>8.1} ms {:>7.1} MB resident",
+                    last.elapsed().as_secs_f64() * 1000.0,
+                    resident_mb()
                 );
                 *last = std::time::Instant::now();
             }
@@ -48,6 +49,14 @@ impl Timer {
         }
         v
     }
+}
+
+/// Resident memory of this process (Linux; 0 elsewhere).
+fn resident_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<f64>().ok())
+        .map_or(0.0, |pages| pages * 4096.0 / 1e6)
 }
 
 impl Default for Timer {
