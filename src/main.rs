@@ -196,6 +196,12 @@ fn view_exit(e: ViewError) -> ExitCode {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let limits = Default::default();
+    if matches!(
+        cli.command,
+        Command::Validate { .. } | Command::List { .. } | Command::Graph { .. }
+    ) {
+        git_inventory::FREE_AT_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     match cli.command {
         Command::Validate {
             paths,
@@ -269,9 +275,11 @@ fn main() -> ExitCode {
             inventory,
             group,
             vars,
-        } => match view::load(&inventory, limits)
-            .and_then(|inv| view::graph_text(&inv, &group, vars))
-        {
+        } => match view::load(&inventory, limits).and_then(|inv| {
+            let t = view::graph_text(&inv, &group, vars);
+            git_inventory::release(inv);
+            t
+        }) {
             Ok(t) => {
                 println!("{t}");
                 ExitCode::SUCCESS
@@ -279,9 +287,11 @@ fn main() -> ExitCode {
             Err(e) => view_exit(e),
         },
         Command::List { inventory, host } => {
-            match view::load(&inventory, limits)
-                .and_then(|inv| view::list_text(&inv, host.as_deref()))
-            {
+            match view::load(&inventory, limits).and_then(|inv| {
+                let t = view::list_text(&inv, host.as_deref());
+                git_inventory::release(inv);
+                t
+            }) {
                 Ok(t) => {
                     println!("{t}");
                     ExitCode::SUCCESS

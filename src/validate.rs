@@ -288,7 +288,7 @@ pub fn validate_views(
     timer.lap("setup");
     let diagnostics = rules::run_all_timed(&cx, &timer);
     timer.lap("rules");
-    Report {
+    let report = Report {
         diagnostics,
         files: cx.files.len(),
         views: cx
@@ -296,7 +296,10 @@ pub fn validate_views(
             .iter()
             .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
             .collect(),
-    }
+    };
+    crate::release(cx);
+    crate::release(cache);
+    report
 }
 
 /// Validate a whole repository laid out as configured.

@@ -112,14 +112,9 @@ pub fn add_yaml_source(
 
 fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
     let Some(root) = root.filter(|r| truthy(r)) else {
-        let at = root.cloned().unwrap_or(Node {
-            kind: NodeKind::Scalar {
-                value: Box::default(),
-                style: crate::yaml::Style::Plain,
-            },
-            span: Default::default(),
-            tag: None,
-        });
+        let at = root
+            .cloned()
+            .unwrap_or_else(|| Node::null_at(Default::default()));
         return Err(ctx.fatal(
             Code::Schema,
             &at,
@@ -251,14 +246,7 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             }
             Some("children") => {
                 if string_section {
-                    let null = Node {
-                        kind: NodeKind::Scalar {
-                            value: Box::default(),
-                            style: crate::yaml::Style::Plain,
-                        },
-                        span: e.value.span,
-                        tag: None,
-                    };
+                    let null = Node::null_at(e.value.span);
                     let child = parse_group(ctx, e.value, &null)?;
                     add_child(ctx, gi, child, e.value)?;
                 } else {

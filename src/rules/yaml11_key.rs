@@ -45,7 +45,7 @@ fn check_key(
     role: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let NodeKind::Scalar { value, style } = &key.kind else {
+    let NodeKind::Scalar { value, style, .. } = &key.kind else {
         return;
     };
     if *style != Style::Plain || key.tag.is_some() {

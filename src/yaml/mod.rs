@@ -38,7 +38,13 @@ impl Tag {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
-    Scalar { value: Box<str>, style: Style },
+    Scalar {
+        value: Box<str>,
+        style: Style,
+        /// PyYAML's implicit type, resolved once at parse time (plain
+        /// untagged scalars only; `Str` otherwise).
+        implicit: yaml11::Implicit,
+    },
     Map(Vec<(Node, Node)>),
     Seq(Vec<Node>),
 }
@@ -52,6 +58,18 @@ pub struct Node {
 }
 
 impl Node {
+    /// A plain empty scalar (YAML null) at `span`.
+    pub fn null_at(span: Span) -> Node {
+        Node {
+            kind: NodeKind::Scalar {
+                value: Box::default(),
+                style: Style::Plain,
+                implicit: yaml11::Implicit::Null,
+            },
+            span,
+            tag: None,
+        }
+    }
     pub fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
             NodeKind::Map(m) => Some(m),
@@ -60,7 +78,7 @@ impl Node {
     }
     pub fn as_scalar(&self) -> Option<(&str, Style)> {
         match &self.kind {
-            NodeKind::Scalar { value, style } => Some((value, *style)),
+            NodeKind::Scalar { value, style, .. } => Some((value, *style)),
             _ => None,
         }
     }
@@ -261,14 +279,21 @@ pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
+                let tag = convert_tag(tag);
+                let implicit = if style == Style::Plain && tag.is_none() {
+                    yaml11::resolve_plain(&value)
+                } else {
+                    yaml11::Implicit::Str
+                };
                 Some((
                     Node {
                         kind: NodeKind::Scalar {
                             value: value.into_owned().into_boxed_str(),
                             style,
+                            implicit,
                         },
                         span: Span::new(start, end),
-                        tag: convert_tag(tag),
+                        tag,
                     },
                     anchor,
                 ))

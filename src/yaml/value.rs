@@ -36,7 +36,10 @@ fn cerr(node: &Node, message: impl Into<String>) -> ConstructError {
 
 /// Construct a scalar node as Ansible's loader does.
 pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
-    let NodeKind::Scalar { value, style } = &node.kind else {
+    let NodeKind::Scalar {
+        value, implicit, ..
+    } = &node.kind
+    else {
         return Err(cerr(node, "expected a scalar"));
     };
     let s: &str = value;
@@ -61,8 +64,7 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
                 ))
             }
         },
-        None if *style == Style::Plain => yaml11::resolve_plain(s),
-        None => Implicit::Str,
+        None => *implicit,
     };
     Ok(match kind {
         Implicit::Str | Implicit::Merge => Scalar::Str(s),
@@ -91,7 +93,7 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 /// True when the node is a `<<` merge key.
 pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Scalar { value, style } => match &node.tag {
+        NodeKind::Scalar { value, style, .. } => match &node.tag {
             Some(t) => t.core() == Some("merge"),
             None => *style == Style::Plain && &**value == "<<",
         },

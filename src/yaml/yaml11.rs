@@ -254,6 +254,18 @@ fn parse_timestamp(s: &str) -> Option<(String, Option<String>)> {
 
 /// The implicit type PyYAML gives a plain scalar.
 pub fn resolve_plain(s: &str) -> Implicit {
+    // PyYAML indexes its implicit resolvers by first character: a scalar
+    // starting with any other character is a string without trying them.
+    match s.as_bytes().first() {
+        None => return Implicit::Null,
+        Some(c) if !b"yYnNtTfFoO~-+0123456789.<=".contains(c) => return Implicit::Str,
+        _ => {}
+    }
+    resolve_by_patterns(s)
+}
+
+/// Every implicit resolver tried in PyYAML's order, whatever the first character.
+fn resolve_by_patterns(s: &str) -> Implicit {
     if is_null(s) {
         Implicit::Null
     } else if is_bool(s) {
@@ -362,6 +374,35 @@ pub fn construct_timestamp(s: &str) -> Option<String> {
 mod tests {
     use super::Implicit::*;
     use super::*;
+
+    #[test]
+    fn first_character_dispatch_loses_nothing() {
+        // Scalars the dispatch answers `Str` for without trying the
+        // resolvers: the resolvers must agree on every one of them.
+        let chars = [
+            "a", "Y", "n", "0", "1", ".", "-", "+", ":", "_", "e", "E", "x", "~", "<", "=", " ",
+            "T", "Z", "é", "/", "9", "o", "N", "f", "I", "i",
+        ];
+        let mut n = 0;
+        for a in chars {
+            for b in chars {
+                for c in chars {
+                    for d in ["", "0", "e5", ":30", "-01-01", "inf", "NaN", "es", "ull"] {
+                        let s = format!("{a}{b}{c}{d}");
+                        for s in [s.clone(), format!("{a}{d}"), format!("{a}{b}{d}")] {
+                            let first = s.as_bytes()[0];
+                            if !b"yYnNtTfFoO~-+0123456789.<=".contains(&first) {
+                                assert_eq!(resolve_by_patterns(&s), Str, "{s:?}");
+                                n += 1;
+                            }
+                            assert_eq!(resolve_plain(&s), resolve_by_patterns(&s), "{s:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 10_000);
+    }
 
     #[test]
     fn pyyaml_implicit_types() {
