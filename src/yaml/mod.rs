@@ -5,6 +5,7 @@
 //! the offending node. Aliases are expanded by cloning the anchored node, with
 //! a budget so that an alias bomb is refused instead of expanded.
 
+mod fast;
 pub mod value;
 pub mod yaml11;
 
@@ -208,6 +209,21 @@ fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
 /// `get_single_data` does. `Ok(None)` is an empty stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
+    if let Some(root) = fast::parse(text, limits) {
+        return Ok(Some(root));
+    }
+    parse_general(text, limits)
+}
+
+/// The fast path alone: `None` when it declines (for the differential fuzz
+/// target; use [`parse`]).
+#[doc(hidden)]
+pub fn parse_fast_only(text: &str, limits: Limits) -> Option<Node> {
+    fast::parse(text, limits)
+}
+
+/// [`parse`] without the fast path: saphyr's events for any YAML.
+pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
     let offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
