@@ -191,6 +191,33 @@ pub fn validate_views(
     views: Vec<(String, ViewKind, Vec<String>)>,
     link_root: Option<&str>,
 ) -> Report {
+    let timer = Timer::new();
+    let cx = prepare(vfs, config, views, link_root, &timer);
+    let diagnostics = rules::run_all_timed(&cx, &timer);
+    timer.lap("rules");
+    let report = Report {
+        diagnostics,
+        files: cx.files.len(),
+        views: cx
+            .views
+            .iter()
+            .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
+            .collect(),
+    };
+    crate::release(cx);
+    report
+}
+
+/// Everything the rules look at: each source file parsed once (in
+/// parallel), the inventory model of every view, the declared groups and
+/// the symlink problems under `link_root`.
+pub fn prepare<'c>(
+    vfs: &dyn Vfs,
+    config: &'c Resolved,
+    views: Vec<(String, ViewKind, Vec<String>)>,
+    link_root: Option<&str>,
+    timer: &Timer,
+) -> Context<'c> {
     let cache = FileCache::new(vfs, config.load_limits());
     // Parse every source file once, in parallel, before building the views.
     let mut phys: Vec<String> = Vec::new();
@@ -212,7 +239,6 @@ pub fn validate_views(
     }
     phys.sort();
     phys.dedup();
-    let timer = Timer::new();
     phys.par_iter().for_each(|p| {
         cache.get(p);
     });
@@ -285,21 +311,9 @@ pub fn validate_views(
         declared_groups,
         links,
     };
-    timer.lap("setup");
-    let diagnostics = rules::run_all_timed(&cx, &timer);
-    timer.lap("rules");
-    let report = Report {
-        diagnostics,
-        files: cx.files.len(),
-        views: cx
-            .views
-            .iter()
-            .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
-            .collect(),
-    };
-    crate::release(cx);
     crate::release(cache);
-    report
+    timer.lap("setup");
+    cx
 }
 
 /// Validate a whole repository laid out as configured.
