@@ -408,7 +408,11 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     }
     ctx.copies_left -= copies;
     let loc = ctx.loc(key);
-    for name in names {
+    // Every host of a range gets its own copy; the last one (the only
+    // one, usually) takes the parsed values themselves.
+    let last = names.len().saturating_sub(1);
+    let mut var_entries = Some(var_entries);
+    for (ni, name) in names.into_iter().enumerate() {
         if name.is_empty() {
             return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
         }
@@ -431,10 +435,15 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 );
             }
         }
-        for (k, val, at) in &var_entries {
+        let own = if ni == last {
+            var_entries.take().unwrap_or_default()
+        } else {
+            var_entries.clone().unwrap_or_default()
+        };
+        for (k, val, at) in own {
             let vloc = ctx.loc(at);
-            if let Some(old) = ctx.inv.hosts[hi].vars.get(k) {
-                if &old.value != val {
+            if let Some(old) = ctx.inv.hosts[hi].vars.get(&k) {
+                if old.value != val {
                     if let Some(first) = old.loc.clone() {
                         ctx.inv.conflicts.push(VarConflict {
                             entity: name.clone(),
@@ -447,9 +456,9 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 }
             }
             ctx.inv.hosts[hi].vars.insert(
-                k.clone(),
+                k,
                 VarDef {
-                    value: val.clone(),
+                    value: val,
                     loc: Some(vloc),
                 },
             );

@@ -1,7 +1,8 @@
+use super::lowercase as lower;
 use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::inventory::VarDef;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateAddress,
@@ -36,7 +37,7 @@ web:
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for v in &cx.views {
-        let mut seen: HashMap<String, (&str, &VarDef)> = HashMap::new();
+        let mut seen: crate::FastMap<Cow<'_, str>, (&str, &VarDef)> = Default::default();
         for host in v.inv.hosts.values() {
             let Some(def) = host
                 .file_vars
@@ -46,9 +47,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let addr = match &def.value {
-                serde_json::Value::String(s) => s.trim().to_lowercase(),
+                serde_json::Value::String(s) => lower(s.trim()),
                 serde_json::Value::Null => continue,
-                other => other.to_string(),
+                other => Cow::Owned(other.to_string()),
             };
             if addr.is_empty() || addr.contains("{{") {
                 continue;

@@ -1,7 +1,8 @@
+use super::lowercase as lower;
 use super::{Context, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::inventory::Host;
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateHostAlias,
@@ -73,14 +74,15 @@ fn report(out: &mut Vec<Diagnostic>, later: &Host, earlier: &Host, why: &str) {
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for v in &cx.views {
         let hosts: Vec<&Host> = v.inv.hosts.values().filter(|h| !is_ip(&h.name)).collect();
-        let mut by_lower: HashMap<String, usize> = HashMap::new();
-        let mut short: HashMap<String, usize> = HashMap::new();
+        let lowered: Vec<Cow<'_, str>> = hosts.iter().map(|h| lower(&h.name)).collect();
+        let mut by_lower: crate::FastMap<&str, usize> = Default::default();
+        let mut short: crate::FastMap<&str, usize> = Default::default();
         for (i, h) in hosts.iter().enumerate() {
-            let lower = h.name.to_lowercase();
-            match by_lower.get(&lower) {
+            let lower: &str = &lowered[i];
+            match by_lower.get(lower) {
                 Some(&j) => report(out, h, hosts[j], "letter case"),
                 None => {
-                    by_lower.insert(lower.clone(), i);
+                    by_lower.insert(lower, i);
                 }
             }
             if !lower.contains('.') {
@@ -88,8 +90,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for (i, h) in hosts.iter().enumerate() {
-            let lower = h.name.to_lowercase();
-            let Some((first, _)) = lower.split_once('.') else {
+            let Some((first, _)) = lowered[i].split_once('.') else {
                 continue;
             };
             if let Some(&j) = short.get(first) {

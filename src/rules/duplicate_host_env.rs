@@ -1,6 +1,5 @@
 use super::{Context, RuleInfo, ViewKind};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use std::collections::HashMap;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateHostEnv,
@@ -35,7 +34,7 @@ Keep the host in the one environment it belongs to (or in
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<&str, (usize, &crate::inventory::HostDef)> = HashMap::new();
+    let mut first: crate::FastMap<&str, (usize, &crate::inventory::HostDef)> = Default::default();
     for (vi, v) in cx.views.iter().enumerate() {
         if !matches!(v.kind, ViewKind::Env | ViewKind::Xenv) {
             continue;

@@ -130,6 +130,16 @@ pub fn info(code: Code) -> &'static RuleInfo {
         .unwrap_or(&yaml_syntax::RULE)
 }
 
+/// Lowercased, without a copy when it already is (host names and
+/// addresses usually are).
+pub(crate) fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Run every enabled rule; severities applied, duplicates (the same finding
 /// reached through several environments) removed, sorted by file and line.
 pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
