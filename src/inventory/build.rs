@@ -419,7 +419,25 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         let existed = ctx.inv.hosts.contains_key(&name);
         let hi = ctx.inv.add_host(&name);
         ctx.inv.add_host_to_group(gi, hi);
-        ctx.inv.hosts[hi].defs.push(HostDef {
+        let own = if ni == last {
+            var_entries.take().unwrap_or_default()
+        } else {
+            var_entries.clone().unwrap_or_default()
+        };
+        let host = &mut ctx.inv.hosts[hi];
+        // Sized once: a host is in a couple of groups and has a handful of
+        // vars, and growth by doubling would leave most of it unused (half
+        // of the model's memory at 100k hosts).
+        if host.defs.capacity() == 0 {
+            host.defs.reserve_exact(2);
+        }
+        if host.vars.is_empty() && !own.is_empty() {
+            host.vars = super::Vars::with_capacity_and_hasher(
+                own.len() + usize::from(port.is_some()),
+                Default::default(),
+            );
+        }
+        host.defs.push(HostDef {
             group: gi,
             loc: loc.clone(),
             pattern: pattern.to_string(),
@@ -435,11 +453,6 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 );
             }
         }
-        let own = if ni == last {
-            var_entries.take().unwrap_or_default()
-        } else {
-            var_entries.clone().unwrap_or_default()
-        };
         for (k, val, at) in own {
             let vloc = ctx.loc(at);
             if let Some(old) = ctx.inv.hosts[hi].vars.get(&k) {

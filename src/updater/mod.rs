@@ -584,6 +584,7 @@ pub fn run(r: &Request) -> Outcome {
     }
     let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
+    let timer = validate::Timer::new();
     let reused = r.workdir.is_some() && clone.join("HEAD").is_file();
     // A kept clone that cannot be used (a run killed mid-clone, a corrupt
     // store) is thrown away and cloned afresh.
@@ -602,6 +603,7 @@ pub fn run(r: &Request) -> Outcome {
             Err(e) => return fail(3, e),
         }
     };
+    timer.lap("clone");
     let branch = match &r.branch {
         Some(b) => b.clone(),
         None => match repo.head_name() {
@@ -634,6 +636,7 @@ pub fn run(r: &Request) -> Outcome {
             Ok(a) => a,
             Err(e) => return fail(1, e),
         };
+        timer.lap("edit");
         out.hosts_added = a.added.clone();
         out.hosts_removed = a.removed.clone();
         out.groups_added = a.groups_added.clone();
@@ -654,6 +657,7 @@ pub fn run(r: &Request) -> Outcome {
             Ok(c) => c,
             Err(e) => return fail(3, e),
         };
+        timer.lap("commit");
         // Never push what the validator would reject (new errors only).
         let cfg = match load_config(&vfs) {
             Ok(c) => c,
@@ -672,6 +676,7 @@ pub fn run(r: &Request) -> Outcome {
             let before_rep = validate::validate_repo(&vfs, &cfg);
             new_errors(&before_rep.diagnostics, &after_rep.diagnostics)
         };
+        timer.lap("validate");
         if !added_errors.is_empty() {
             let mut o = fail(
                 1,
@@ -713,6 +718,7 @@ pub fn run(r: &Request) -> Outcome {
             Ok(x) => x,
             Err(e) => return fail(3, e),
         };
+        timer.lap("push");
         if ok {
             out.message = redact(&format!(
                 "pushed {} to {branch}: {message}",
