@@ -371,6 +371,11 @@ pub fn pre_receive(opts: &Options) -> u8 {
             }
         }
     }
+    // One ref (the usual push): its trees and models are left to process
+    // exit. Several refs are validated one after the other and freed.
+    if input.lines().filter(|l| !l.trim().is_empty()).count() <= 1 {
+        crate::FREE_AT_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     let git_dir = std::env::var_os("GIT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));

@@ -17,8 +17,8 @@ pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomS
 /// Insertion-ordered maps (Ansible's dict order), foldhash-hashed.
 pub type OrderedMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
 
-/// Set by a one-shot command (validate, list, graph) that exits right after
-/// printing: the big trees and models of a run are then left to the
+/// Set by a one-shot command (validate, list, graph, a one-ref pre-receive)
+/// that exits right after printing: the big trees and models of a run are then left to the
 /// operating system instead of being freed piece by piece (tens of
 /// milliseconds at 100k hosts). Long-lived callers leave it off.
 pub static FREE_AT_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);

@@ -385,7 +385,9 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 ));
             }
             let mut out = Vec::new();
-            var_nodes = crate::yaml::node_size(v);
+            if names.len() > 1 {
+                var_nodes = crate::yaml::node_size(v);
+            }
             for e in entries(v).map_err(|er| ctx.construct_err(er))? {
                 let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
                 let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
