@@ -1,7 +1,7 @@
 use super::{Context, FileRole, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
-use crate::yaml::value::{entries, key_string, to_json};
+use crate::yaml::value::{entries, key_string, resolve_scalar, to_json, Scalar};
 use crate::yaml::{Node, NodeKind};
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value};
@@ -162,7 +162,80 @@ fn describe(ptr: &str) -> String {
     }
 }
 
+/// A mapping, or a scalar the instance shows as JSON null.
+fn object_or_null(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Map(_) => true,
+        NodeKind::Scalar { .. } => matches!(to_json(node), Ok(Value::Null)),
+        NodeKind::Seq(_) => false,
+    }
+}
+
+/// The key as a plain string (a key of another type makes the quick check
+/// give up and leave the file to the schema).
+fn str_key(node: &Node) -> Option<&str> {
+    match resolve_scalar(node) {
+        Ok(Scalar::Str(s)) => Some(s),
+        _ => None,
+    }
+}
+
+fn quick_group(node: &Node, xenv: bool, depth: usize) -> bool {
+    if depth > 64 {
+        return false;
+    }
+    if !matches!(node.kind, NodeKind::Map(_)) {
+        return object_or_null(node);
+    }
+    let Ok(es) = entries(node) else { return false };
+    es.iter().all(|e| match str_key(e.key) {
+        Some("hosts") if !xenv => {
+            object_or_null(e.value)
+                && match &e.value.kind {
+                    NodeKind::Map(_) => entries(e.value).is_ok_and(|hs| {
+                        hs.iter()
+                            .all(|h| str_key(h.key).is_some() && object_or_null(h.value))
+                    }),
+                    _ => true,
+                }
+        }
+        Some("children") => {
+            object_or_null(e.value)
+                && match &e.value.kind {
+                    NodeKind::Map(_) => entries(e.value).is_ok_and(|cs| {
+                        cs.iter().all(|c| {
+                            str_key(c.key).is_some() && quick_group(c.value, xenv, depth + 1)
+                        })
+                    }),
+                    _ => true,
+                }
+        }
+        Some("vars") => object_or_null(e.value),
+        _ => false,
+    })
+}
+
+/// Whether the document certainly satisfies the schema, found without
+/// building its JSON instance (most files, at a fraction of the cost). Any
+/// doubt answers `false` and the schema decides; the tests check that a
+/// `true` is never a file the schema rejects.
+fn quick_valid(doc: &Node, xenv: bool) -> bool {
+    if !matches!(doc.kind, NodeKind::Map(_)) {
+        return false;
+    }
+    let Ok(top) = entries(doc) else { return false };
+    !top.is_empty()
+        && top.iter().all(|e| match str_key(e.key) {
+            Some("plugin") => false,
+            Some(_) => quick_group(e.value, xenv, 0),
+            None => false,
+        })
+}
+
 fn check_file(file: &Arc<SourceFile>, doc: &Node, xenv: bool, out: &mut Vec<Diagnostic>) {
+    if quick_valid(doc, xenv) {
+        return;
+    }
     let Some(validator) = (if xenv { xenv_schema() } else { hosts_schema() }) else {
         return;
     };
@@ -287,6 +360,68 @@ mod tests {
             lines(&files, "", Code::Schema),
             vec!["inventory/xenv_groups.yml:4"]
         );
+    }
+
+    /// The quick check never passes a file the schema rejects.
+    #[test]
+    fn quick_check_agrees_with_the_schema() {
+        use super::{hosts_schema, instance, quick_valid, xenv_schema};
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut docs: Vec<String> = [
+            "a:\n",
+            "a: 1\n",
+            "a: {hosts: {h: 1}}\n",
+            "a: {hosts: [h]}\n",
+            "a: {hosts: {h: [1]}}\n",
+            "a: {children: {b: {hosts: {h: }}}}\n",
+            "a: {children: {b: {host: {h: }}}}\n",
+            "a: {vars: [1]}\n",
+            "a: {vars: ~}\n",
+            "plugin: x\n",
+            "plugin: {}\na:\n",
+            "1: {}\n",
+            "a: {hosts: {1: }}\n",
+            "a: {hosts: {h: !!str }}\n",
+            "a: {hosts: {h: ''}}\n",
+            "a: &x {hosts: {h: }}\nb: *x\n",
+            "a: {<<: {hosts: {h: }}, vars: {}}\n",
+            "a: {<<: {host: {h: }}}\n",
+            "a: {hosts: {h: }, hosts: 1}\n",
+            "a: {hosts: 1, hosts: {h: }}\n",
+            "a: {children: {b: 1}}\n",
+            "a: {children: [b]}\n",
+            "a: {children: }\n",
+            "a: {hosts: null}\n",
+            "a: {hosts: {h: null, i: ~, j: {}}}\n",
+            "[a]\n",
+            "a: {hosts: {h: {}}, children: {x: {hosts: {y: }}}}\n",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for dir in [root.join("examples"), root.join("../shared/corpus")] {
+            for e in walkdir::WalkDir::new(dir).into_iter().flatten() {
+                if e.path().extension().is_some_and(|x| x == "yml") {
+                    if let Ok(t) = std::fs::read_to_string(e.path()) {
+                        docs.push(t);
+                    }
+                }
+            }
+        }
+        let mut quick = 0;
+        for text in &docs {
+            let Ok(Some(doc)) = crate::yaml::parse(text, Default::default()) else {
+                continue;
+            };
+            for xenv in [false, true] {
+                let v = if xenv { xenv_schema() } else { hosts_schema() }.unwrap();
+                if quick_valid(&doc, xenv) {
+                    quick += 1;
+                    assert!(v.is_valid(&instance(&doc)), "xenv={xenv} {text:?}");
+                }
+            }
+        }
+        assert!(quick > 20, "{quick}");
     }
 
     #[test]
