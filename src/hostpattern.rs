@@ -249,10 +249,31 @@ pub fn parse_address(
 /// A port too large for a `u64` still counts as recognised, because Ansible
 /// accepts it.
 pub fn is_recognised_host(s: &str) -> bool {
-    matches!(
-        parse_address(s, true),
-        Ok(_) | Err(AddressError::PortOutOfRange { .. })
-    )
+    plain_hostname(s)
+        || matches!(
+            parse_address(s, true),
+            Ok(_) | Err(AddressError::PortOutOfRange { .. })
+        )
+}
+
+/// The everyday shape, `label(.label)*` with ASCII letters, digits, `_` and
+/// `-`, no label starting with `-` or ending with `-`/`_`: Ansible's
+/// hostname pattern takes all of these, so no need to run the full parser.
+fn plain_hostname(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('.').all(|label| {
+            let b = label.as_bytes();
+            match (b.first(), b.last()) {
+                (Some(&f), Some(&l)) => {
+                    f != b'-'
+                        && l != b'-'
+                        && l != b'_'
+                        && b.iter()
+                            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                }
+                _ => false,
+            }
+        })
 }
 
 /// Python's `int()` of an ASCII digit string (the port of the two port regexes).
@@ -634,6 +655,9 @@ pub fn expand_hostpattern(
     pattern: &str,
     limit: usize,
 ) -> Result<(Vec<String>, Option<u64>), RangeError> {
+    if plain_hostname(pattern) {
+        return Ok((vec![pattern.to_string()], None));
+    }
     let (host, port, big_port) = match parse_address(pattern, true) {
         Ok((host, port)) => (host, port, None),
         Err(AddressError::PortOutOfRange { host, port }) => (host, None, Some(port)),
@@ -1356,6 +1380,29 @@ const DIGIT_ZEROS: &[u32] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_hostnames_are_what_the_full_parser_accepts() {
+        let alphabet = ['a', 'Z', '1', '_', '-', '.'];
+        let mut shown = 0;
+        for len in 1..=7u32 {
+            for mut n in 0..(alphabet.len() as u64).pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(alphabet[(n % alphabet.len() as u64) as usize]);
+                    n /= alphabet.len() as u64;
+                }
+                if plain_hostname(&s) {
+                    shown += 1;
+                    assert!(
+                        matches!(parse_address(&s, true), Ok((ref h, None)) if *h == s),
+                        "{s:?} passes the quick check but the parser says otherwise"
+                    );
+                }
+            }
+        }
+        assert!(shown > 10_000);
+    }
     use std::time::{Duration, Instant};
 
     const LIMIT: usize = 1000;
