@@ -243,23 +243,39 @@ pub fn prepare<'c>(
         cache.get(p);
     });
     timer.lap("parse");
-    let built: Vec<View> = views
-        .into_par_iter()
-        .map(|(name, kind, sources)| View {
-            inv: load_view(&cache, &sources),
-            name,
-            kind,
-        })
+    let file_ctx = |parsed: std::sync::Arc<crate::inventory::loader::Parsed>| FileCtx {
+        role: role_of(&parsed.file.path, config),
+        parsed,
+    };
+    // The per-file rules run alongside the model building (three big
+    // environments on two cores leave one idle otherwise).
+    let parsed_first: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
+    let (built, mut file_findings): (Vec<View>, Vec<_>) = rayon::join(
+        || {
+            views
+                .into_par_iter()
+                .map(|(name, kind, sources)| View {
+                    inv: load_view(&cache, &sources),
+                    name,
+                    kind,
+                })
+                .collect()
+        },
+        || rules::run_file_rules(config, &parsed_first),
+    );
+    timer.lap("views + file rules");
+    let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
+    // Vars files are found while the views load: their turn now.
+    let first: std::collections::HashSet<*const crate::inventory::loader::Parsed> = parsed_first
+        .iter()
+        .map(|p| std::sync::Arc::as_ptr(&p.parsed))
         .collect();
-    timer.lap("views");
-    let files: Vec<FileCtx> = cache
-        .all()
-        .into_iter()
-        .map(|parsed| FileCtx {
-            role: role_of(&parsed.file.path, config),
-            parsed,
-        })
+    let later: Vec<FileCtx> = files
+        .iter()
+        .filter(|f| !first.contains(&std::sync::Arc::as_ptr(&f.parsed)))
+        .map(|f| file_ctx(f.parsed.clone()))
         .collect();
+    file_findings.extend(rules::run_file_rules(config, &later));
     let declared_groups = files
         .iter()
         .find(|f| f.role == FileRole::XenvGroups)
@@ -310,6 +326,7 @@ pub fn prepare<'c>(
         views: built,
         declared_groups,
         links,
+        file_findings,
     };
     crate::release(cache);
     timer.lap("setup");

@@ -36,6 +36,8 @@ ca_domain_int_dettonville:
     web06.dettonville.int:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn push(out: &mut Vec<Diagnostic>, what: &str, name: &str, var: &str, second: &Loc, first: &Loc) {

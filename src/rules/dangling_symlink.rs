@@ -27,6 +27,8 @@ inventory/PROD/hosts.yml -> /home/me/hosts.yml          (outside the repo)
 inventory/PROD/xenv_groups.yml -> ../xenv_groups.yml
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

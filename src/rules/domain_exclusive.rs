@@ -35,6 +35,8 @@ ca_domain_int_johnson:
     nas01:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

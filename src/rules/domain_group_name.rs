@@ -1,6 +1,6 @@
 use super::domain;
-use super::walk::{key_str, walk, Item};
-use super::{Context, RuleInfo};
+use super::walk::{key_str, Item};
+use super::{FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -34,13 +34,16 @@ ca_domain:
     ca_domain_int_dettonville:
     ca_domain_int_johnson:
 ```",
-    check,
+    check: super::no_check,
+    file: None,
+    item: Some(check_item),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let prefix = &cx.config.raw.domain_prefix;
-    for (file, doc, _) in super::inventory_docs(cx) {
-        walk(doc, &mut |item| {
+fn check_item(fc: &FileCheck<'_>, item: Item<'_>, out: &mut Vec<Diagnostic>) {
+    let prefix = &fc.config.raw.domain_prefix;
+    let file = fc.source();
+    {
+        {
             if let Item::Group { key, .. } = item {
                 let Some(name) = key_str(key) else { return };
                 if let Some(Err(why)) = domain::parse_group(prefix, name) {
@@ -55,7 +58,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-        });
+        }
     }
 }
 

@@ -32,6 +32,8 @@ ca_domain_int_johnson:
     db01.johnson.int:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 /// Hosts under a group (its own and its descendants'), with the group that

@@ -33,6 +33,8 @@ web:
     web04.dettonville.int: {ansible_host: 10.1.0.54}
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

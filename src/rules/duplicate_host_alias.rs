@@ -43,6 +43,8 @@ ca_domain_int_dettonville:
     web01.dettonville.int:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn is_ip(name: &str) -> bool {

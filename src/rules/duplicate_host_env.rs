@@ -31,6 +31,8 @@ web:
 Keep the host in the one environment it belongs to (or in
 `inventory/xenv_hosts.yml` when it truly serves all of them, and nowhere else).",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

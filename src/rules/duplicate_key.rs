@@ -1,4 +1,4 @@
-use super::{Context, RuleInfo};
+use super::{FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_id, KeyId};
@@ -32,7 +32,9 @@ web:
   hosts:
     web01: {ansible_host: 10.0.0.1, ansible_user: deploy}
 ```",
-    check,
+    check: super::no_check,
+    file: Some(check_file),
+    item: None,
 };
 
 fn key_text(file: &SourceFile, k: &Node) -> String {
@@ -95,11 +97,9 @@ fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in &cx.files {
-        if let Ok(Some(doc)) = &f.parsed.doc {
-            visit(&f.parsed.file, doc, out);
-        }
+fn check_file(fc: &FileCheck<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some(doc) = fc.doc() {
+        visit(fc.source(), doc, out);
     }
 }
 

@@ -31,6 +31,8 @@ a:
     b:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -1,5 +1,5 @@
-use super::walk::{key_str, walk, Item};
-use super::{Context, RuleInfo};
+use super::walk::{key_str, Item};
+use super::{FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
 pub static RULE: RuleInfo = RuleInfo {
@@ -29,7 +29,9 @@ all:
   children:
     kube_master:
 ```",
-    check,
+    check: super::no_check,
+    file: None,
+    item: Some(check_item),
 };
 
 /// Ansible's `INVALID_VARIABLE_NAMES` (`^[\\d\\W]|[^\\w]`, Unicode-aware).
@@ -44,9 +46,10 @@ pub fn invalid_chars(name: &str) -> Vec<char> {
     bad
 }
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (file, doc, _) in super::inventory_docs(cx) {
-        walk(doc, &mut |item| {
+fn check_item(fc: &FileCheck<'_>, item: Item<'_>, out: &mut Vec<Diagnostic>) {
+    let file = fc.source();
+    {
+        {
             if let Item::Group { key, .. } = item {
                 let Some(name) = key_str(key) else { return };
                 let bad = invalid_chars(name);
@@ -79,7 +82,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .with_label("invalid group name"),
                 );
             }
-        });
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-use super::walk::{key_str, walk, Item};
-use super::{Context, RuleInfo};
+use super::walk::{key_str, Item};
+use super::{Context, FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::hostpattern;
 
@@ -40,11 +40,14 @@ db:
     node[01:03]:
 ```",
     check,
+    file: None,
+    item: Some(check_item),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (file, doc, _) in super::inventory_docs(cx) {
-        walk(doc, &mut |item| {
+fn check_item(fc: &FileCheck<'_>, item: Item<'_>, out: &mut Vec<Diagnostic>) {
+    let file = fc.source();
+    {
+        {
             if let Item::Host { key, value, .. } = item {
                 let Some(name) = key_str(key) else { return };
                 if name.is_empty() {
@@ -74,8 +77,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-        });
+        }
     }
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     super::fatal_diagnostics(cx, Code::HostName, out);
 }
 

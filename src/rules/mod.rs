@@ -80,6 +80,8 @@ pub struct Context<'a> {
     pub views: Vec<View>,
     /// Groups declared in `xenv_groups.yml` (name -> where), when it exists.
     pub declared_groups: Option<HashMap<String, crate::inventory::Loc>>,
+    /// What the per-file part of the rules found ([`run_file_rules`]).
+    pub file_findings: Vec<Diagnostic>,
     pub links: Vec<LinkProblem>,
 }
 
@@ -92,7 +94,86 @@ pub struct RuleInfo {
     pub summary: &'static str,
     /// Markdown: What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
+    /// Work over the whole context: views, links, the model's fatal errors.
     pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+    /// Work on one parsed file, run per file in parallel while the models
+    /// are being built.
+    pub file: Option<fn(&FileCheck<'_>, &mut Vec<Diagnostic>)>,
+    /// Work on one key of an inventory file (group, host, var, section),
+    /// called from a single walk of each file shared by every rule.
+    pub item: Option<fn(&FileCheck<'_>, walk::Item<'_>, &mut Vec<Diagnostic>)>,
+}
+
+/// What a per-file rule sees: one file and the configuration.
+pub struct FileCheck<'a> {
+    pub config: &'a Resolved,
+    pub file: &'a FileCtx,
+}
+
+impl FileCheck<'_> {
+    pub fn source(&self) -> &Arc<crate::source::SourceFile> {
+        &self.file.parsed.file
+    }
+    /// The document when the file parsed and is not empty.
+    pub fn doc(&self) -> Option<&crate::yaml::Node> {
+        match &self.file.parsed.doc {
+            Ok(Some(doc)) => Some(doc),
+            _ => None,
+        }
+    }
+    /// An inventory document (hosts or group hierarchy, not a vars file).
+    pub fn inventory_doc(&self) -> Option<&crate::yaml::Node> {
+        self.doc().filter(|_| self.file.role != FileRole::Vars)
+    }
+}
+
+/// A `check` for rules whose work is all per file.
+pub fn no_check(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
+
+/// The per-file part of every enabled rule over `files`: each file's
+/// `file` checks, then one walk dispatching every key to each `item` check.
+/// Severities and codes applied.
+pub fn run_file_rules(config: &Resolved, files: &[FileCtx]) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let enabled: Vec<&RuleInfo> = RULES
+        .iter()
+        .copied()
+        .filter(|r| config.severity(r.code) != Severity::Off)
+        .filter(|r| r.file.is_some() || r.item.is_some())
+        .collect();
+    files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let fc = FileCheck { config, file: f };
+            let mut found: Vec<Vec<Diagnostic>> = vec![Vec::new(); enabled.len()];
+            for (r, out) in enabled.iter().zip(found.iter_mut()) {
+                if let Some(check) = r.file {
+                    check(&fc, out);
+                }
+            }
+            if let Some(doc) = fc.inventory_doc() {
+                walk::walk(doc, &mut |item| {
+                    for (r, out) in enabled.iter().zip(found.iter_mut()) {
+                        if let Some(check) = r.item {
+                            check(&fc, item, out);
+                        }
+                    }
+                });
+            }
+            enabled
+                .iter()
+                .zip(found)
+                .flat_map(|(r, v)| {
+                    let sev = config.severity(r.code);
+                    v.into_iter().map(move |mut d| {
+                        d.code = r.code;
+                        d.severity = sev;
+                        d
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Every rule, in code order.
@@ -149,7 +230,10 @@ pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
 /// [`run_all`], timing each rule.
 pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Diagnostic> {
     use rayon::prelude::*;
-    let mut out: Vec<Diagnostic> = RULES
+    // Per-file findings first: of two findings of one code on one line,
+    // the rule's own (more precise) message is the one kept.
+    let mut out: Vec<Diagnostic> = cx.file_findings.clone();
+    let checks: Vec<Diagnostic> = RULES
         .par_iter()
         .filter(|r| cx.config.severity(r.code) != Severity::Off)
         .flat_map_iter(|r| {
@@ -163,6 +247,7 @@ pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Di
             v
         })
         .collect();
+    out.extend(checks);
     out.sort_by_key(|d| d.sort_key());
     out.dedup_by(|a, b| {
         a.code == b.code

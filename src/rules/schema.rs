@@ -1,4 +1,4 @@
-use super::{Context, FileRole, RuleInfo};
+use super::{Context, FileCheck, FileRole, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::{SourceFile, Span};
 use crate::yaml::value::{entries, key_string, resolve_scalar, to_json, Scalar};
@@ -45,6 +45,8 @@ db:
     db01:
 ```",
     check,
+    file: Some(check_one),
+    item: None,
 };
 
 fn compile(text: &str) -> Option<jsonschema::Validator> {
@@ -297,8 +299,9 @@ fn check_file(file: &Arc<SourceFile>, doc: &Node, xenv: bool, out: &mut Vec<Diag
     }
 }
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in cx.files.iter().filter(|f| f.role != FileRole::Vars) {
+fn check_one(fc: &FileCheck<'_>, out: &mut Vec<Diagnostic>) {
+    let f = fc.file;
+    if f.role != FileRole::Vars {
         let xenv = f.role == FileRole::XenvGroups;
         match &f.parsed.doc {
             Ok(Some(doc)) => check_file(&f.parsed.file, doc, xenv, out),
@@ -314,6 +317,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             Err(_) => {}
         }
     }
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for l in &cx.links {
         if let crate::vfs::ResolveError::NotAFile { .. } = l.error {
             let file = SourceFile::new(l.path.clone(), String::new());

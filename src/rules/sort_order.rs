@@ -1,5 +1,5 @@
-use super::walk::{walk, Item};
-use super::{Context, RuleInfo};
+use super::walk::Item;
+use super::{FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_string};
@@ -35,7 +35,9 @@ docker_stack:
     docker_stack_gitea:
     docker_stack_jenkins:
 ```",
-    check,
+    check: super::no_check,
+    file: Some(check_top),
+    item: Some(check_item),
 };
 
 fn check_map(file: &Arc<SourceFile>, map: &Node, what: &str, out: &mut Vec<Diagnostic>) {
@@ -62,16 +64,17 @@ fn check_map(file: &Arc<SourceFile>, map: &Node, what: &str, out: &mut Vec<Diagn
     }
 }
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (file, doc, _) in super::inventory_docs(cx) {
-        check_map(file, doc, "top-level groups", out);
-        walk(doc, &mut |item| {
-            if let Item::Section { name, map, .. } = item {
-                if name != "vars" {
-                    check_map(file, map, name, out);
-                }
-            }
-        });
+fn check_top(fc: &FileCheck<'_>, out: &mut Vec<Diagnostic>) {
+    if let Some(doc) = fc.inventory_doc() {
+        check_map(fc.source(), doc, "top-level groups", out);
+    }
+}
+
+fn check_item(fc: &FileCheck<'_>, item: Item<'_>, out: &mut Vec<Diagnostic>) {
+    if let Item::Section { name, map, .. } = item {
+        if name != "vars" {
+            check_map(fc.source(), map, name, out);
+        }
     }
 }
 

@@ -33,6 +33,8 @@ monitoring_agents:
     web01.dettonville.int:
 ```",
     check,
+    file: None,
+    item: None,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -6,6 +6,7 @@ use crate::yaml::value::{is_merge_key, resolve_scalar, Scalar};
 use crate::yaml::{Node, NodeKind};
 
 /// One key of an inventory file, in its role.
+#[derive(Clone, Copy)]
 pub enum Item<'a> {
     /// A group key (top level or under `children`) and its body.
     Group {

@@ -1,5 +1,5 @@
-use super::walk::{walk, Item};
-use super::{Context, RuleInfo};
+use super::walk::Item;
+use super::{Context, FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::yaml::value::{resolve_scalar, Scalar};
 use crate::yaml::{Node, NodeKind, Style};
@@ -37,6 +37,8 @@ all:
     \"on\":
 ```",
     check,
+    file: None,
+    item: Some(check_item),
 };
 
 fn check_key(
@@ -70,17 +72,17 @@ fn check_key(
     );
 }
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for (file, doc, _) in super::inventory_docs(cx) {
-        walk(doc, &mut |item| match item {
-            Item::Group { key, .. } => check_key(file, key, "group name", out),
-            Item::Host { key, value, .. } if value.is_some() => {
-                check_key(file, key, "host name", out)
-            }
-            Item::Var { key, .. } => check_key(file, key, "variable name", out),
-            _ => {}
-        });
+fn check_item(fc: &FileCheck<'_>, item: Item<'_>, out: &mut Vec<Diagnostic>) {
+    let file = fc.source();
+    match item {
+        Item::Group { key, .. } => check_key(file, key, "group name", out),
+        Item::Host { key, value, .. } if value.is_some() => check_key(file, key, "host name", out),
+        Item::Var { key, .. } => check_key(file, key, "variable name", out),
+        _ => {}
     }
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     super::fatal_diagnostics(cx, Code::Yaml11Key, out);
 }
 

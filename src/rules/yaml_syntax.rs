@@ -1,4 +1,4 @@
-use super::{Context, RuleInfo};
+use super::{FileCheck, RuleInfo};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::yaml::value;
 
@@ -30,11 +30,14 @@ all:
     web01:
     db01: {ansible_host: \"10.0.0.5\"}
 ```",
-    check,
+    check: super::no_check,
+    file: Some(check_file),
+    item: None,
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for f in &cx.files {
+fn check_file(fc: &FileCheck<'_>, out: &mut Vec<Diagnostic>) {
+    let f = fc.file;
+    {
         match &f.parsed.doc {
             Err(e) => out.push(
                 Diagnostic::new(

@@ -3,7 +3,7 @@
 //! merge keys flattened as PyYAML does, and conversion to JSON values.
 
 use super::yaml11::{self, Implicit};
-use super::{Node, NodeKind, Style};
+use super::{Node, NodeKind};
 use serde_json::{Map, Number, Value};
 
 /// A constructed scalar.
@@ -93,9 +93,11 @@ pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 /// True when the node is a `<<` merge key.
 pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Scalar { value, style, .. } => match &node.tag {
+        // A plain untagged `<<` was resolved to Merge at parse time: no need
+        // to read the key's text (a cache miss per key on every walk).
+        NodeKind::Scalar { implicit, .. } => match &node.tag {
             Some(t) => t.core() == Some("merge"),
-            None => *style == Style::Plain && &**value == "<<",
+            None => *implicit == Implicit::Merge,
         },
         _ => false,
     }
