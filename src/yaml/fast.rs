@@ -78,9 +78,9 @@ fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node>
                 return None;
             }
             let kind = if c == b'{' {
-                NodeKind::Map(Vec::new())
+                NodeKind::Map(Box::default())
             } else {
-                NodeKind::Seq(Vec::new())
+                NodeKind::Seq(Box::default())
             };
             Some(Node {
                 kind,
@@ -152,7 +152,7 @@ fn close(stack: &mut Vec<Frame>, end: usize) -> Option<Option<Node>> {
         entries.push((k, Node::null_at(Span::new(colon, colon))));
     }
     let node = Node {
-        kind: NodeKind::Map(entries),
+        kind: NodeKind::Map(entries.into_boxed_slice()),
         span: Span::new(f.start, end.max(f.start)),
         tag: None,
     };

@@ -40,14 +40,17 @@ impl Tag {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Scalar {
-        value: Box<str>,
+        /// Inline up to 15 bytes (most keys and values of an inventory),
+        /// on the heap beyond: no allocation for the common scalar.
+        value: ecow::EcoString,
         style: Style,
         /// PyYAML's implicit type, resolved once at parse time (plain
         /// untagged scalars only; `Str` otherwise).
         implicit: yaml11::Implicit,
     },
-    Map(Vec<(Node, Node)>),
-    Seq(Vec<Node>),
+    /// Boxed slices, not vectors: no spare capacity, and a smaller node.
+    Map(Box<[(Node, Node)]>),
+    Seq(Box<[Node]>),
 }
 
 /// One YAML node with its span (for collections: from the opening to the closing event).
@@ -63,7 +66,7 @@ impl Node {
     pub fn null_at(span: Span) -> Node {
         Node {
             kind: NodeKind::Scalar {
-                value: Box::default(),
+                value: ecow::EcoString::new(),
                 style: Style::Plain,
                 implicit: yaml11::Implicit::Null,
             },
@@ -304,7 +307,7 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
                 Some((
                     Node {
                         kind: NodeKind::Scalar {
-                            value: value.into_owned().into_boxed_str(),
+                            value: ecow::EcoString::from(value.as_ref()),
                             style,
                             implicit,
                         },
@@ -353,7 +356,7 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
                     items,
                 }) => Some((
                     Node {
-                        kind: NodeKind::Seq(items),
+                        kind: NodeKind::Seq(items.into_boxed_slice()),
                         span: Span::new(s, end.max(s)),
                         tag,
                     },
@@ -370,7 +373,7 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
                     ..
                 }) => Some((
                     Node {
-                        kind: NodeKind::Map(entries),
+                        kind: NodeKind::Map(entries.into_boxed_slice()),
                         span: Span::new(s, end.max(s)),
                         tag,
                     },
@@ -429,6 +432,17 @@ mod tests {
 
     fn p(s: &str) -> Result<Option<Node>, YamlError> {
         parse(s, Limits::default())
+    }
+
+    #[test]
+    fn nodes_stay_small() {
+        // Every key and value of a 100k-host inventory is a Node: their
+        // size is most of the tree's memory.
+        assert!(
+            std::mem::size_of::<Node>() <= 40,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 
     #[test]
