@@ -156,7 +156,7 @@ fn graph_group(
     if vars {
         let mut gv = Map::new();
         for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
-            gv.insert(k.clone(), v.value.clone());
+            gv.insert(k.to_string(), v.value.clone());
         }
         if group.priority != 1 {
             gv.insert("ansible_group_priority".into(), group.priority.into());

@@ -235,10 +235,12 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             Some("vars") => {
                 if string_section {
                     let k = as_str(e.value).unwrap_or_default().to_string();
-                    set_group_var(ctx, gi, k, serde_json::Value::Null, e.value);
+                    set_group_var(ctx, gi, k.into(), serde_json::Value::Null, e.value);
                 } else {
                     for v in entries(e.value).map_err(|er| ctx.construct_err(er))? {
-                        let k = key_string(v.key).map_err(|er| ctx.construct_err(er))?;
+                        let k = key_string(v.key)
+                            .map_err(|er| ctx.construct_err(er))?
+                            .into();
                         let val = value::to_json(v.value).map_err(|er| ctx.construct_err(er))?;
                         set_group_var(ctx, gi, k, val, v.key);
                     }
@@ -309,7 +311,13 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
     }
 }
 
-fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: String, val: serde_json::Value, at: &Node) {
+fn set_group_var(
+    ctx: &mut Ctx<'_>,
+    gi: usize,
+    k: ecow::EcoString,
+    val: serde_json::Value,
+    at: &Node,
+) {
     if k == "ansible_group_priority" {
         let p = match &val {
             serde_json::Value::Number(n) => n.as_f64().map(|f| f as i64),
@@ -330,7 +338,7 @@ fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: String, val: serde_json::Value
                 ctx.inv.conflicts.push(VarConflict {
                     entity: name,
                     is_host: false,
-                    var: k.clone(),
+                    var: k.to_string(),
                     first,
                     second: loc.clone(),
                 });
@@ -389,7 +397,9 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 var_nodes = crate::yaml::node_size(v);
             }
             for e in entries(v).map_err(|er| ctx.construct_err(er))? {
-                let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
+                let k: ecow::EcoString = key_string(e.key)
+                    .map_err(|er| ctx.construct_err(er))?
+                    .into();
                 let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
                 out.push((k, val, e.key));
             }
@@ -463,7 +473,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                         ctx.inv.conflicts.push(VarConflict {
                             entity: name.clone(),
                             is_host: true,
-                            var: k.clone(),
+                            var: k.to_string(),
                             first,
                             second: vloc.clone(),
                         });

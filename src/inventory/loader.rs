@@ -384,7 +384,7 @@ fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut
             continue;
         };
         vars.insert(
-            k,
+            k.into(),
             VarDef {
                 value: v,
                 loc: Some(Loc {

@@ -30,7 +30,8 @@ pub struct VarDef {
     pub loc: Option<Loc>,
 }
 
-pub type Vars = crate::OrderedMap<String, VarDef>;
+/// Variables by name; names inline up to 15 bytes (no allocation for the usual ones).
+pub type Vars = crate::OrderedMap<ecow::EcoString, VarDef>;
 
 /// One place a host key appeared: which group's `hosts:` and where.
 #[derive(Debug, Clone)]
@@ -303,7 +304,7 @@ impl Inventory {
         let mut out = serde_json::Map::new();
         let mut put = |vars: &Vars| {
             for (k, v) in vars {
-                out.insert(k.clone(), v.value.clone());
+                out.insert(k.to_string(), v.value.clone());
             }
         };
         put(&self.groups[ALL].vars);
