@@ -219,60 +219,90 @@ pub fn prepare<'c>(
     timer: &Timer,
 ) -> Context<'c> {
     let cache = FileCache::new(vfs, config.load_limits());
-    // Parse every source file once, in parallel, before building the views.
-    let mut phys: Vec<String> = Vec::new();
-    for (_, _, sources) in &views {
-        for s in sources {
-            let mut entries = Vec::new();
-            expand_source(vfs, s, &mut entries);
-            for e in entries {
-                if let SourceEntry::File { phys: p, .. } = e {
-                    phys.push(p);
+    // The files each view loads. A file only one view loads (an
+    // environment's hosts.yml, the big ones) gives its tree back as soon as
+    // that view is built and the per-file rules have read it, so the trees
+    // of all environments never sit in memory together.
+    let xenv_phys = match vfs::kind(vfs, &config.raw.xenv_groups) {
+        Raw::File => vfs::resolve(vfs, &config.raw.xenv_groups)
+            .ok()
+            .map(|(p, _)| p),
+        _ => None,
+    };
+    let view_files: Vec<Vec<String>> = views
+        .iter()
+        .map(|(_, _, sources)| {
+            let mut files = Vec::new();
+            for s in sources {
+                let mut entries = Vec::new();
+                expand_source(vfs, s, &mut entries);
+                for e in entries {
+                    if let SourceEntry::File { phys: p, .. } = e {
+                        files.push(p);
+                    }
                 }
             }
+            files.sort();
+            files.dedup();
+            files
+        })
+        .collect();
+    let mut loaders: HashMap<&str, usize> = HashMap::new();
+    for files in &view_files {
+        for f in files {
+            *loaders.entry(f.as_str()).or_default() += 1;
         }
     }
-    if vfs::kind(vfs, &config.raw.xenv_groups) == Raw::File {
-        if let Ok((p, _)) = vfs::resolve(vfs, &config.raw.xenv_groups) {
-            phys.push(p);
-        }
-    }
-    phys.sort();
-    phys.dedup();
-    phys.par_iter().for_each(|p| {
-        cache.get(p);
-    });
-    timer.lap("parse");
+    let own: Vec<Vec<String>> = view_files
+        .iter()
+        .map(|files| {
+            files
+                .iter()
+                .filter(|f| loaders.get(f.as_str()) == Some(&1))
+                .filter(|f| xenv_phys.as_deref() != Some(f.as_str()))
+                .cloned()
+                .collect()
+        })
+        .collect();
     let file_ctx = |parsed: std::sync::Arc<crate::inventory::loader::Parsed>| FileCtx {
         role: role_of(&parsed.file.path, config),
         parsed,
     };
-    // The per-file rules run alongside the model building (three big
-    // environments on two cores leave one idle otherwise).
-    let parsed_first: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
-    let (built, mut file_findings): (Vec<View>, Vec<_>) = rayon::join(
-        || {
-            views
-                .into_par_iter()
-                .map(|(name, kind, sources)| View {
-                    inv: load_view(&cache, &sources),
-                    name,
-                    kind,
-                })
-                .collect()
-        },
-        || rules::run_file_rules(config, &parsed_first),
-    );
-    timer.lap("views + file rules");
-    let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
-    // Vars files are found while the views load: their turn now.
-    let first: std::collections::HashSet<*const crate::inventory::loader::Parsed> = parsed_first
-        .iter()
-        .map(|p| std::sync::Arc::as_ptr(&p.parsed))
+    let results: Vec<(View, Vec<crate::diagnostic::Diagnostic>)> = views
+        .into_par_iter()
+        .zip(own.par_iter())
+        .map(|((name, kind, sources), own)| {
+            let view = View {
+                inv: load_view(&cache, &sources),
+                name,
+                kind,
+            };
+            let mine: Vec<FileCtx> = own
+                .iter()
+                .filter_map(|p| cache.peek(p))
+                .map(file_ctx)
+                .collect();
+            let found = rules::run_file_rules(config, &mine);
+            drop(mine);
+            for p in own {
+                drop(cache.release_tree(p));
+            }
+            (view, found)
+        })
         .collect();
+    let mut built = Vec::with_capacity(results.len());
+    let mut file_findings = Vec::new();
+    for (view, found) in results {
+        built.push(view);
+        file_findings.extend(found);
+    }
+    timer.lap("views + their files' rules");
+    let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
+    // Shared files (xenv_groups.yml) and vars files found while loading.
+    let done: std::collections::HashSet<&str> = own.iter().flatten().map(String::as_str).collect();
     let later: Vec<FileCtx> = files
         .iter()
-        .filter(|f| !first.contains(&std::sync::Arc::as_ptr(&f.parsed)))
+        .filter(|f| !done.contains(f.parsed.file.path.as_str()))
         .map(|f| file_ctx(f.parsed.clone()))
         .collect();
     file_findings.extend(rules::run_file_rules(config, &later));

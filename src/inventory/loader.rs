@@ -159,6 +159,24 @@ impl<'v> FileCache<'v> {
         }
     }
 
+    /// What has been parsed of `phys`, without parsing it.
+    pub fn peek(&self, phys: &str) -> Option<Arc<Parsed>> {
+        self.map.lock().ok()?.get(phys).cloned()
+    }
+
+    /// Let go of a file's tree (its view is built and the per-file rules
+    /// have read it): the entry keeps the text, for locations, and its
+    /// document becomes empty. Returns the parsed file as it was.
+    pub fn release_tree(&self, phys: &str) -> Option<Arc<Parsed>> {
+        let mut map = self.map.lock().ok()?;
+        let slot = map.get_mut(phys)?;
+        let bare = Arc::new(Parsed {
+            file: slot.file.clone(),
+            doc: Ok(None),
+        });
+        Some(std::mem::replace(slot, bare))
+    }
+
     /// Everything parsed so far, sorted by path.
     pub fn all(&self) -> Vec<Arc<Parsed>> {
         let mut v: Vec<Arc<Parsed>> = match self.map.lock() {
