@@ -272,17 +272,14 @@ pub fn prepare<'c>(
         .into_par_iter()
         .zip(own.par_iter())
         .map(|((name, kind, sources), own)| {
-            let view = View {
-                inv: load_view(&cache, &sources),
-                name,
-                kind,
-            };
-            let mine: Vec<FileCtx> = own
-                .iter()
-                .filter_map(|p| cache.peek(p))
-                .map(file_ctx)
-                .collect();
-            let found = rules::run_file_rules(config, &mine);
+            // The view's own files are parsed first; then the model and the
+            // per-file rules read the trees side by side.
+            let mine: Vec<FileCtx> = own.iter().map(|p| file_ctx(cache.get(p))).collect();
+            let (inv, found) = rayon::join(
+                || load_view(&cache, &sources),
+                || rules::run_file_rules(config, &mine),
+            );
+            let view = View { inv, name, kind };
             drop(mine);
             for p in own {
                 drop(cache.release_tree(p));
