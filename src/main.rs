@@ -146,6 +146,11 @@ struct UpdateArgs {
     /// Re-apply and push again this many times when other jobs push first.
     #[arg(long, default_value_t = 10)]
     retries: u32,
+    /// Clone only the last N commits (default 0: the whole history of the
+    /// branch, which servers send from their packs as they are; a shallow
+    /// clone makes the server recompress every file of the tip).
+    #[arg(long, default_value_t = 0)]
+    depth: u32,
     #[arg(long, value_enum, default_value = "human")]
     format: UpdFormat,
 }
@@ -377,6 +382,7 @@ fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String
         dry_run: a.dry_run,
         no_push: a.no_push,
         retries: a.retries,
+        depth: std::num::NonZeroU32::new(a.depth),
         workdir: a.workdir,
         // Progress only on a terminal, never in JSON mode.
         progress: matches!(a.format, UpdFormat::Human)

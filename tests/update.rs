@@ -563,6 +563,61 @@ fn workdir_is_reused_and_fetched() {
 }
 
 #[test]
+fn clones_the_whole_history_unless_a_depth_is_given() {
+    let (dir, bare) = server("upd-depth", PROD);
+    let shallow = |wd: &Path| {
+        let o = std::process::Command::new("git")
+            .args(["rev-parse", "--is-shallow-repository"])
+            .current_dir(wd.join("repo.git"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    };
+    let full = dir.join("wd-full");
+    let o = update(
+        &bare,
+        &[
+            "--workdir",
+            full.to_str().unwrap(),
+            "--host",
+            "d01.dettonville.int",
+            "--group",
+            "web",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(shallow(&full), "false");
+    let one = dir.join("wd-one");
+    let args = ["--workdir", one.to_str().unwrap(), "--depth", "1"];
+    let o = update(
+        &bare,
+        &[
+            &args[..],
+            &["--host", "d02.dettonville.int", "--group", "web"],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(shallow(&one), "true");
+    // another job lands in between: the shallow clone fetches the new tip
+    let o = update(&bare, &["--host", "d03.dettonville.int", "--group", "web"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = update(
+        &bare,
+        &[
+            &args[..],
+            &["--host", "d04.dettonville.int", "--group", "web"],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    for h in ["d01", "d02", "d03", "d04"] {
+        assert!(text.contains(&format!("{h}.dettonville.int")), "{text}");
+    }
+}
+
+#[test]
 fn quiet_on_pipes_and_in_json() {
     let (dir, bare) = server("upd-quiet", PROD);
     let o = run(

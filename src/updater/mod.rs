@@ -70,6 +70,8 @@ pub struct Request {
     pub dry_run: bool,
     pub no_push: bool,
     pub retries: u32,
+    /// Clone and fetch only this many commits; `None`: the branch's history.
+    pub depth: Option<std::num::NonZeroU32>,
     /// Keep the clone here and fetch into it on the next run.
     pub workdir: Option<PathBuf>,
     /// Show clone progress (the CLI sets it for a terminal, never for JSON).
@@ -673,7 +675,7 @@ pub fn run(r: &Request) -> Outcome {
         repo
     } else {
         let _ = std::fs::remove_dir_all(&clone);
-        match clone_shallow(r, &url, &clone) {
+        match clone_branch(r, &url, &clone) {
             Ok(repo) => repo,
             Err(e) => return fail(3, e),
         }
@@ -842,19 +844,7 @@ pub fn run(r: &Request) -> Outcome {
         }
         // Another job pushed first: take the new tip and re-apply.
         std::thread::sleep(backoff(attempt, started.elapsed()));
-        match git(
-            r,
-            &clone,
-            &[
-                "fetch",
-                "--quiet",
-                "--depth",
-                "1",
-                "--no-tags",
-                url.as_str(),
-                branch.as_str(),
-            ],
-        ) {
+        match fetch_tip(r, &clone, &url, &branch) {
             Ok((true, _, _)) => {}
             Ok((false, _, e)) => return fail(3, format!("cannot fetch {branch}: {}", e.trim())),
             Err(e) => return fail(3, e),
@@ -876,14 +866,37 @@ pub fn run(r: &Request) -> Outcome {
     o
 }
 
-/// A shallow (depth 1) bare clone with gix: only the named branch when one
-/// is given (fetched as a revision, no other refs), else the remote HEAD.
+/// `git fetch` of the branch's tip into the clone (FETCH_HEAD), as deep as
+/// the clone was made.
+fn fetch_tip(
+    r: &Request,
+    clone: &Path,
+    url: &str,
+    branch: &str,
+) -> Result<(bool, String, String), String> {
+    let depth = r.depth.map(|d| d.to_string());
+    let mut args = vec!["fetch", "--quiet", "--no-tags"];
+    if let Some(d) = &depth {
+        args.extend(["--depth", d.as_str()]);
+    }
+    args.extend([url, branch]);
+    git(r, clone, &args)
+}
+
+/// A bare clone with gix of the whole history (or the last `--depth`
+/// commits): only the named branch when one is given (fetched as a
+/// revision, no other refs), else the remote HEAD. A full clone is the
+/// default because it is the cheap one for the server: it sends its packed
+/// deltas as they are, where a shallow clone makes it rebuild and
+/// recompress every file of the tip (2.2 s against 0.5 s for a 34 MB
+/// inventory with two dozen commits).
 /// `ssh://` uses the system ssh with our key through `core.sshCommand`.
-fn clone_shallow(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository, String> {
-    let depth = std::num::NonZeroU32::MIN;
-    let mut prep = gix::prepare_clone_bare(url, dest)
-        .map_err(|e| format!("cannot clone {}: {e}", r.repo))?
-        .with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(depth));
+fn clone_branch(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository, String> {
+    let mut prep =
+        gix::prepare_clone_bare(url, dest).map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
+    if let Some(depth) = r.depth {
+        prep = prep.with_shallow(gix::remote::fetch::Shallow::DepthAtRemote(depth));
+    }
     if let Some(b) = &r.branch {
         prep = prep
             .with_revision(Some(format!("refs/heads/{b}")))
@@ -913,19 +926,7 @@ fn reuse_clone(r: &Request, url: &str, clone: &Path) -> Result<gix::Repository, 
             _ => "HEAD".to_string(),
         },
     };
-    match git(
-        r,
-        clone,
-        &[
-            "fetch",
-            "--quiet",
-            "--depth",
-            "1",
-            "--no-tags",
-            url,
-            branch.as_str(),
-        ],
-    ) {
+    match fetch_tip(r, clone, url, &branch) {
         Ok((true, _, _)) => {
             gix::open(clone).map_err(|e| format!("cannot open {}: {e}", clone.display()))
         }

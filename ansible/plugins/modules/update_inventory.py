@@ -9,7 +9,7 @@ DOCUMENTATION = r"""
 module: update_inventory
 short_description: Add or remove hosts in a git repository of YAML inventories
 description:
-  - Clones the inventory repository (shallow, single branch), adds (C(present)/C(merge)), replaces (C(overwrite))
+  - Clones the inventory repository (single branch; C(clone_depth) for a shallow clone), adds (C(present)/C(merge)), replaces (C(overwrite))
     or removes (C(absent)) hosts under their parent groups in one inventory file, validates the whole result with
     the same rules as the git-inventory pre-receive hook, commits with a ticket prefix and pushes.
   - Safe under concurrent jobs - when another job pushes first, the change is re-applied on the new tip and pushed again.
@@ -106,6 +106,13 @@ options:
     description: How many times to re-apply and push again when other jobs push first.
     type: int
     default: 10
+  clone_depth:
+    description:
+      - Clone only the last N commits of the branch; 0 clones its whole history.
+      - The whole history is the default because servers send it from their packs as they are,
+        where a shallow clone makes them recompress every file of the tip.
+    type: int
+    default: 0
   binary_path:
     description: Path of the git-inventory binary (default - found on PATH).
     type: path
@@ -239,6 +246,7 @@ def main():
             git_user_name=dict(type="str"),
             git_user_email=dict(type="str"),
             retries=dict(type="int", default=10),
+            clone_depth=dict(type="int", default=0),
             binary_path=dict(type="path"),
         ),
         supports_check_mode=True,
@@ -248,7 +256,8 @@ def main():
         module.fail_json(msg="git-inventory binary not found: set binary_path or put it on PATH")
 
     params = prune({k: module.params[k] for k in PASSED})
-    cmd = [binary, "update", "--params", "-", "--format", "json", "--retries", str(module.params["retries"])]
+    cmd = [binary, "update", "--params", "-", "--format", "json", "--retries", str(module.params["retries"]),
+           "--depth", str(module.params["clone_depth"])]
     if module.check_mode:
         cmd.append("--dry-run")
     rc, out, err = module.run_command(cmd, data=json.dumps(params), binary_data=True)
