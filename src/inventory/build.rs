@@ -444,10 +444,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
             host.defs.reserve_exact(2);
         }
         if host.vars.is_empty() && !own.is_empty() {
-            host.vars = super::Vars::with_capacity_and_hasher(
-                own.len() + usize::from(port.is_some()),
-                Default::default(),
-            );
+            host.vars = super::Vars::with_capacity(own.len() + usize::from(port.is_some()));
         }
         host.defs.push(HostDef {
             group: gi,

@@ -30,8 +30,85 @@ pub struct VarDef {
     pub loc: Option<Loc>,
 }
 
-/// Variables by name; names inline up to 15 bytes (no allocation for the usual ones).
-pub type Vars = crate::OrderedMap<ecow::EcoString, VarDef>;
+/// Variables by name, in insertion order (a Python dict's): a plain vector
+/// searched linearly while small (a host's handful of vars, the common
+/// case: no hash table per host), indexed by a hash map once it grows.
+/// Names are inline up to 15 bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    entries: Vec<(ecow::EcoString, VarDef)>,
+    index: Option<Box<crate::FastMap<ecow::EcoString, usize>>>,
+}
+
+/// Entries beyond which a [`Vars`] keeps a hash index.
+const VARS_INDEXED_FROM: usize = 16;
+
+impl Vars {
+    pub fn with_capacity(n: usize) -> Vars {
+        Vars {
+            entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(name).copied(),
+            None => self.entries.iter().position(|(k, _)| k.as_str() == name),
+        }
+    }
+    pub fn get(&self, name: &str) -> Option<&VarDef> {
+        self.position(name).map(|i| &self.entries[i].1)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_some()
+    }
+    /// Set a var: an existing name keeps its place (dict semantics).
+    pub fn insert(&mut self, name: ecow::EcoString, def: VarDef) {
+        if let Some(i) = self.position(&name) {
+            self.entries[i].1 = def;
+            return;
+        }
+        if let Some(ix) = self.index.as_mut() {
+            ix.insert(name.clone(), self.entries.len());
+        } else if self.entries.len() + 1 >= VARS_INDEXED_FROM {
+            let mut ix: crate::FastMap<ecow::EcoString, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            ix.insert(name.clone(), self.entries.len());
+            self.index = Some(Box::new(ix));
+        }
+        self.entries.push((name, def));
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&ecow::EcoString, &VarDef)> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &ecow::EcoString> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &VarDef> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Vars {
+    type Item = (&'a ecow::EcoString, &'a VarDef);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (ecow::EcoString, VarDef)>,
+        fn(&'a (ecow::EcoString, VarDef)) -> (&'a ecow::EcoString, &'a VarDef),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
 
 /// One place a host key appeared: which group's `hosts:` and where.
 #[derive(Debug, Clone)]
@@ -321,5 +398,41 @@ impl Inventory {
             out.remove(internal);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod vars_tests {
+    use super::{VarDef, Vars};
+
+    fn def(v: i64) -> VarDef {
+        VarDef {
+            value: serde_json::Value::from(v),
+            loc: None,
+        }
+    }
+
+    #[test]
+    fn vars_keep_dict_order_small_and_indexed() {
+        for n in [3usize, 15, 16, 17, 100] {
+            let mut vars = Vars::default();
+            for i in 0..n {
+                vars.insert(format!("v{i}").into(), def(i as i64));
+            }
+            // re-setting keeps the first place and takes the new value
+            vars.insert("v1".into(), def(-1));
+            vars.insert("v0".into(), def(-2));
+            assert_eq!(vars.len(), n);
+            let keys: Vec<String> = vars.keys().map(|k| k.to_string()).collect();
+            let want: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+            assert_eq!(keys, want, "n={n}");
+            assert_eq!(vars.get("v1").unwrap().value, -1);
+            assert_eq!(vars.get("v0").unwrap().value, -2);
+            assert_eq!(
+                vars.get(&format!("v{}", n - 1)).unwrap().value,
+                (n - 1) as i64
+            );
+            assert!(vars.get("nope").is_none() && !vars.contains_key("nope"));
+        }
     }
 }
