@@ -62,7 +62,7 @@ pub fn list(inv: &Inventory) -> Value {
     for h in 0..inv.hosts.len() {
         let v = host_vars(inv, h, &depths);
         if !v.is_empty() {
-            hostvars.insert(inv.hosts[h].name.clone(), Value::Object(v));
+            hostvars.insert(inv.hosts[h].name.to_string(), Value::Object(v));
         }
     }
     let mut meta = Map::new();
@@ -82,7 +82,7 @@ fn format_group(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Map<Stri
                 group
                     .hosts
                     .iter()
-                    .map(|&h| Value::String(inv.hosts[h].name.clone()))
+                    .map(|&h| Value::String(inv.hosts[h].name.to_string()))
                     .collect(),
             ),
         );

@@ -424,12 +424,21 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     // one, usually) takes the parsed values themselves.
     let last = names.len().saturating_sub(1);
     let mut var_entries = Some(var_entries);
+    // One string for the pattern, and for the name when they are the same
+    // (a plain host): the map key, the host's name and its definitions
+    // share it.
+    let pat: ecow::EcoString = pattern.into();
     for (ni, name) in names.into_iter().enumerate() {
         if name.is_empty() {
             return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
         }
-        let existed = ctx.inv.hosts.contains_key(&name);
-        let hi = ctx.inv.add_host(&name);
+        let found = ctx.inv.hosts.get_index_of(name.as_str());
+        let existed = found.is_some();
+        let hi = match found {
+            Some(i) => i,
+            None if name == pat.as_str() => ctx.inv.add_new_host(pat.clone()),
+            None => ctx.inv.add_new_host(name.as_str().into()),
+        };
         ctx.inv.add_host_to_group(gi, hi);
         let own = if ni == last {
             var_entries.take().unwrap_or_default()
@@ -449,7 +458,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         host.defs.push(HostDef {
             group: gi,
             loc: loc.clone(),
-            pattern: pattern.to_string(),
+            pattern: pat.clone(),
         });
         if !existed {
             if let Some(p) = port {

@@ -116,12 +116,13 @@ pub struct HostDef {
     pub group: usize,
     pub loc: Loc,
     /// The host key as written (a range pattern for expanded hosts).
-    pub pattern: String,
+    pub pattern: ecow::EcoString,
 }
 
 #[derive(Debug, Clone)]
 pub struct Host {
-    pub name: String,
+    /// Shares its text with the map key (and the pattern it came from).
+    pub name: ecow::EcoString,
     /// Groups the host was added to directly, in order.
     pub groups: Vec<usize>,
     pub vars: Vars,
@@ -193,7 +194,7 @@ pub const UNGROUPED: usize = 1;
 #[derive(Debug, Clone)]
 pub struct Inventory {
     pub groups: crate::OrderedMap<String, Group>,
-    pub hosts: crate::OrderedMap<String, Host>,
+    pub hosts: crate::OrderedMap<ecow::EcoString, Host>,
     /// Fatal errors: the first one is where Ansible stops.
     pub fatal: Vec<Fatal>,
     pub notes: Vec<Note>,
@@ -248,10 +249,15 @@ impl Inventory {
         if let Some(i) = self.hosts.get_index_of(name) {
             return i;
         }
+        self.add_new_host(name.into())
+    }
+
+    /// `add_host` for a name not in the inventory yet.
+    pub(crate) fn add_new_host(&mut self, name: ecow::EcoString) -> usize {
         let (i, _) = self.hosts.insert_full(
-            name.to_string(),
+            name.clone(),
             Host {
-                name: name.to_string(),
+                name,
                 groups: Vec::new(),
                 vars: Vars::default(),
                 defs: Vec::new(),

@@ -39,7 +39,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     super::fatal_diagnostics(cx, Code::GroupGraph, out);
     for v in &cx.views {
         for host in v.inv.hosts.values() {
-            let Some(group) = v.inv.groups.get(&host.name) else {
+            let Some(group) = v.inv.groups.get(host.name.as_str()) else {
                 continue;
             };
             let Some(def) = host.defs.first() else {
