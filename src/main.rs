@@ -146,10 +146,9 @@ struct UpdateArgs {
     /// Re-apply and push again this many times when other jobs push first.
     #[arg(long, default_value_t = 10)]
     retries: u32,
-    /// Clone only the last N commits (default 0: the whole history of the
-    /// branch, which servers send from their packs as they are; a shallow
-    /// clone makes the server recompress every file of the tip).
-    #[arg(long, default_value_t = 0)]
+    /// Clone the last N commits (0: the whole history of the branch, the
+    /// cheaper clone from a server that keeps its objects packed).
+    #[arg(long, default_value_t = 1)]
     depth: u32,
     #[arg(long, value_enum, default_value = "human")]
     format: UpdFormat,

@@ -563,7 +563,7 @@ fn workdir_is_reused_and_fetched() {
 }
 
 #[test]
-fn clones_the_whole_history_unless_a_depth_is_given() {
+fn clones_shallow_unless_depth_zero_asks_for_the_history() {
     let (dir, bare) = server("upd-depth", PROD);
     let shallow = |wd: &Path| {
         let o = std::process::Command::new("git")
@@ -579,6 +579,8 @@ fn clones_the_whole_history_unless_a_depth_is_given() {
         &[
             "--workdir",
             full.to_str().unwrap(),
+            "--depth",
+            "0",
             "--host",
             "d01.dettonville.int",
             "--group",
@@ -588,7 +590,7 @@ fn clones_the_whole_history_unless_a_depth_is_given() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(shallow(&full), "false");
     let one = dir.join("wd-one");
-    let args = ["--workdir", one.to_str().unwrap(), "--depth", "1"];
+    let args = ["--workdir", one.to_str().unwrap()];
     let o = update(
         &bare,
         &[

@@ -108,11 +108,11 @@ options:
     default: 10
   clone_depth:
     description:
-      - Clone only the last N commits of the branch; 0 clones its whole history.
-      - The whole history is the default because servers send it from their packs as they are,
-        where a shallow clone makes them recompress every file of the tip.
+      - Clone the last N commits of the branch; 0 clones its whole history.
+      - A full clone is the cheaper one from a server that keeps its objects packed (it is sent as
+        it is); a shallow one costs a bounded recompression of the tip's files.
     type: int
-    default: 0
+    default: 1
   binary_path:
     description: Path of the git-inventory binary (default - found on PATH).
     type: path
@@ -246,7 +246,7 @@ def main():
             git_user_name=dict(type="str"),
             git_user_email=dict(type="str"),
             retries=dict(type="int", default=10),
-            clone_depth=dict(type="int", default=0),
+            clone_depth=dict(type="int", default=1),
             binary_path=dict(type="path"),
         ),
         supports_check_mode=True,
