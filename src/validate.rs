@@ -264,6 +264,10 @@ pub fn prepare<'c>(
                 .collect()
         })
         .collect();
+    // The group hierarchy is read whichever views load it (declared groups).
+    if let Some(p) = &xenv_phys {
+        cache.get(p);
+    }
     let file_ctx = |parsed: std::sync::Arc<crate::inventory::loader::Parsed>| FileCtx {
         role: role_of(&parsed.file.path, config),
         parsed,
@@ -300,7 +304,7 @@ pub fn prepare<'c>(
     let later: Vec<FileCtx> = files
         .iter()
         .filter(|f| !done.contains(f.parsed.file.path.as_str()))
-        .map(|f| file_ctx(f.parsed.clone()))
+        .cloned()
         .collect();
     file_findings.extend(rules::run_file_rules(config, &later));
     let declared_groups = files

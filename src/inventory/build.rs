@@ -432,13 +432,13 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         if name.is_empty() {
             return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
         }
-        let found = ctx.inv.hosts.get_index_of(name.as_str());
-        let existed = found.is_some();
-        let hi = match found {
-            Some(i) => i,
-            None if name == pat.as_str() => ctx.inv.add_new_host(pat.clone()),
-            None => ctx.inv.add_new_host(name.as_str().into()),
+        let text = if name == pat.as_str() {
+            pat.clone()
+        } else {
+            name.as_str().into()
         };
+        let (hi, added) = ctx.inv.add_host(text);
+        let existed = !added;
         ctx.inv.add_host_to_group(gi, hi);
         let own = if ni == last {
             var_entries.take().unwrap_or_default()

@@ -159,14 +159,10 @@ impl<'v> FileCache<'v> {
         }
     }
 
-    /// What has been parsed of `phys`, without parsing it.
-    pub fn peek(&self, phys: &str) -> Option<Arc<Parsed>> {
-        self.map.lock().ok()?.get(phys).cloned()
-    }
-
     /// Let go of a file's tree (its view is built and the per-file rules
     /// have read it): the entry keeps the text, for locations, and its
-    /// document becomes empty. Returns the parsed file as it was.
+    /// document becomes empty. Returns the parsed file as it was, for the
+    /// caller to drop outside the cache's lock.
     pub fn release_tree(&self, phys: &str) -> Option<Arc<Parsed>> {
         let mut map = self.map.lock().ok()?;
         let slot = map.get_mut(phys)?;

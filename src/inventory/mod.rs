@@ -89,7 +89,7 @@ impl Vars {
         self.entries.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (&ecow::EcoString, &VarDef)> {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.into_iter()
     }
     pub fn keys(&self) -> impl Iterator<Item = &ecow::EcoString> {
         self.entries.iter().map(|(k, _)| k)
@@ -245,15 +245,12 @@ impl Inventory {
         i
     }
 
-    pub fn add_host(&mut self, name: &str) -> usize {
-        if let Some(i) = self.hosts.get_index_of(name) {
-            return i;
+    /// `InventoryData.add_host`: the host's index, and whether it is new.
+    /// A new host keeps `name` itself as its map key and name (one string).
+    pub fn add_host(&mut self, name: ecow::EcoString) -> (usize, bool) {
+        if let Some(i) = self.hosts.get_index_of(name.as_str()) {
+            return (i, false);
         }
-        self.add_new_host(name.into())
-    }
-
-    /// `add_host` for a name not in the inventory yet.
-    pub(crate) fn add_new_host(&mut self, name: ecow::EcoString) -> usize {
         let (i, _) = self.hosts.insert_full(
             name.clone(),
             Host {
@@ -264,7 +261,7 @@ impl Inventory {
                 file_vars: Vars::default(),
             },
         );
-        i
+        (i, true)
     }
 
     /// `Group.add_host`: no-op when already a member. Membership is checked

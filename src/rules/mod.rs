@@ -127,6 +127,15 @@ impl FileCheck<'_> {
     }
 }
 
+/// A rule's findings carry its code and configured severity.
+fn stamp(config: &Resolved, rule: &RuleInfo, found: &mut [Diagnostic]) {
+    let sev = config.severity(rule.code);
+    for d in found {
+        d.code = rule.code;
+        d.severity = sev;
+    }
+}
+
 /// A `check` for rules whose work is all per file.
 pub fn no_check(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
 
@@ -163,13 +172,9 @@ pub fn run_file_rules(config: &Resolved, files: &[FileCtx]) -> Vec<Diagnostic> {
             enabled
                 .iter()
                 .zip(found)
-                .flat_map(|(r, v)| {
-                    let sev = config.severity(r.code);
-                    v.into_iter().map(move |mut d| {
-                        d.code = r.code;
-                        d.severity = sev;
-                        d
-                    })
+                .flat_map(|(r, mut v)| {
+                    stamp(config, r, &mut v);
+                    v
                 })
                 .collect::<Vec<_>>()
         })
@@ -239,11 +244,7 @@ pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Di
         .flat_map_iter(|r| {
             let mut v = Vec::new();
             timer.time(r.code.as_str(), || (r.check)(cx, &mut v));
-            let sev = cx.config.severity(r.code);
-            for d in &mut v {
-                d.code = r.code;
-                d.severity = sev;
-            }
+            stamp(cx.config, r, &mut v);
             v
         })
         .collect();
@@ -256,26 +257,6 @@ pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Di
                 == b.primary.file.line_col(b.primary.span.start).line
     });
     out
-}
-
-/// Every parsed inventory document (hosts and group-hierarchy files, not
-/// vars files), with its file and role.
-pub fn inventory_docs<'c>(
-    cx: &'c Context<'_>,
-) -> impl Iterator<
-    Item = (
-        &'c std::sync::Arc<crate::source::SourceFile>,
-        &'c crate::yaml::Node,
-        FileRole,
-    ),
-> {
-    cx.files
-        .iter()
-        .filter(|f| f.role != FileRole::Vars)
-        .filter_map(|f| match &f.parsed.doc {
-            Ok(Some(doc)) => Some((&f.parsed.file, doc, f.role)),
-            _ => None,
-        })
 }
 
 /// The model's fatal errors of a given code, from every view, as diagnostics.
