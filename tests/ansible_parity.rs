@@ -29,16 +29,23 @@ struct Answer {
     stderr: String,
 }
 
+/// `ansible-inventory ARGS` with only the yaml plugin, failing on what it
+/// cannot parse, and a private home without configuration.
+fn ansible(exe: &Path, home: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(exe);
+    c.args(args)
+        .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
+        .env("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "true")
+        .env("ANSIBLE_HOME", home)
+        .env("ANSIBLE_LOCAL_TEMP", home.join("tmp"))
+        .env("ANSIBLE_CONFIG", home.join("none.cfg"))
+        .env("ANSIBLE_NOCOLOR", "1");
+    c
+}
+
 fn ask_ansible(exe: &Path, source: &str, home: &Path) -> Answer {
     let call = |flag: &str| {
-        Command::new(exe)
-            .args(["-i", source, flag])
-            .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
-            .env("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "true")
-            .env("ANSIBLE_HOME", home)
-            .env("ANSIBLE_LOCAL_TEMP", home.join("tmp"))
-            .env("ANSIBLE_CONFIG", home.join("none.cfg"))
-            .env("ANSIBLE_NOCOLOR", "1")
+        ansible(exe, home, &["-i", source, flag])
             .output()
             .expect("ansible-inventory runs")
     };
@@ -205,12 +212,8 @@ fn graph_vars_and_host_agree_on_the_examples() {
     std::fs::create_dir_all(home.join("tmp")).unwrap();
     let dir = root().join("examples/inventory");
     for env in ["DEV/", "QA/", "PROD/", "xenv_hosts.yml"] {
-        let theirs = Command::new(&exe)
-            .args(["-i", env, "--graph", "--vars"])
+        let theirs = ansible(&exe, &home, &["-i", env, "--graph", "--vars"])
             .current_dir(&dir)
-            .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
-            .env("ANSIBLE_HOME", &home)
-            .env("ANSIBLE_CONFIG", home.join("none.cfg"))
             .output()
             .unwrap();
         assert!(theirs.status.success());
@@ -226,12 +229,8 @@ fn graph_vars_and_host_agree_on_the_examples() {
         "app02.dettonville.int",
         "gpu-node01.johnson.int",
     ] {
-        let theirs = Command::new(&exe)
-            .args(["-i", "DEV/", "--host", host])
+        let theirs = ansible(&exe, &home, &["-i", "DEV/", "--host", host])
             .current_dir(&dir)
-            .env("ANSIBLE_INVENTORY_ENABLED", "yaml")
-            .env("ANSIBLE_HOME", &home)
-            .env("ANSIBLE_CONFIG", home.join("none.cfg"))
             .output()
             .unwrap();
         let ours = run(&["list", "-i", "DEV/", "--host", host], &dir);

@@ -302,6 +302,15 @@ fn update(dir: &Path, args: &[&str]) -> Output {
     run(&a, dir)
 }
 
+fn chmod(mode: &str, path: &Path) {
+    let ok = Command::new("chmod")
+        .arg(mode)
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "chmod {mode} {}", path.display());
+}
+
 #[test]
 fn updater_faults() {
     let dir = tempdir("upd-faults");
@@ -314,49 +323,30 @@ fn updater_faults() {
     }
     // the key file missing, or readable by others: refused like ssh does (exit 2)
     let key = dir.join("key");
-    let o = update(
-        &dir,
-        &[
-            "--repo",
-            "ssh://git@127.0.0.1:1/r.git",
-            "--ssh-key",
-            key.to_str().unwrap(),
-        ],
-    );
+    let with_key = || {
+        update(
+            &dir,
+            &[
+                "--repo",
+                "ssh://git@127.0.0.1:1/r.git",
+                "--ssh-key",
+                key.to_str().unwrap(),
+            ],
+        )
+    };
+    let o = with_key();
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     std::fs::write(
         &key,
         "-----BEGIN OPENSSH PRIVATE KEY-----\nSECRET-KEY-MATERIAL\n",
     )
     .unwrap();
-    Command::new("chmod")
-        .args(["644", key.to_str().unwrap()])
-        .status()
-        .unwrap();
-    let o = update(
-        &dir,
-        &[
-            "--repo",
-            "ssh://git@127.0.0.1:1/r.git",
-            "--ssh-key",
-            key.to_str().unwrap(),
-        ],
-    );
+    chmod("644", &key);
+    let o = with_key();
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).contains("readable by others"), "{}", stdout(&o));
-    Command::new("chmod")
-        .args(["600", key.to_str().unwrap()])
-        .status()
-        .unwrap();
-    let o = update(
-        &dir,
-        &[
-            "--repo",
-            "ssh://git@127.0.0.1:1/r.git",
-            "--ssh-key",
-            key.to_str().unwrap(),
-        ],
-    );
+    chmod("600", &key);
+    let o = with_key();
     assert_eq!(o.status.code(), Some(3));
     // secrets never appear in output
     let o2 = update(
