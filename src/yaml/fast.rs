@@ -145,14 +145,24 @@ fn plain(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
 
 /// Close the top frame into a mapping node ending at `end` and hand it to
 /// the frame below (or return it when it was the root).
-fn close(stack: &mut Vec<Frame>, end: usize) -> Option<Option<Node>> {
+///
+/// The frame's growable vector goes back to `pool` for the next mapping;
+/// the node gets an exact-size copy (growth by doubling would leave up to
+/// half of every mapping's memory unused, most of a tree's size).
+fn close(
+    stack: &mut Vec<Frame>,
+    pool: &mut Vec<Vec<(Node, Node)>>,
+    end: usize,
+) -> Option<Option<Node>> {
     let f = stack.pop()?;
     let mut entries = f.entries;
     if let Some((k, colon)) = f.pending {
         entries.push((k, Node::null_at(Span::new(colon, colon))));
     }
+    let exact: Box<[(Node, Node)]> = entries.drain(..).collect();
+    pool.push(entries);
     let node = Node {
-        kind: NodeKind::Map(entries.into_boxed_slice()),
+        kind: NodeKind::Map(exact),
         span: Span::new(f.start, end.max(f.start)),
         tag: None,
     };
@@ -179,6 +189,7 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         return None;
     }
     let mut stack: Vec<Frame> = Vec::new();
+    let mut pool: Vec<Vec<(Node, Node)>> = Vec::new();
     let mut root: Option<Node> = None;
     let mut seen_content = false;
     // Indentation a following line must not exceed (a value was inline).
@@ -258,12 +269,12 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
             stack.push(Frame {
                 indent,
                 start: key_start,
-                entries: Vec::new(),
+                entries: pool.pop().unwrap_or_default(),
                 pending: None,
             });
         } else {
             while stack.last().is_some_and(|f| f.indent > indent) {
-                if let Some(done) = close(&mut stack, key_start)? {
+                if let Some(done) = close(&mut stack, &mut pool, key_start)? {
                     root = Some(done);
                 }
             }
@@ -290,7 +301,7 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         }
     }
     while !stack.is_empty() {
-        if let Some(done) = close(&mut stack, bytes.len())? {
+        if let Some(done) = close(&mut stack, &mut pool, bytes.len())? {
             root = Some(done);
         }
     }
