@@ -256,12 +256,44 @@ fn parse_timestamp(s: &str) -> Option<(String, Option<String>)> {
 pub fn resolve_plain(s: &str) -> Implicit {
     // PyYAML indexes its implicit resolvers by first character: a scalar
     // starting with any other character is a string without trying them.
-    match s.as_bytes().first() {
-        None => return Implicit::Null,
-        Some(c) if !b"yYnNtTfFoO~-+0123456789.<=".contains(c) => return Implicit::Str,
-        _ => {}
+    // Each resolver is tried only for its own first characters, so a
+    // scalar starting with a letter costs one or two string compares.
+    let Some(&first) = s.as_bytes().first() else {
+        return Implicit::Null;
+    };
+    match first {
+        b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O' => {
+            if is_bool(s) {
+                Implicit::Bool
+            } else {
+                Implicit::Str
+            }
+        }
+        b'n' | b'N' => {
+            if is_null(s) {
+                Implicit::Null
+            } else if is_bool(s) {
+                Implicit::Bool
+            } else {
+                Implicit::Str
+            }
+        }
+        b'~' if s.len() == 1 => Implicit::Null,
+        b'<' if s == "<<" => Implicit::Merge,
+        b'=' if s.len() == 1 => Implicit::Value,
+        b'-' | b'+' | b'.' | b'0'..=b'9' => {
+            // An address or version with two dots and no `:` is no number
+            // and no timestamp (the common `ansible_host` value).
+            let b = s.as_bytes();
+            let dots = b.iter().filter(|&&c| c == b'.').count();
+            if dots >= 2 && !b.contains(&b':') {
+                Implicit::Str
+            } else {
+                resolve_by_patterns(s)
+            }
+        }
+        _ => Implicit::Str,
     }
-    resolve_by_patterns(s)
 }
 
 /// Every implicit resolver tried in PyYAML's order, whatever the first character.
@@ -381,7 +413,7 @@ mod tests {
         // resolvers: the resolvers must agree on every one of them.
         let chars = [
             "a", "Y", "n", "0", "1", ".", "-", "+", ":", "_", "e", "E", "x", "~", "<", "=", " ",
-            "T", "Z", "é", "/", "9", "o", "N", "f", "I", "i",
+            "T", "Z", "é", "/", "9", "o", "N", "f", "I", "i", "..", "1.2.3", "0:1.",
         ];
         let mut n = 0;
         for a in chars {
