@@ -238,9 +238,7 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
                     set_group_var(ctx, gi, k.into(), serde_json::Value::Null, e.value);
                 } else {
                     for v in entries(e.value).map_err(|er| ctx.construct_err(er))? {
-                        let k = key_string(v.key)
-                            .map_err(|er| ctx.construct_err(er))?
-                            .into();
+                        let k = key_string(v.key).map_err(|er| ctx.construct_err(er))?;
                         let val = value::to_json(v.value).map_err(|er| ctx.construct_err(er))?;
                         set_group_var(ctx, gi, k, val, v.key);
                     }
@@ -397,9 +395,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 var_nodes = crate::yaml::node_size(v);
             }
             for e in entries(v).map_err(|er| ctx.construct_err(er))? {
-                let k: ecow::EcoString = key_string(e.key)
-                    .map_err(|er| ctx.construct_err(er))?
-                    .into();
+                let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
                 let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
                 out.push((k, val, e.key));
             }
@@ -471,8 +467,21 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 );
             }
         }
+        // A host's first vars (the usual case): the mapping's keys are
+        // already distinct, nothing to compare against.
+        let fresh = ctx.inv.hosts[hi].vars.is_empty();
         for (k, val, at) in own {
             let vloc = ctx.loc(at);
+            if fresh {
+                ctx.inv.hosts[hi].vars.insert_new(
+                    k,
+                    VarDef {
+                        value: val,
+                        loc: Some(vloc),
+                    },
+                );
+                continue;
+            }
             if let Some(old) = ctx.inv.hosts[hi].vars.get(&k) {
                 if old.value != val {
                     if let Some(first) = old.loc.clone() {

@@ -398,7 +398,7 @@ fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut
             continue;
         };
         vars.insert(
-            k.into(),
+            k,
             VarDef {
                 value: v,
                 loc: Some(Loc {

@@ -82,6 +82,16 @@ impl Vars {
         }
         self.entries.push((name, def));
     }
+    /// Add a var the caller knows is not set yet (the distinct keys of one
+    /// mapping into empty vars): no search while the vars are small.
+    pub fn insert_new(&mut self, name: ecow::EcoString, def: VarDef) {
+        debug_assert!(!self.contains_key(&name));
+        if self.index.is_none() && self.entries.len() + 1 < VARS_INDEXED_FROM {
+            self.entries.push((name, def));
+        } else {
+            self.insert(name, def);
+        }
+    }
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -47,11 +47,19 @@ fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
         NodeKind::Map(pairs) => {
             // Small mappings (the common case) are scanned, big ones hashed.
+            // One key cannot repeat; sized once otherwise.
+            let compare = pairs.len() > 1;
             let mut small: Vec<(KeyId<'_>, &Node)> = Vec::new();
-            let mut big: Option<crate::FastMap<KeyId<'_>, &Node>> =
-                (pairs.len() > 16).then(crate::FastMap::default);
+            let mut big: Option<crate::FastMap<KeyId<'_>, &Node>> = None;
+            if pairs.len() > 16 {
+                let mut m = crate::FastMap::default();
+                m.reserve(pairs.len());
+                big = Some(m);
+            } else if compare {
+                small.reserve_exact(pairs.len());
+            }
             for (k, v) in pairs {
-                if !is_merge_key(k) {
+                if compare && !is_merge_key(k) {
                     if let Ok(id) = key_id(k) {
                         if id != KeyId::Unhashable {
                             let first = match &big {

@@ -84,7 +84,7 @@ fn mapping(node: &Node, mut f: impl FnMut(String, &Node) -> Value) -> Value {
     let mut m = Map::new();
     if let Ok(es) = entries(node) {
         for e in es {
-            if let Ok(k) = key_string(e.key) {
+            if let Ok(k) = key_string(e.key).map(String::from) {
                 let v = f(k.clone(), e.value);
                 m.insert(k, v);
             }

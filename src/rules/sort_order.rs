@@ -42,7 +42,7 @@ docker_stack:
 
 fn check_map(file: &Arc<SourceFile>, map: &Node, what: &str, out: &mut Vec<Diagnostic>) {
     let Some(pairs) = map.as_map() else { return };
-    let mut prev: Option<(String, &Node)> = None;
+    let mut prev: Option<(ecow::EcoString, &Node)> = None;
     for (k, _) in pairs.iter().filter(|(k, _)| !is_merge_key(k)) {
         let Ok(name) = key_string(k) else { continue };
         if let Some((p, pk)) = &prev {

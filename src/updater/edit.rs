@@ -145,7 +145,7 @@ fn is_null(node: &Node) -> bool {
 }
 
 fn key_name(k: &Node) -> Option<String> {
-    crate::yaml::value::key_string(k).ok()
+    crate::yaml::value::key_string(k).ok().map(String::from)
 }
 
 /// Sorted insertion index for `key` among a mapping's keys, or `None` to

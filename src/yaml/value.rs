@@ -210,18 +210,21 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
     let NodeKind::Map(pairs) = &node.kind else {
         return Err(cerr(node, "expected a mapping"));
     };
-    // The common case, no `<<`: no flattening copy.
-    let flat: Vec<(&Node, &Node, bool)> = if pairs.iter().any(|(k, _)| is_merge_key(k)) {
-        let mut flat = Vec::with_capacity(pairs.len());
-        flatten(pairs, &mut flat, 0)?;
-        flat
-    } else {
-        pairs.iter().map(|(k, v)| (k, v, false)).collect()
-    };
-    let mut out: Vec<Entry<'_>> = Vec::with_capacity(flat.len());
+    // The common case, no `<<`: the pairs themselves, no flattening copy.
+    let flat: Vec<(&Node, &Node, bool)>;
+    let pairs: &mut dyn Iterator<Item = (&Node, &Node)> =
+        if pairs.iter().any(|(k, _)| is_merge_key(k)) {
+            let mut v = Vec::with_capacity(pairs.len());
+            flatten(pairs, &mut v, 0)?;
+            flat = v;
+            &mut flat.iter().map(|&(k, v, _)| (k, v))
+        } else {
+            &mut pairs.iter().map(|(k, v)| (k, v))
+        };
+    let mut out: Vec<Entry<'_>> = Vec::with_capacity(pairs.size_hint().0);
     // Small mappings are the common case: a linear scan beats hashing there.
     let mut index: Option<crate::FastMap<KeyId<'_>, usize>> = None;
-    for (k, v, _) in flat {
+    for (k, v) in pairs {
         let id = key_id(k)?;
         if matches!(id, KeyId::Unhashable) {
             return Err(cerr(
@@ -230,12 +233,10 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
             ));
         }
         if out.len() >= 16 && index.is_none() {
-            index = Some(
-                out.iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.id.clone(), i))
-                    .collect(),
-            );
+            let mut ix = crate::FastMap::default();
+            ix.reserve(out.capacity());
+            ix.extend(out.iter().enumerate().map(|(i, e)| (e.id.clone(), i)));
+            index = Some(ix);
         }
         let found = match &index {
             Some(ix) => ix.get(&id).copied(),
@@ -298,14 +299,14 @@ fn int_json(i: i128) -> Value {
 }
 
 /// A key as the string Ansible's JSON output gives it.
-pub fn key_string(node: &Node) -> Result<String, ConstructError> {
+pub fn key_string(node: &Node) -> Result<ecow::EcoString, ConstructError> {
     Ok(match resolve_scalar(node)? {
         Scalar::Null => "null".into(),
-        Scalar::Bool(b) => b.to_string(),
-        Scalar::Int(i) => i.to_string(),
-        Scalar::Float(f) => python_float_repr(f),
-        Scalar::Str(s) | Scalar::Vault(s) => s.to_string(),
-        Scalar::Timestamp(t) => t,
+        Scalar::Bool(b) => if b { "true" } else { "false" }.into(),
+        Scalar::Int(i) => ecow::eco_format!("{i}"),
+        Scalar::Float(f) => python_float_repr(f).into(),
+        Scalar::Str(s) | Scalar::Vault(s) => s.into(),
+        Scalar::Timestamp(t) => t.into(),
     })
 }
 
@@ -329,7 +330,7 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
         NodeKind::Map(_) => {
             let mut m = Map::new();
             for e in entries(node)? {
-                m.insert(key_string(e.key)?, to_json(e.value)?);
+                m.insert(key_string(e.key)?.into(), to_json(e.value)?);
             }
             Value::Object(m)
         }
