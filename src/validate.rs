@@ -8,7 +8,6 @@ use crate::inventory::loader::{expand_source, load_view, FileCache, SourceEntry}
 use crate::inventory::Loc;
 use crate::rules::{self, Context, FileCtx, FileRole, LinkProblem, View, ViewKind};
 use crate::vfs::{self, Raw, Vfs};
-use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// Phase timings on stderr when `GIT_INVENTORY_TIMINGS` is set (a
@@ -272,30 +271,66 @@ pub fn prepare<'c>(
         role: role_of(&parsed.file.path, config),
         parsed,
     };
-    let results: Vec<(View, Vec<crate::diagnostic::Diagnostic>)> = views
-        .into_par_iter()
-        .zip(own.par_iter())
-        .map(|((name, kind, sources), own)| {
-            // The view's own files are parsed first; then the model and the
-            // per-file rules read the trees side by side.
-            let mine: Vec<FileCtx> = own.iter().map(|p| file_ctx(cache.get(p))).collect();
-            let (inv, found) = rayon::join(
-                || load_view(&cache, &sources),
-                || rules::run_file_rules(config, &mine),
-            );
-            let view = View { inv, name, kind };
-            drop(mine);
-            for p in own {
-                drop(cache.release_tree(p));
-            }
-            (view, found)
-        })
+    // Scheduling on few cores: each worker takes the next view, parses its
+    // own files and builds its model; the view's per-file rules are queued
+    // behind it as filler work. Parsing the next view comes before any
+    // queued rules, so no view's parse-then-build chain starts late (with
+    // three environments on two cores, the third one would otherwise start
+    // only when the first two are done, leaving a core idle).
+    let n = views.len();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    type Todo = std::sync::Mutex<Option<(String, ViewKind, Vec<String>)>>;
+    let todo: Vec<Todo> = views
+        .into_iter()
+        .map(|v| std::sync::Mutex::new(Some(v)))
         .collect();
-    let mut built = Vec::with_capacity(results.len());
+    let built_slots: Vec<std::sync::Mutex<Option<View>>> =
+        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let found_slots: Vec<std::sync::Mutex<Vec<crate::diagnostic::Diagnostic>>> =
+        (0..n).map(|_| std::sync::Mutex::new(Vec::new())).collect();
+    let (cache_ref, own_ref, found_ref) = (&cache, &own, &found_slots);
+    let (next_ref, todo_ref, built_ref) = (&next, &todo, &built_slots);
+    rayon::scope(|s| {
+        for _ in 0..rayon::current_num_threads().clamp(1, n.max(1)) {
+            s.spawn(move |s| loop {
+                let i = next_ref.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let Some((name, kind, sources)) =
+                    todo_ref[i].lock().ok().and_then(|mut t| t.take())
+                else {
+                    continue;
+                };
+                let mine: Vec<FileCtx> = own_ref[i]
+                    .iter()
+                    .map(|p| file_ctx(cache_ref.get(p)))
+                    .collect();
+                s.spawn(move |_| {
+                    let found = rules::run_file_rules(config, &mine);
+                    if let Ok(mut slot) = found_ref[i].lock() {
+                        *slot = found;
+                    }
+                });
+                let inv = load_view(cache_ref, &sources);
+                // The cache lets go of the trees; the queued rules hold them
+                // until they are done.
+                for p in &own_ref[i] {
+                    drop(cache_ref.release_tree(p));
+                }
+                if let Ok(mut slot) = built_ref[i].lock() {
+                    *slot = Some(View { inv, name, kind });
+                }
+            });
+        }
+    });
+    let mut built = Vec::with_capacity(n);
     let mut file_findings = Vec::new();
-    for (view, found) in results {
-        built.push(view);
-        file_findings.extend(found);
+    for (view, found) in built_slots.into_iter().zip(found_slots) {
+        if let Some(view) = view.into_inner().ok().flatten() {
+            built.push(view);
+        }
+        file_findings.extend(found.into_inner().unwrap_or_default());
     }
     timer.lap("views + their files' rules");
     let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
