@@ -70,6 +70,7 @@ fn scalar(value: &str, style: Style, start: usize, end: usize) -> Node {
 fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     let c = line[at];
     match c {
+        b'{' if line.get(at + 1).is_some_and(|&n| n != b'}') => flow_map(line, at, base, text),
         b'{' | b'[' => {
             let close = if c == b'{' { b'}' } else { b']' };
             // Only at the end of the line: saphyr's span of an empty flow
@@ -112,6 +113,73 @@ fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node>
         c if indicator(c) => None,
         _ => plain(line, at, base, text),
     }
+}
+
+/// A one-line flow mapping of simple plain words, `{k: v, k2: v2}` (the
+/// usual `host: {ansible_host: 10.0.0.1}`): anything else declines. Its
+/// span, as saphyr gives it, runs to the end of the line, taking in
+/// trailing spaces and a comment.
+fn flow_map(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
+    fn spaces(line: &[u8], i: &mut usize) {
+        while line.get(*i) == Some(&b' ') {
+            *i += 1;
+        }
+    }
+    // A conservative plain scalar: no indicators, quotes, spaces or `:`.
+    fn word(line: &[u8], i: &mut usize) -> Option<(usize, usize)> {
+        let inner = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/');
+        let start = *i;
+        let first = *line.get(start)?;
+        if !(inner(first) && (first != b'-' || line.get(start + 1).is_some_and(|&n| inner(n)))) {
+            return None;
+        }
+        while line.get(*i).is_some_and(|&b| inner(b)) {
+            *i += 1;
+        }
+        Some((start, *i))
+    }
+    let word_node = |(s, e): (usize, usize)| {
+        scalar(&text[base + s..base + e], Style::Plain, base + s, base + e)
+    };
+    let mut pairs = Vec::new();
+    let mut i = at + 1;
+    spaces(line, &mut i);
+    loop {
+        let k = word(line, &mut i)?;
+        if line.get(i) != Some(&b':') || line.get(i + 1) != Some(&b' ') {
+            return None;
+        }
+        i += 1;
+        spaces(line, &mut i);
+        let v = word(line, &mut i)?;
+        spaces(line, &mut i);
+        pairs.push((word_node(k), word_node(v)));
+        match line.get(i) {
+            Some(b',') => {
+                i += 1;
+                spaces(line, &mut i);
+                // saphyr ends the span of `{a: 1,}` at its `}`: declined.
+                if line.get(i) == Some(&b'}') {
+                    return None;
+                }
+            }
+            Some(b'}') => {
+                i += 1;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let mut j = i;
+    spaces(line, &mut j);
+    if j < line.len() && !(line[j] == b'#' && j > i) {
+        return None;
+    }
+    Some(Node {
+        kind: NodeKind::Map(pairs.into_boxed_slice()),
+        span: Span::new(base + at, base + line.len()),
+        tag: None,
+    })
 }
 
 /// A plain scalar from `at` to the end of the line or a comment.
@@ -334,6 +402,7 @@ mod tests {
             "a:\n",
             "  a: 1\n  b:\n",
             "a: ''\nb: \"\"\nc: yes\nd: 0755\ne: 2024-01-01\n~: x\n",
+            "h:\n  web01: {ansible_host: 10.0.0.1, port: 22}\n  web02: { a: -1 }   # c\n  w3: {a: 1,b: yes}\n",
         ] {
             assert!(same(t), "declined {t:?}");
         }
@@ -352,7 +421,6 @@ mod tests {
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
             "a: |\n  text\n",
-            "a: {b: 1}\n",
             "a: [1]\n",
             "a: b\n  c\n",
             "a: 'it''s'\n",
@@ -440,6 +508,24 @@ mod tests {
             "[]",
             "{ }",
             "{a: 1}",
+            "{a: 1, b: x}",
+            "{ a: 1 , b: -x }",
+            "{a: 1,}",
+            "{a: 1}  # c",
+            "{a: 1}#c",
+            "{a:1}",
+            "{a: b: c}",
+            "{a: [1]}",
+            "{a: 'q'}",
+            "{a: 1, a: 2}",
+            "{a}",
+            "{a: }",
+            "{a: 1} x",
+            "{a: x y}",
+            "{a: 1",
+            "{a: 1}}",
+            "{- : 1}",
+            "{yes: ~, null: .inf}",
             "- x",
             "# c",
             "a #c",
