@@ -52,24 +52,80 @@ pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Va
     v
 }
 
-/// The `--list` document.
-pub fn list(inv: &Inventory) -> Value {
-    let mut out = Map::new();
+/// The `--list` text: `json.dumps(sort_keys=True, indent=4)` of the groups
+/// and `_meta.hostvars`. Each host's vars are rendered on their own (in
+/// parallel: most of the output) and spliced in sorted by host name.
+pub fn list_text(inv: &Inventory) -> String {
+    use rayon::prelude::*;
+    let mut groups = Map::new();
     let mut seen = vec![false; inv.groups.len()];
-    format_group(inv, ALL, &mut seen, &mut out);
+    format_group(inv, ALL, &mut seen, &mut groups);
     let depths = inv.depths();
-    let mut hostvars = Map::new();
-    for h in 0..inv.hosts.len() {
-        let v = host_vars(inv, h, &depths);
-        if !v.is_empty() {
-            hostvars.insert(inv.hosts[h].name.to_string(), Value::Object(v));
+    let mut hostvars: Vec<(&str, String)> = (0..inv.hosts.len())
+        .into_par_iter()
+        .filter_map(|h| {
+            let mut vars = inv.host_vars_sorted(h, &depths);
+            vars.retain(|(k, _)| !INTERNAL.contains(k));
+            if vars.is_empty() {
+                return None;
+            }
+            let mut text = String::with_capacity(64 * vars.len());
+            write_entries(vars.into_iter(), 12, &mut text);
+            Some((inv.hosts[h].name.as_str(), text))
+        })
+        .collect();
+    hostvars.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let size = hostvars
+        .iter()
+        .map(|(n, t)| n.len() + t.len() + 20)
+        .sum::<usize>();
+    let mut out = String::with_capacity(size + 4096);
+    // The top level: the groups and `_meta`, in sorted order ('_' sorts
+    // between upper- and lower-case names).
+    let mut keys: Vec<&str> = groups.keys().map(String::as_str).collect();
+    keys.push("_meta");
+    keys.sort_unstable();
+    out.push_str("{\n");
+    for (i, k) in keys.iter().enumerate() {
+        pad(&mut out, 4);
+        write_str(k, &mut out);
+        out.push_str(": ");
+        if *k == "_meta" && !groups.contains_key("_meta") {
+            out.push_str("{\n");
+            pad(&mut out, 8);
+            out.push_str("\"hostvars\": ");
+            if hostvars.is_empty() {
+                out.push_str("{}");
+            } else {
+                out.push_str("{\n");
+                for (j, (name, text)) in hostvars.iter().enumerate() {
+                    pad(&mut out, 12);
+                    write_str(name, &mut out);
+                    out.push_str(": ");
+                    out.push_str(text);
+                    if j + 1 < hostvars.len() {
+                        out.push(',');
+                    }
+                    out.push('\n');
+                }
+                pad(&mut out, 8);
+                out.push('}');
+            }
+            out.push_str(",\n");
+            pad(&mut out, 8);
+            out.push_str("\"profile\": \"inventory_legacy\"\n");
+            pad(&mut out, 4);
+            out.push('}');
+        } else {
+            write_json(&groups[*k], 4, &mut out);
         }
+        if i + 1 < keys.len() {
+            out.push(',');
+        }
+        out.push('\n');
     }
-    let mut meta = Map::new();
-    meta.insert("hostvars".into(), Value::Object(hostvars));
-    meta.insert("profile".into(), Value::String("inventory_legacy".into()));
-    out.insert("_meta".into(), Value::Object(meta));
-    Value::Object(out)
+    out.push('}');
+    out
 }
 
 fn format_group(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Map<String, Value>) {
@@ -221,6 +277,14 @@ pub fn python_json(v: &Value) -> String {
 
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
+    // Most strings need no escape at all: one copy.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -242,16 +306,32 @@ fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn write_json(v: &Value, indent: usize, out: &mut String) {
+/// `n` spaces of Python's indentation, without allocating.
+fn pad(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+fn write_json(v: &Value, level: usize, out: &mut String) {
+    use std::fmt::Write;
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => out.push_str(&i.to_string()),
-            (_, Some(u), _) => out.push_str(&u.to_string()),
-            (_, _, Some(f)) => out.push_str(&python_float_repr(f)),
-            _ => out.push_str(&n.to_string()),
-        },
+        Value::Number(n) => {
+            let _ = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => write!(out, "{i}"),
+                (_, Some(u), _) => write!(out, "{u}"),
+                (_, _, Some(f)) => {
+                    out.push_str(&python_float_repr(f));
+                    Ok(())
+                }
+                _ => write!(out, "{n}"),
+            };
+        }
         Value::String(s) => write_str(s, out),
         Value::Array(a) => {
             if a.is_empty() {
@@ -260,36 +340,46 @@ fn write_json(v: &Value, indent: usize, out: &mut String) {
             }
             out.push_str("[\n");
             for (i, item) in a.iter().enumerate() {
-                out.push_str(&" ".repeat(indent + 4));
-                write_json(item, indent + 4, out);
+                pad(out, level + 4);
+                write_json(item, level + 4, out);
                 if i + 1 < a.len() {
                     out.push(',');
                 }
                 out.push('\n');
             }
-            out.push_str(&" ".repeat(indent));
+            pad(out, level);
             out.push(']');
         }
         Value::Object(m) => {
-            if m.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push_str("{\n");
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
-            for (i, k) in keys.iter().enumerate() {
-                out.push_str(&" ".repeat(indent + 4));
-                write_str(k, out);
-                out.push_str(": ");
-                write_json(&m[*k], indent + 4, out);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push('}');
+            let mut entries: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            write_entries(entries.into_iter(), level, out);
         }
     }
+}
+
+/// An object from entries already sorted by key.
+fn write_entries<'a>(
+    entries: impl ExactSizeIterator<Item = (&'a str, &'a Value)>,
+    level: usize,
+    out: &mut String,
+) {
+    let n = entries.len();
+    if n == 0 {
+        out.push_str("{}");
+        return;
+    }
+    out.push_str("{\n");
+    for (i, (k, v)) in entries.enumerate() {
+        pad(out, level + 4);
+        write_str(k, out);
+        out.push_str(": ");
+        write_json(v, level + 4, out);
+        if i + 1 < n {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    pad(out, level);
+    out.push('}');
 }

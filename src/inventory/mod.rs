@@ -379,6 +379,17 @@ impl Inventory {
     /// vars of `all`, of its groups (by depth, priority, name), `group_vars/`
     /// files likewise, then the host's own vars and its `host_vars/` file.
     pub fn host_vars_flat(&self, host: usize, depths: &[u32]) -> serde_json::Map<String, Value> {
+        self.host_vars_sorted(host, depths)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    /// A host's effective vars borrowed from the model, sorted by name:
+    /// group vars by depth, priority and name, then the host's own, the
+    /// last definition of a name winning (`inventory_file` and
+    /// `inventory_dir` left out).
+    pub fn host_vars_sorted(&self, host: usize, depths: &[u32]) -> Vec<(&str, &Value)> {
         let mut groups: Vec<usize> = self
             .host_groups_transitive(host)
             .into_iter()
@@ -391,25 +402,26 @@ impl Inventory {
                 &self.groups[b].name,
             ))
         });
-        let mut out = serde_json::Map::new();
-        let mut put = |vars: &Vars| {
-            for (k, v) in vars {
-                out.insert(k.to_string(), v.value.clone());
+        let mut all: Vec<(&str, &Value)> = Vec::new();
+        let layers = std::iter::once(&self.groups[ALL].vars)
+            .chain(groups.iter().map(|&g| &self.groups[g].vars))
+            .chain(std::iter::once(&self.groups[ALL].file_vars))
+            .chain(groups.iter().map(|&g| &self.groups[g].file_vars))
+            .chain([&self.hosts[host].vars, &self.hosts[host].file_vars]);
+        for vars in layers {
+            all.extend(vars.iter().map(|(k, v)| (k.as_str(), &v.value)));
+        }
+        // A stable sort keeps each name's definitions in precedence order:
+        // the last of a run is the one that wins.
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        let mut out: Vec<(&str, &Value)> = Vec::with_capacity(all.len());
+        for (k, v) in all {
+            match out.last_mut() {
+                Some(last) if last.0 == k => last.1 = v,
+                _ => out.push((k, v)),
             }
-        };
-        put(&self.groups[ALL].vars);
-        for &g in &groups {
-            put(&self.groups[g].vars);
         }
-        put(&self.groups[ALL].file_vars);
-        for &g in &groups {
-            put(&self.groups[g].file_vars);
-        }
-        put(&self.hosts[host].vars);
-        put(&self.hosts[host].file_vars);
-        for internal in ["inventory_file", "inventory_dir"] {
-            out.remove(internal);
-        }
+        out.retain(|(k, _)| !matches!(*k, "inventory_file" | "inventory_dir"));
         out
     }
 }
