@@ -1,9 +1,10 @@
 //! `-i PATH` sources for `list` and `graph`: read from the file system as
 //! `ansible-inventory -i PATH` would, symlinks followed wherever they lead.
 
-use crate::inventory::loader::{load_view, FileCache, LoadLimits};
+use crate::inventory::loader::{expand_source, load_view, FileCache, LoadLimits, SourceEntry};
 use crate::inventory::{ansible, Inventory};
 use crate::vfs::FsVfs;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Why a view could not be shown.
@@ -35,7 +36,19 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
         .collect::<Result<Vec<_>, _>>()?;
     let vfs = FsVfs::new("/");
     let cache = FileCache::new(&vfs, limits);
+    // Parse every file the sources stand for in parallel (one environment
+    // per source, usually); the model is then built from the cache.
+    let mut entries = Vec::new();
+    for s in &sources {
+        expand_source(&vfs, s, &mut entries);
+    }
+    entries.par_iter().for_each(|e| {
+        if let SourceEntry::File { phys, .. } = e {
+            cache.get(phys);
+        }
+    });
     let inv = load_view(&cache, &sources);
+    crate::release(cache);
     if let Some(f) = inv.fatal.first() {
         let lc = f.loc.file.line_col(f.loc.span.start);
         return Err(ViewError::Refused(format!(
@@ -49,7 +62,7 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
 /// `ansible-inventory --list` text.
 pub fn list_text(inv: &Inventory, host: Option<&str>) -> Result<String, ViewError> {
     match host {
-        None => Ok(ansible::python_json(&ansible::list(inv))),
+        None => Ok(ansible::list_text(inv)),
         Some(h) => {
             let Some(i) = inv.hosts.get_index_of(h) else {
                 return Err(ViewError::Usage(
