@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     // by design (as Ansible's). Keep the fuzzer to proportionate inputs.
     let vars: usize = inv.groups.values().map(|g| g.vars.len()).sum::<usize>() + 1;
     if inv.fatal.is_empty() && inv.hosts.len().saturating_mul(vars) < 200_000 {
-        let _ = ansible::python_json(&ansible::list(&inv));
+        let _ = ansible::list_text(&inv);
         let _ = ansible::graph(&inv, "all", true);
     }
 });
