@@ -36,18 +36,23 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
         .collect::<Result<Vec<_>, _>>()?;
     let vfs = FsVfs::new("/");
     let cache = FileCache::new(&vfs, limits);
-    // Parse every file the sources stand for in parallel (one environment
-    // per source, usually); the model is then built from the cache.
     let mut entries = Vec::new();
     for s in &sources {
         expand_source(&vfs, s, &mut entries);
     }
-    entries.par_iter().for_each(|e| {
-        if let SourceEntry::File { phys, .. } = e {
-            cache.get(phys);
-        }
+    // The model is built on this thread, in source order, while the rayon
+    // workers parse ahead: it starts on the first file as soon as that one
+    // is parsed (the cache makes a reader wait for a parse under way).
+    let inv = std::thread::scope(|s| {
+        s.spawn(|| {
+            entries.par_iter().for_each(|e| {
+                if let SourceEntry::File { phys, .. } = e {
+                    cache.get(phys);
+                }
+            })
+        });
+        load_view(&cache, &sources)
     });
-    let inv = load_view(&cache, &sources);
     crate::release(cache);
     if let Some(f) = inv.fatal.first() {
         let lc = f.loc.file.line_col(f.loc.span.start);

@@ -75,11 +75,16 @@ fn raw_prefix(bytes: &[u8], at: usize) -> Vec<u8> {
     b[..at.min(b.len())].to_vec()
 }
 
+/// One file's place in the cache: parsed once, by whichever thread asks
+/// first; others asking meanwhile wait for that parse instead of repeating
+/// it (so files can be parsed ahead, in parallel, of the model reading them).
+type Slot = Arc<std::sync::OnceLock<Arc<Parsed>>>;
+
 /// Shared, thread-safe cache of parsed files keyed by physical path.
 pub struct FileCache<'v> {
     pub vfs: &'v dyn Vfs,
     pub limits: LoadLimits,
-    map: Mutex<HashMap<String, Arc<Parsed>>>,
+    map: Mutex<HashMap<String, Slot>>,
 }
 
 impl<'v> FileCache<'v> {
@@ -93,17 +98,11 @@ impl<'v> FileCache<'v> {
 
     /// Parse a file by its physical (symlink-free) path, once.
     pub fn get(&self, phys: &str) -> Arc<Parsed> {
-        if let Ok(map) = self.map.lock() {
-            if let Some(p) = map.get(phys) {
-                return p.clone();
-            }
-        }
-        let parsed = Arc::new(self.parse(phys));
-        if let Ok(mut map) = self.map.lock() {
-            map.entry(phys.to_string()).or_insert(parsed).clone()
-        } else {
-            parsed
-        }
+        let slot: Slot = match self.map.lock() {
+            Ok(mut map) => map.entry(phys.to_string()).or_default().clone(),
+            Err(_) => Slot::default(),
+        };
+        slot.get_or_init(|| Arc::new(self.parse(phys))).clone()
     }
 
     fn parse(&self, phys: &str) -> Parsed {
@@ -166,17 +165,19 @@ impl<'v> FileCache<'v> {
     pub fn release_tree(&self, phys: &str) -> Option<Arc<Parsed>> {
         let mut map = self.map.lock().ok()?;
         let slot = map.get_mut(phys)?;
+        let parsed = slot.get()?.clone();
         let bare = Arc::new(Parsed {
-            file: slot.file.clone(),
+            file: parsed.file.clone(),
             doc: Ok(None),
         });
-        Some(std::mem::replace(slot, bare))
+        *slot = Arc::new(std::sync::OnceLock::from(bare));
+        Some(parsed)
     }
 
     /// Everything parsed so far, sorted by path.
     pub fn all(&self) -> Vec<Arc<Parsed>> {
         let mut v: Vec<Arc<Parsed>> = match self.map.lock() {
-            Ok(m) => m.values().cloned().collect(),
+            Ok(m) => m.values().filter_map(|s| s.get().cloned()).collect(),
             Err(_) => Vec::new(),
         };
         v.sort_by(|a, b| a.file.path.cmp(&b.file.path));
