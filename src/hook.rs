@@ -141,8 +141,7 @@ impl Repo {
 
     fn tree(&self, oid: &str) -> Result<GitTreeVfs, String> {
         let id = gix::ObjectId::from_hex(oid.as_bytes()).map_err(|e| format!("{oid}: {e}"))?;
-        let find = |o: &gix::hash::oid| self.stores.find(o);
-        GitTreeVfs::from_object(&find, id, self.stores.hash, format!("commit {oid}"))
+        GitTreeVfs::from_stores(&self.stores, id, format!("commit {oid}"))
     }
 
     /// The commit the default branch (HEAD) points at, if any.
@@ -233,7 +232,9 @@ fn check_ref(
     opts: &Options,
     out: &mut Vec<String>,
 ) -> Result<bool, String> {
+    let timer = validate::Timer::new();
     let tree = repo.tree(&u.new)?;
+    timer.lap("read the pushed tree");
     let cfg = config_for(&tree, opts, &repo.git_dir)?;
     let is_tag = u.name.starts_with("refs/tags/");
     if is_tag && !cfg.raw.hook.tags {

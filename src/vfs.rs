@@ -323,6 +323,7 @@ pub type FindObject<'a> =
 /// then the alternates git names, then the repository's own store.
 pub struct ObjectStores {
     stores: Vec<gix::odb::Handle>,
+    dirs: Vec<PathBuf>,
     pub hash: gix::hash::Kind,
 }
 
@@ -342,7 +343,11 @@ impl ObjectStores {
         if stores.is_empty() {
             return Err("no object directory found".into());
         }
-        Ok(ObjectStores { stores, hash })
+        Ok(ObjectStores {
+            stores,
+            dirs: dirs.to_vec(),
+            hash,
+        })
     }
 
     pub fn find(&self, id: &gix::hash::oid) -> Result<Option<(gix::objs::Kind, Vec<u8>)>, String> {
@@ -386,21 +391,73 @@ impl GitTreeVfs {
         let id = repo
             .rev_parse_single(rev)
             .map_err(|e| format!("cannot resolve revision `{rev}`: {e}"))?;
-        let find = |oid: &gix::hash::oid| match repo.try_find_object(oid) {
-            Ok(Some(o)) => {
-                // Take the buffer instead of copying it (10 MB files).
-                let o = o.detach();
-                Ok(Some((o.kind, o.data)))
-            }
-            Ok(None) => Ok(None),
-            Err(e) => Err(format!("cannot read object {oid}: {e}")),
-        };
-        Self::from_object(
-            &find,
-            id.detach(),
+        let stores = ObjectStores::open(
+            &[repo.objects.store_ref().path().to_path_buf()],
             repo.object_hash(),
+        )?;
+        Self::from_stores(
+            &stores,
+            id.detach(),
             format!("commit {}", id.shorten_or_id()),
         )
+    }
+
+    /// The tree of a commit, tag or tree id in `stores`; the files' blobs
+    /// (inflating and applying deltas: most of the time of reading a big
+    /// inventory) are read by several threads, each opening the stores
+    /// again (an odb handle is not shared between threads without gix's
+    /// `parallel` feature).
+    pub fn from_stores(
+        stores: &ObjectStores,
+        id: gix::ObjectId,
+        what: String,
+    ) -> Result<GitTreeVfs, String> {
+        let find = |o: &gix::hash::oid| stores.find(o);
+        let (mut vfs, pending) = Self::walk_tree(&find, id, stores.hash, what)?;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(pending.len());
+        if threads <= 1 {
+            vfs.read_blobs(&find, pending)?;
+            return Ok(vfs);
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (dirs, hash) = (&stores.dirs, stores.hash);
+        type Read = Result<Vec<(String, Vec<u8>)>, String>;
+        let read: Vec<Read> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mine = ObjectStores::open(dirs, hash)?;
+                        let mut got = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((path, oid)) = pending.get(i) else {
+                                return Ok(got);
+                            };
+                            let (_, blob) = mine
+                                .find(oid)?
+                                .ok_or_else(|| format!("{path}: object {oid} not found"))?;
+                            got.push((path.clone(), blob));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err("a blob reader panicked".to_string()))
+                })
+                .collect()
+        });
+        for r in read {
+            for (path, blob) in r? {
+                vfs.entries
+                    .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
+            }
+        }
+        Ok(vfs)
     }
 
     /// The tree of a commit, tag or tree id, found through `find`.
@@ -410,6 +467,33 @@ impl GitTreeVfs {
         hash: gix::hash::Kind,
         what: String,
     ) -> Result<GitTreeVfs, String> {
+        let (mut vfs, pending) = Self::walk_tree(find, id, hash, what)?;
+        vfs.read_blobs(find, pending)?;
+        Ok(vfs)
+    }
+
+    /// Read the blobs of files the walk left unread, one after the other.
+    fn read_blobs(
+        &mut self,
+        find: &FindObject<'_>,
+        pending: Vec<(String, gix::ObjectId)>,
+    ) -> Result<(), String> {
+        for (path, oid) in pending {
+            let (_, blob) = find(&oid)?.ok_or_else(|| format!("{path}: object {oid} not found"))?;
+            self.entries
+                .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
+        }
+        Ok(())
+    }
+
+    /// The tree's entries, and the (path, blob id) of every file whose
+    /// contents are to be read (the names an inventory can use).
+    fn walk_tree(
+        find: &FindObject<'_>,
+        id: gix::ObjectId,
+        hash: gix::hash::Kind,
+        what: String,
+    ) -> Result<(GitTreeVfs, Vec<(String, gix::ObjectId)>), String> {
         let mut id = id;
         let mut tree = None;
         for _ in 0..16 {
@@ -440,8 +524,9 @@ impl GitTreeVfs {
             what,
         };
         vfs.dirs.insert(String::new());
-        vfs.walk(find, tree, "", hash, 0)?;
-        Ok(vfs)
+        let mut pending = Vec::new();
+        vfs.walk(find, tree, "", hash, 0, &mut pending)?;
+        Ok((vfs, pending))
     }
 
     fn walk(
@@ -451,6 +536,7 @@ impl GitTreeVfs {
         prefix: &str,
         hash: gix::hash::Kind,
         depth: usize,
+        pending: &mut Vec<(String, gix::ObjectId)>,
     ) -> Result<(), String> {
         if depth > 256 {
             return Err(format!("tree nested deeper than 256 levels at `{prefix}`"));
@@ -473,7 +559,7 @@ impl GitTreeVfs {
             let oid = entry.oid.to_owned();
             if entry.mode.is_tree() {
                 self.dirs.insert(path.clone());
-                self.walk(find, oid, &path, hash, depth + 1)?;
+                self.walk(find, oid, &path, hash, depth + 1, pending)?;
             } else if entry.mode.is_commit() {
                 // a submodule: a directory we cannot see into
                 self.submodules.insert(path.clone());
@@ -489,14 +575,10 @@ impl GitTreeVfs {
                     ),
                 );
             } else {
-                let data = if crate::inventory::loader::yaml_plugin_accepts(&name) {
-                    let (_, blob) =
-                        find(&oid)?.ok_or_else(|| format!("{path}: object {oid} not found"))?;
-                    Some(std::sync::Arc::new(blob))
-                } else {
-                    None
-                };
-                self.entries.insert(path, (Raw::File, data));
+                if crate::inventory::loader::yaml_plugin_accepts(&name) {
+                    pending.push((path.clone(), oid));
+                }
+                self.entries.insert(path, (Raw::File, None));
             }
         }
         Ok(())
