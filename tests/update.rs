@@ -342,14 +342,22 @@ fn minimal_diff_on_a_commented_unsorted_flow_styled_file() {
 #[test]
 fn twenty_concurrent_jobs_all_land_once() {
     let (dir, bare) = server("upd-race", PROD);
+    // Half the jobs borrow the server's objects (a local path), half clone
+    // and fetch over git's transport (a file:// URL): both retry paths race.
+    let url = format!("file://{}", bare.display());
     let children: Vec<(String, std::process::Child)> = (0..20)
         .map(|i| {
             let host = format!("race{i:02}.dettonville.int");
+            let repo = if i % 2 == 0 {
+                bare.to_str().unwrap()
+            } else {
+                url.as_str()
+            };
             let child = Command::new(bin())
                 .args([
                     "update",
                     "--repo",
-                    bare.to_str().unwrap(),
+                    repo,
                     "--file",
                     "inventory/PROD/hosts.yml",
                     "--format",
@@ -413,6 +421,73 @@ fn twenty_concurrent_jobs_all_land_once() {
             "race{i:02} arrived in exactly one commit"
         );
     }
+}
+
+#[test]
+fn a_local_path_borrows_objects_a_file_url_clones() {
+    let (dir, bare) = server("upd-borrow", PROD);
+    let job = |repo: &str, host: &str, extra: &[&str]| -> (Output, String) {
+        let trace = dir.join(format!("trace-{host}"));
+        let o = Command::new(bin())
+            .args([
+                "update",
+                "--repo",
+                repo,
+                "--file",
+                "inventory/PROD/hosts.yml",
+            ])
+            .args(["--host", host, "--group", "ca_domain_int_dettonville"])
+            .args(extra)
+            .env("GIT_TRACE2_EVENT", &trace)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        (o, std::fs::read_to_string(&trace).unwrap_or_default())
+    };
+    // A path: no upload-pack (nothing is copied), only the push's receive-pack.
+    let (o, events) = job(bare.to_str().unwrap(), "b01.dettonville.int", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(!events.contains("upload-pack"), "{events}");
+    assert!(events.contains("receive-pack"), "{events}");
+    // A file:// URL goes through git's transport, as with git.
+    let url = format!("file://{}", bare.display());
+    let (o, events) = job(&url, "b02.dettonville.int", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(events.contains("upload-pack"), "{events}");
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(text.contains("b01.dettonville.int") && text.contains("b02.dettonville.int"));
+    // The server was only pushed to: it borrows nothing and has no stray refs.
+    assert!(!bare.join("objects/info/alternates").exists());
+    let refs = Command::new("git")
+        .args(["for-each-ref", "--format=%(refname)"])
+        .current_dir(&bare)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&refs.stdout).trim(),
+        "refs/heads/main"
+    );
+    // A missing branch, or a name that is no branch name, is refused (exit 3).
+    for bad in ["nope", "../../escape"] {
+        let (o, _) = job(
+            bare.to_str().unwrap(),
+            "b03.dettonville.int",
+            &["--branch", bad],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(3),
+            "{bad}: {}{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains(bad) || stdout(&o).contains(bad),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(!dir.join("escape").exists());
 }
 
 #[test]

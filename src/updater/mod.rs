@@ -1,12 +1,14 @@
 //! `git-inventory update`: enroll or decommission hosts in an inventory
 //! repository with one call, safe under concurrent jobs.
 //!
-//! Flow: a shallow single-branch bare clone (no checkout); the file's text is
+//! Flow: a shallow single-branch bare clone (no checkout; for a repository
+//! named by a local path, a bare repository borrowing its objects instead,
+//! see [`borrow_clone`]); the file's text is
 //! edited in memory with minimal diffs ([`edit`]); the new blob, tree and
 //! commit are written with gix; the resulting tree is validated with the same
 //! rules as the hook (a change that adds an error is refused); then
 //! `git push --porcelain --atomic`. When another job pushed first
-//! (non-fast-forward), we fetch the new tip, re-apply the same idempotent
+//! (non-fast-forward), we fetch the new tip (or read it, borrowing), re-apply the same idempotent
 //! change and push again, with jittered exponential backoff.
 
 pub mod edit;
@@ -662,6 +664,13 @@ pub fn run(r: &Request) -> Outcome {
     let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
     let timer = validate::Timer::new();
+    // A repository on this machine, named by its path: borrow its objects
+    // instead of copying them (a kept --workdir clone still fetches).
+    let local = if r.workdir.is_none() {
+        local_source(&r.repo)
+    } else {
+        None
+    };
     let reused = r.workdir.is_some() && clone.join("HEAD").is_file();
     // A kept clone that cannot be used (a run killed mid-clone, a corrupt
     // store) is thrown away and cloned afresh.
@@ -673,6 +682,11 @@ pub fn run(r: &Request) -> Outcome {
     let reused = reused_repo.is_some();
     let repo = if let Some(repo) = reused_repo {
         repo
+    } else if let Some(src) = &local {
+        match borrow_clone(r, src, &clone) {
+            Ok(repo) => repo,
+            Err(e) => return fail(3, e),
+        }
     } else {
         let _ = std::fs::remove_dir_all(&clone);
         match clone_branch(r, &url, &clone) {
@@ -844,6 +858,14 @@ pub fn run(r: &Request) -> Outcome {
         }
         // Another job pushed first: take the new tip and re-apply.
         std::thread::sleep(backoff(attempt, started.elapsed()));
+        if let Some(src) = &local {
+            // The borrowed objects already hold the new tip: read the ref.
+            base = match branch_tip(src, &branch) {
+                Ok(id) => id,
+                Err(e) => return fail(3, e),
+            };
+            continue;
+        }
         match fetch_tip(r, &clone, &url, &branch) {
             Ok((true, _, _)) => {}
             Ok((false, _, e)) => return fail(3, format!("cannot fetch {branch}: {}", e.trim())),
@@ -940,11 +962,73 @@ fn reuse_clone(r: &Request, url: &str, clone: &Path) -> Result<gix::Repository, 
     }
 }
 
+/// A URL (`scheme://...`) or scp-like `host:path`, not a local path.
+fn looks_remote(repo: &str) -> bool {
+    repo.contains("://")
+        || (repo.contains(':') && !repo.starts_with('/') && repo.find(':') < repo.find('/'))
+}
+
+/// The repository directory when `--repo` is a local path (not a URL,
+/// `file://` included: that one goes through git's transport, as with git).
+fn local_source(repo: &str) -> Option<PathBuf> {
+    if looks_remote(repo) {
+        return None;
+    }
+    let p = std::path::absolute(repo).ok()?;
+    p.is_dir().then_some(p)
+}
+
+/// The commit a branch of the local repository `src` points at now.
+fn branch_tip(src: &Path, branch: &str) -> Result<gix::ObjectId, String> {
+    let repo = gix::open(src).map_err(|e| format!("cannot open {}: {e}", src.display()))?;
+    let mut r = repo
+        .find_reference(format!("refs/heads/{branch}").as_str())
+        .map_err(|e| format!("branch `{branch}`: {e}"))?;
+    r.peel_to_id()
+        .map(|id| id.detach())
+        .map_err(|e| format!("branch `{branch}`: {e}"))
+}
+
+/// A bare repository at `dest` that borrows the objects of the local
+/// repository `src` (`objects/info/alternates`, as `git clone --shared`
+/// does) instead of copying them: what it needs is read in place, and
+/// what the update writes (one blob, trees, a commit) goes to `dest` only.
+/// Its HEAD names the branch, which points at the source's tip. Nothing in
+/// `src` is written; the push is the only way the change reaches it.
+fn borrow_clone(r: &Request, src: &Path, dest: &Path) -> Result<gix::Repository, String> {
+    let source = gix::open(src).map_err(|e| format!("cannot open {}: {e}", r.repo))?;
+    let branch = match &r.branch {
+        Some(b) => b.clone(),
+        None => match source.head_name() {
+            Ok(Some(n)) => n.shorten().to_string(),
+            _ => return Err(format!("{}: the repository has no default branch", r.repo)),
+        },
+    };
+    // A name git accepts as a branch (nothing like `../x` becomes a path).
+    let full = format!("refs/heads/{branch}");
+    gix::refs::FullName::try_from(full.as_str())
+        .map_err(|e| format!("branch `{branch}`: not a valid branch name ({e})"))?;
+    let tip = branch_tip(src, &branch)?;
+    let objects = std::path::absolute(source.objects.store_ref().path())
+        .map_err(|e| format!("{}: {e}", r.repo))?;
+    let _ = std::fs::remove_dir_all(dest);
+    let repo =
+        gix::init_bare(dest).map_err(|e| format!("cannot create {}: {e}", dest.display()))?;
+    let info = repo.objects.store_ref().path().join("info");
+    let write = |p: PathBuf, text: String| {
+        std::fs::create_dir_all(p.parent().unwrap_or(dest))
+            .and_then(|_| std::fs::write(&p, text))
+            .map_err(|e| format!("cannot write {}: {e}", p.display()))
+    };
+    write(info.join("alternates"), format!("{}\n", objects.display()))?;
+    write(dest.join("HEAD"), format!("ref: refs/heads/{branch}\n"))?;
+    write(dest.join(&full), format!("{tip}\n"))?;
+    gix::open(dest).map_err(|e| format!("cannot open {}: {e}", dest.display()))
+}
+
 /// A local path becomes a file:// URL (so shallow clones work).
 fn normalize_url(repo: &str) -> String {
-    let looks_remote = repo.contains("://")
-        || (repo.contains(':') && !repo.starts_with('/') && repo.find(':') < repo.find('/'));
-    if looks_remote {
+    if looks_remote(repo) {
         return repo.to_string();
     }
     match std::path::absolute(repo) {
