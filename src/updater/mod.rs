@@ -3,7 +3,7 @@
 //!
 //! Flow: a shallow single-branch bare clone (no checkout; for a repository
 //! named by a local path, a bare repository borrowing its objects instead,
-//! see [`borrow_clone`]); the file's text is
+//! see `borrow_clone`); the file's text is
 //! edited in memory with minimal diffs ([`edit`]); the new blob, tree and
 //! commit are written with gix; the resulting tree is validated with the same
 //! rules as the hook (a change that adds an error is refused); then
