@@ -343,8 +343,14 @@ fn minimal_diff_on_a_commented_unsorted_flow_styled_file() {
 fn twenty_concurrent_jobs_all_land_once() {
     let (dir, bare) = server("upd-race", PROD);
     // Half the jobs borrow the server's objects (a local path), half clone
-    // and fetch over git's transport (a file:// URL): both retry paths race.
+    // and fetch over git's transport (a file:// URL). Jobs on one machine
+    // take turns (a lock in the temporary directory); two temporary
+    // directories stand for two machines, whose jobs race and retry.
     let url = format!("file://{}", bare.display());
+    let machines = [dir.join("tmp-a"), dir.join("tmp-b")];
+    for m in &machines {
+        std::fs::create_dir_all(m).unwrap();
+    }
     let children: Vec<(String, std::process::Child)> = (0..20)
         .map(|i| {
             let host = format!("race{i:02}.dettonville.int");
@@ -354,6 +360,7 @@ fn twenty_concurrent_jobs_all_land_once() {
                 url.as_str()
             };
             let child = Command::new(bin())
+                .env("TMPDIR", &machines[(i / 2) % 2])
                 .args([
                     "update",
                     "--repo",
@@ -421,6 +428,44 @@ fn twenty_concurrent_jobs_all_land_once() {
             "race{i:02} arrived in exactly one commit"
         );
     }
+}
+
+#[test]
+fn jobs_on_one_machine_take_turns() {
+    let (dir, bare) = server("upd-turns", PROD);
+    let url = format!("file://{}", bare.display());
+    let children: Vec<std::process::Child> = (0..6)
+        .map(|i| {
+            let repo = if i % 2 == 0 {
+                bare.to_str().unwrap()
+            } else {
+                url.as_str()
+            };
+            Command::new(bin())
+                .args([
+                    "update",
+                    "--repo",
+                    repo,
+                    "--file",
+                    "inventory/PROD/hosts.yml",
+                ])
+                .args(["--format", "json", "--retries", "0", "--group", "web"])
+                .args(["--host", &format!("turn{i}.dettonville.int")])
+                .args(["--group", "ca_domain_int_dettonville"])
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let o = child.wait_with_output().unwrap();
+        // No retries allowed, and none needed: nobody pushed in between.
+        assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+        assert_eq!(json(&o)["attempts"], 1, "{}", stdout(&o));
+    }
+    assert_eq!(commits(&bare), 7);
 }
 
 #[test]

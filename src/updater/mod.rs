@@ -664,6 +664,8 @@ pub fn run(r: &Request) -> Outcome {
     let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
     let timer = validate::Timer::new();
+    let _turn = local_turn(r);
+    timer.lap("wait for our turn");
     // A repository on this machine, named by its path: borrow its objects
     // instead of copying them (a kept --workdir clone still fetches).
     let local = if r.workdir.is_none() {
@@ -976,6 +978,48 @@ fn local_source(repo: &str) -> Option<PathBuf> {
     }
     let p = std::path::absolute(repo).ok()?;
     p.is_dir().then_some(p)
+}
+
+/// Jobs on this machine that push to the same local repository (a path or
+/// a `file://` URL) take turns: an exclusive lock on a file in the
+/// temporary directory, named after the repository's canonical path, held
+/// for the whole update. They then never collide with each other (each
+/// collision costs a validation and a hook run, and on a busy machine
+/// colliding jobs slow each other down); jobs elsewhere still race and
+/// retry. The lock goes with the process, however it ends; a job that
+/// cannot get its turn within 5 minutes, or cannot create the lock file,
+/// goes ahead without it.
+fn local_turn(r: &Request) -> Option<std::fs::File> {
+    if r.dry_run || r.no_push {
+        return None;
+    }
+    let path = match r.repo.strip_prefix("file://") {
+        Some(p) => PathBuf::from(p),
+        None => local_source(&r.repo)?,
+    };
+    let canon = std::fs::canonicalize(path).ok()?;
+    // FNV-1a: the same name from every build of this tool.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in canon.as_os_str().as_encoded_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let lock = std::env::temp_dir().join(format!("git-inventory-{h:016x}.lock"));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(lock)
+        .ok()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(300);
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Some(file),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(_) => return None,
+        }
+    }
 }
 
 /// The commit a branch of the local repository `src` points at now.
