@@ -35,7 +35,24 @@ fn cerr(node: &Node, message: impl Into<String>) -> ConstructError {
 }
 
 /// Construct a scalar node as Ansible's loader does.
+#[inline]
 pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
+    // The common case, an untagged string: no further look.
+    if let NodeKind::Scalar {
+        value,
+        implicit: Implicit::Str,
+        ..
+    } = &node.kind
+    {
+        if node.tag.is_none() {
+            return Ok(Scalar::Str(value));
+        }
+    }
+    resolve_scalar_slow(node)
+}
+
+#[inline(never)]
+fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     let NodeKind::Scalar {
         value, implicit, ..
     } = &node.kind
