@@ -339,6 +339,38 @@ fn minimal_diff_on_a_commented_unsorted_flow_styled_file() {
     );
 }
 
+fn bare_str(bare: &Path) -> String {
+    bare.to_str().unwrap().to_string()
+}
+
+/// One enrolment of `host` into web and its domain group, running in the
+/// background; `tmpdir` stands for the machine it runs on.
+fn spawn_job(
+    dir: &Path,
+    repo: &str,
+    host: &str,
+    retries: &str,
+    tmpdir: Option<&Path>,
+) -> std::process::Child {
+    let mut c = Command::new(bin());
+    c.args([
+        "update",
+        "--repo",
+        repo,
+        "--file",
+        "inventory/PROD/hosts.yml",
+    ])
+    .args(["--format", "json", "--retries", retries, "--host", host])
+    .args(["--group", "ca_domain_int_dettonville", "--group", "web"])
+    .current_dir(dir)
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    if let Some(t) = tmpdir {
+        c.env("TMPDIR", t);
+    }
+    c.spawn().unwrap()
+}
+
 #[test]
 fn twenty_concurrent_jobs_all_land_once() {
     let (dir, bare) = server("upd-race", PROD);
@@ -355,36 +387,11 @@ fn twenty_concurrent_jobs_all_land_once() {
         .map(|i| {
             let host = format!("race{i:02}.dettonville.int");
             let repo = if i % 2 == 0 {
-                bare.to_str().unwrap()
+                bare_str(&bare)
             } else {
-                url.as_str()
+                url.clone()
             };
-            let child = Command::new(bin())
-                .env("TMPDIR", &machines[(i / 2) % 2])
-                .args([
-                    "update",
-                    "--repo",
-                    repo,
-                    "--file",
-                    "inventory/PROD/hosts.yml",
-                    "--format",
-                    "json",
-                    "--retries",
-                    "40",
-                ])
-                .args([
-                    "--host",
-                    &host,
-                    "--group",
-                    "ca_domain_int_dettonville",
-                    "--group",
-                    "web",
-                ])
-                .current_dir(&dir)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap();
+            let child = spawn_job(&dir, &repo, &host, "40", Some(&machines[(i / 2) % 2]));
             (host, child)
         })
         .collect();
@@ -437,26 +444,11 @@ fn jobs_on_one_machine_take_turns() {
     let children: Vec<std::process::Child> = (0..6)
         .map(|i| {
             let repo = if i % 2 == 0 {
-                bare.to_str().unwrap()
+                bare_str(&bare)
             } else {
-                url.as_str()
+                url.clone()
             };
-            Command::new(bin())
-                .args([
-                    "update",
-                    "--repo",
-                    repo,
-                    "--file",
-                    "inventory/PROD/hosts.yml",
-                ])
-                .args(["--format", "json", "--retries", "0", "--group", "web"])
-                .args(["--host", &format!("turn{i}.dettonville.int")])
-                .args(["--group", "ca_domain_int_dettonville"])
-                .current_dir(&dir)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap()
+            spawn_job(&dir, &repo, &format!("turn{i}.dettonville.int"), "0", None)
         })
         .collect();
     for child in children {
