@@ -797,17 +797,22 @@ pub fn run(r: &Request) -> Outcome {
             return out;
         }
         let refspec = format!("{commit}:refs/heads/{branch}");
-        let (ok, stdout, stderr) = match git(
-            r,
-            &clone,
-            &[
-                "push",
-                "--porcelain",
-                "--atomic",
-                url.as_str(),
-                refspec.as_str(),
-            ],
-        ) {
+        // To a repository on this machine nothing crosses a network: send
+        // whole objects at the fastest compression rather than search for
+        // deltas (an 11 MB file: 0.12 -> 0.07 s of our pack-objects, the
+        // receiving side unchanged). Over the network, git's defaults.
+        let mut args: Vec<&str> = Vec::new();
+        if local.is_some() || url.starts_with("file://") {
+            args.extend(["-c", "pack.window=0", "-c", "pack.compression=1"]);
+        }
+        args.extend([
+            "push",
+            "--porcelain",
+            "--atomic",
+            url.as_str(),
+            refspec.as_str(),
+        ]);
+        let (ok, stdout, stderr) = match git(r, &clone, &args) {
             Ok(x) => x,
             Err(e) => return fail(3, e),
         };
