@@ -32,6 +32,17 @@ pub fn release<T>(v: T) {
     }
 }
 
+/// Like [`release`], but a drop happens on a thread of its own: the caller
+/// goes on (the updater pushes while a validation's models are freed).
+pub fn release_in_background<T: Send + 'static>(v: T) {
+    if FREE_AT_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(v);
+    } else {
+        // When no thread can be started, the value is dropped right here.
+        let _ = std::thread::Builder::new().spawn(move || drop(v));
+    }
+}
+
 pub mod diagnostic;
 pub mod hook;
 pub mod hostpattern;

@@ -203,7 +203,8 @@ pub fn validate_views(
             .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
             .collect(),
     };
-    crate::release(cx);
+    let crate::rules::Context { views, files, .. } = cx;
+    crate::release_in_background((views, files));
     report
 }
 
