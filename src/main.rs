@@ -194,6 +194,10 @@ fn view_exit(e: ViewError) -> ExitCode {
             eprintln!("git-inventory: the inventory cannot be loaded (Ansible refuses it, or it is over a limit): {m}");
             ExitCode::from(1)
         }
+        ViewError::Output(m) => {
+            eprintln!("git-inventory: cannot write the output: {m}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -292,14 +296,13 @@ fn main() -> ExitCode {
         },
         Command::List { inventory, host } => {
             match view::load(&inventory, limits).and_then(|inv| {
-                let t = view::list_text(&inv, host.as_deref());
+                let stdout = std::io::stdout();
+                let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+                let r = view::write_list(&inv, host.as_deref(), &mut out);
                 git_inventory::release(inv);
-                t
+                r
             }) {
-                Ok(t) => {
-                    println!("{t}");
-                    ExitCode::SUCCESS
-                }
+                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => view_exit(e),
             }
         }

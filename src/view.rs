@@ -14,6 +14,8 @@ pub enum ViewError {
     Usage(String),
     /// Ansible would refuse the inventory (exit 1), with the first error.
     Refused(String),
+    /// The output could not be written (exit 1).
+    Output(String),
 }
 
 fn absolute(p: &Path) -> Result<String, ViewError> {
@@ -78,6 +80,23 @@ pub fn list_text(inv: &Inventory, host: Option<&str>) -> Result<String, ViewErro
             Ok(ansible::python_json(&serde_json::Value::Object(vars)))
         }
     }
+}
+
+/// `ansible-inventory --list` (or `--host`) output and a final newline,
+/// written to `out` as it is rendered.
+pub fn write_list(
+    inv: &Inventory,
+    host: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), ViewError> {
+    let io = |e: std::io::Error| ViewError::Output(e.to_string());
+    match host {
+        None => ansible::write_list(inv, out).map_err(io)?,
+        Some(_) => out
+            .write_all(list_text(inv, host)?.as_bytes())
+            .map_err(io)?,
+    }
+    out.write_all(b"\n").and_then(|_| out.flush()).map_err(io)
 }
 
 /// `ansible-inventory --graph` text.

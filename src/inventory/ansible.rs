@@ -53,79 +53,94 @@ pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Va
 }
 
 /// The `--list` text: `json.dumps(sort_keys=True, indent=4)` of the groups
-/// and `_meta.hostvars`. Each host's vars are rendered on their own (in
-/// parallel: most of the output) and spliced in sorted by host name.
+/// and `_meta.hostvars`.
 pub fn list_text(inv: &Inventory) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_list(inv, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Hosts whose vars are rendered at once (in parallel) before being written.
+const LIST_CHUNK: usize = 4096;
+
+/// Write the `--list` text (without a final newline). Hosts are taken in
+/// name order, a chunk at a time: each chunk's vars are rendered in
+/// parallel, borrowed from the model, and written out, so the output never
+/// sits in memory whole (55 MB at 100k hosts).
+pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
     let mut groups = Map::new();
     let mut seen = vec![false; inv.groups.len()];
     format_group(inv, ALL, &mut seen, &mut groups);
+    // `_meta` is set last by ansible-inventory: a group of that name is
+    // replaced by it.
+    groups.remove("_meta");
     let depths = inv.depths();
-    let mut hostvars: Vec<(&str, String)> = (0..inv.hosts.len())
-        .into_par_iter()
-        .filter_map(|h| {
-            let mut vars = inv.host_vars_sorted(h, &depths);
-            vars.retain(|(k, _)| !INTERNAL.contains(k));
-            if vars.is_empty() {
-                return None;
-            }
-            let mut text = String::with_capacity(64 * vars.len());
-            write_entries(vars.into_iter(), 12, &mut text);
-            Some((inv.hosts[h].name.as_str(), text))
-        })
-        .collect();
-    hostvars.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let size = hostvars
-        .iter()
-        .map(|(n, t)| n.len() + t.len() + 20)
-        .sum::<usize>();
-    let mut out = String::with_capacity(size + 4096);
+    let mut order: Vec<usize> = (0..inv.hosts.len()).collect();
+    order.sort_unstable_by(|&a, &b| inv.hosts[a].name.cmp(&inv.hosts[b].name));
     // The top level: the groups and `_meta`, in sorted order ('_' sorts
     // between upper- and lower-case names).
     let mut keys: Vec<&str> = groups.keys().map(String::as_str).collect();
     keys.push("_meta");
     keys.sort_unstable();
-    out.push_str("{\n");
+    let mut text = String::from("{\n");
     for (i, k) in keys.iter().enumerate() {
-        pad(&mut out, 4);
-        write_str(k, &mut out);
-        out.push_str(": ");
-        if *k == "_meta" && !groups.contains_key("_meta") {
-            out.push_str("{\n");
-            pad(&mut out, 8);
-            out.push_str("\"hostvars\": ");
-            if hostvars.is_empty() {
-                out.push_str("{}");
-            } else {
-                out.push_str("{\n");
-                for (j, (name, text)) in hostvars.iter().enumerate() {
-                    pad(&mut out, 12);
-                    write_str(name, &mut out);
-                    out.push_str(": ");
-                    out.push_str(text);
-                    if j + 1 < hostvars.len() {
-                        out.push(',');
-                    }
-                    out.push('\n');
+        pad(&mut text, 4);
+        write_str(k, &mut text);
+        text.push_str(": ");
+        if *k == "_meta" {
+            text.push_str("{\n");
+            pad(&mut text, 8);
+            text.push_str("\"hostvars\": ");
+            let mut first = true;
+            for chunk in order.chunks(LIST_CHUNK) {
+                let rendered: Vec<Option<String>> = chunk
+                    .par_iter()
+                    .map(|&h| {
+                        let mut vars = inv.host_vars_sorted(h, &depths);
+                        vars.retain(|(k, _)| !INTERNAL.contains(k));
+                        if vars.is_empty() {
+                            return None;
+                        }
+                        let mut t = String::with_capacity(64 * vars.len() + 64);
+                        pad(&mut t, 12);
+                        write_str(&inv.hosts[h].name, &mut t);
+                        t.push_str(": ");
+                        write_entries(vars.into_iter(), 12, &mut t);
+                        Some(t)
+                    })
+                    .collect();
+                for t in rendered.into_iter().flatten() {
+                    text.push_str(if first { "{\n" } else { ",\n" });
+                    first = false;
+                    text.push_str(&t);
                 }
-                pad(&mut out, 8);
-                out.push('}');
+                out.write_all(text.as_bytes())?;
+                text.clear();
             }
-            out.push_str(",\n");
-            pad(&mut out, 8);
-            out.push_str("\"profile\": \"inventory_legacy\"\n");
-            pad(&mut out, 4);
-            out.push('}');
+            if first {
+                text.push_str("{}");
+            } else {
+                text.push('\n');
+                pad(&mut text, 8);
+                text.push('}');
+            }
+            text.push_str(",\n");
+            pad(&mut text, 8);
+            text.push_str("\"profile\": \"inventory_legacy\"\n");
+            pad(&mut text, 4);
+            text.push('}');
         } else {
-            write_json(&groups[*k], 4, &mut out);
+            write_json(&groups[*k], 4, &mut text);
         }
         if i + 1 < keys.len() {
-            out.push(',');
+            text.push(',');
         }
-        out.push('\n');
+        text.push('\n');
     }
-    out.push('}');
-    out
+    text.push('}');
+    out.write_all(text.as_bytes())
 }
 
 fn format_group(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Map<String, Value>) {
@@ -382,4 +397,35 @@ fn write_entries<'a>(
     }
     pad(out, level);
     out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::inventory::loader::{load_view, FileCache};
+    use crate::vfs::MemVfs;
+
+    fn list(text: &str) -> String {
+        let vfs = MemVfs::new(&[("hosts.yml", text)]);
+        let cache = FileCache::new(&vfs, Default::default());
+        super::list_text(&load_view(&cache, &["hosts.yml".to_string()]))
+    }
+
+    #[test]
+    fn list_is_python_json_with_hostvars_by_name() {
+        let got = list("all:\n  children:\n    web:\n      hosts:\n        b1: {x: 1}\n        a1:\n        c1: {y: 'q\"'}\n");
+        let want = "{\n    \"_meta\": {\n        \"hostvars\": {\n            \"b1\": {\n                \"x\": 1\n            },\n            \"c1\": {\n                \"y\": \"q\\\"\"\n            }\n        },\n        \"profile\": \"inventory_legacy\"\n    },\n    \"all\": {\n        \"children\": [\n            \"ungrouped\",\n            \"web\"\n        ]\n    },\n    \"web\": {\n        \"hosts\": [\n            \"b1\",\n            \"a1\",\n            \"c1\"\n        ]\n    }\n}";
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_group_named_meta_is_replaced_by_meta() {
+        // ansible-inventory sets `_meta` last: the group of that name is gone
+        // (checked against ansible-core 2.19).
+        let got = list("all:\n  children:\n    _meta:\n      hosts:\n        a1: {x: 1}\n    Zed:\n      hosts:\n        b1:\n");
+        assert_eq!(got.matches("\"_meta\": {").count(), 1, "{got}");
+        assert!(got.contains("\"hostvars\": {\n            \"a1\""), "{got}");
+        let zed = got.find("\"Zed\": {").unwrap();
+        let meta = got.find("\"_meta\": {").unwrap();
+        assert!(zed < meta, "upper case sorts before '_': {got}");
+    }
 }
