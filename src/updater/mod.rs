@@ -725,7 +725,7 @@ pub fn run(r: &Request) -> Outcome {
             Ok(v) => v,
             Err(e) => return fail(3, e),
         };
-        let a = match apply(r, &vfs) {
+        let mut a = match apply(r, &vfs) {
             Ok(a) => a,
             Err(e) => return fail(1, e),
         };
@@ -734,12 +734,11 @@ pub fn run(r: &Request) -> Outcome {
         out.hosts_removed = a.removed.clone();
         out.groups_added = a.groups_added.clone();
         out.groups_removed = a.groups_removed.clone();
-        out.diff = Diff {
-            before: a.before.clone(),
-            after: a.after.clone(),
-            prepared: unified_diff(&r.file, &a.before, &a.after),
-        };
-        if a.before == a.after && a.remove_files.is_empty() {
+        let unchanged = a.before == a.after && a.remove_files.is_empty();
+        out.diff.prepared = unified_diff(&r.file, &a.before, &a.after);
+        if unchanged {
+            out.diff.before = std::mem::take(&mut a.before);
+            out.diff.after = std::mem::take(&mut a.after);
             out.changed = false;
             out.message = "nothing to change: the inventory already says so".into();
             return out;
@@ -750,12 +749,17 @@ pub fn run(r: &Request) -> Outcome {
             Ok(c) => c,
             Err(e) => return fail(3, e),
         };
+        // The texts move into the result (an 11 MB file is not copied).
+        out.diff.before = std::mem::take(&mut a.before);
+        out.diff.after = std::mem::take(&mut a.after);
         timer.lap("commit");
         // Never push what the validator would reject (new errors only).
         let cfg = match load_config(&vfs) {
             Ok(c) => c,
             Err(e) => return fail(2, e),
         };
+        // The base tree's files are read again only if the result has errors.
+        drop(vfs);
         let after_vfs = match GitTreeVfs::from_repo(&repo, &commit.to_string()) {
             Ok(v) => v,
             Err(e) => return fail(3, e),
@@ -766,7 +770,11 @@ pub fn run(r: &Request) -> Outcome {
         let added_errors = if after_rep.errors() == 0 {
             Vec::new()
         } else {
-            let before_rep = validate::validate_repo(&vfs, &cfg);
+            let before_vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
+                Ok(v) => v,
+                Err(e) => return fail(3, e),
+            };
+            let before_rep = validate::validate_repo(&before_vfs, &cfg);
             new_errors(&before_rep.diagnostics, &after_rep.diagnostics)
         };
         timer.lap("validate");
