@@ -78,6 +78,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let hosts: Vec<&Host> = v.inv.hosts.values().filter(|h| !is_ip(&h.name)).collect();
         let lowered: Vec<Cow<'_, str>> = hosts.iter().map(|h| lower(&h.name)).collect();
         let mut by_lower: crate::FastMap<&str, usize> = Default::default();
+        by_lower.reserve(hosts.len());
         let mut short: crate::FastMap<&str, usize> = Default::default();
         for (i, h) in hosts.iter().enumerate() {
             let lower: &str = &lowered[i];

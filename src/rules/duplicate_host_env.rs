@@ -37,6 +37,7 @@ Keep the host in the one environment it belongs to (or in
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut first: crate::FastMap<&str, (usize, &crate::inventory::HostDef)> = Default::default();
+    first.reserve(cx.views.iter().map(|v| v.inv.hosts.len()).sum());
     for (vi, v) in cx.views.iter().enumerate() {
         if !matches!(v.kind, ViewKind::Env | ViewKind::Xenv) {
             continue;
