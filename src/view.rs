@@ -66,24 +66,8 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
     Ok(inv)
 }
 
-/// `ansible-inventory --list` text.
-pub fn list_text(inv: &Inventory, host: Option<&str>) -> Result<String, ViewError> {
-    match host {
-        None => Ok(ansible::list_text(inv)),
-        Some(h) => {
-            let Some(i) = inv.hosts.get_index_of(h) else {
-                return Err(ViewError::Usage(
-                    "You must pass a single valid host to --host parameter".into(),
-                ));
-            };
-            let vars = ansible::host_vars(inv, i, &inv.depths());
-            Ok(ansible::python_json(&serde_json::Value::Object(vars)))
-        }
-    }
-}
-
-/// `ansible-inventory --list` (or `--host`) output and a final newline,
-/// written to `out` as it is rendered.
+/// `ansible-inventory --list` (or `--list --host H`) output and a final
+/// newline, written to `out` as it is rendered.
 pub fn write_list(
     inv: &Inventory,
     host: Option<&str>,
@@ -92,9 +76,16 @@ pub fn write_list(
     let io = |e: std::io::Error| ViewError::Output(e.to_string());
     match host {
         None => ansible::write_list(inv, out).map_err(io)?,
-        Some(_) => out
-            .write_all(list_text(inv, host)?.as_bytes())
-            .map_err(io)?,
+        Some(h) => {
+            let Some(i) = inv.hosts.get_index_of(h) else {
+                return Err(ViewError::Usage(
+                    "You must pass a single valid host to --host parameter".into(),
+                ));
+            };
+            let vars = ansible::host_vars(inv, i, &inv.depths());
+            let text = ansible::python_json(&serde_json::Value::Object(vars));
+            out.write_all(text.as_bytes()).map_err(io)?;
+        }
     }
     out.write_all(b"\n").and_then(|_| out.flush()).map_err(io)
 }
