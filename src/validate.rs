@@ -278,61 +278,53 @@ pub fn prepare<'c>(
     // queued rules, so no view's parse-then-build chain starts late (with
     // three environments on two cores, the third one would otherwise start
     // only when the first two are done, leaving a core idle).
+    use std::sync::OnceLock;
     let n = views.len();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    type Todo = std::sync::Mutex<Option<(String, ViewKind, Vec<String>)>>;
-    let todo: Vec<Todo> = views
-        .into_iter()
-        .map(|v| std::sync::Mutex::new(Some(v)))
-        .collect();
-    let built_slots: Vec<std::sync::Mutex<Option<View>>> =
-        (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    let found_slots: Vec<std::sync::Mutex<Vec<crate::diagnostic::Diagnostic>>> =
-        (0..n).map(|_| std::sync::Mutex::new(Vec::new())).collect();
-    let (cache_ref, own_ref, found_ref) = (&cache, &own, &found_slots);
-    let (next_ref, todo_ref, built_ref) = (&next, &todo, &built_slots);
+    let built_slots: Vec<OnceLock<View>> = (0..n).map(|_| OnceLock::new()).collect();
+    let found_slots: Vec<OnceLock<Vec<crate::diagnostic::Diagnostic>>> =
+        (0..n).map(|_| OnceLock::new()).collect();
+    // Shared borrows for the `move` closures below (the cache itself is
+    // left to `release` at the end).
+    let (cache_ref, views, own_ref, next) = (&cache, &views, &own, &next);
+    let (built_ref, found_ref) = (&built_slots, &found_slots);
     rayon::scope(|s| {
         for _ in 0..rayon::current_num_threads().clamp(1, n.max(1)) {
             s.spawn(move |s| loop {
-                let i = next_ref.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                if i >= n {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((name, kind, sources)) = views.get(i) else {
                     break;
-                }
-                let Some((name, kind, sources)) =
-                    todo_ref[i].lock().ok().and_then(|mut t| t.take())
-                else {
-                    continue;
                 };
                 let mine: Vec<FileCtx> = own_ref[i]
                     .iter()
                     .map(|p| file_ctx(cache_ref.get(p)))
                     .collect();
                 s.spawn(move |_| {
-                    let found = rules::run_file_rules(config, &mine);
-                    if let Ok(mut slot) = found_ref[i].lock() {
-                        *slot = found;
-                    }
+                    let _ = found_ref[i].set(rules::run_file_rules(config, &mine));
                 });
-                let inv = load_view(cache_ref, &sources);
+                let inv = load_view(cache_ref, sources);
                 // The cache lets go of the trees; the queued rules hold them
                 // until they are done.
                 for p in &own_ref[i] {
                     drop(cache_ref.release_tree(p));
                 }
-                if let Ok(mut slot) = built_ref[i].lock() {
-                    *slot = Some(View { inv, name, kind });
-                }
+                let _ = built_ref[i].set(View {
+                    inv,
+                    name: name.clone(),
+                    kind: *kind,
+                });
             });
         }
     });
-    let mut built = Vec::with_capacity(n);
-    let mut file_findings = Vec::new();
-    for (view, found) in built_slots.into_iter().zip(found_slots) {
-        if let Some(view) = view.into_inner().ok().flatten() {
-            built.push(view);
-        }
-        file_findings.extend(found.into_inner().unwrap_or_default());
-    }
+    let built: Vec<View> = built_slots
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        .collect();
+    let mut file_findings: Vec<crate::diagnostic::Diagnostic> = found_slots
+        .into_iter()
+        .filter_map(OnceLock::into_inner)
+        .flatten()
+        .collect();
     timer.lap("views + their files' rules");
     let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
     // Shared files (xenv_groups.yml) and vars files found while loading.
