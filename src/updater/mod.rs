@@ -664,7 +664,7 @@ pub fn run(r: &Request) -> Outcome {
     let clone = base_dir.join("repo.git");
     let url = normalize_url(&r.repo);
     let timer = validate::Timer::new();
-    let _turn = local_turn(r);
+    let _turn = local_turn(r, &url);
     timer.lap("wait for our turn");
     // A repository on this machine, named by its path: borrow its objects
     // instead of copying them (a kept --workdir clone still fetches).
@@ -805,12 +805,13 @@ pub fn run(r: &Request) -> Outcome {
             return out;
         }
         let refspec = format!("{commit}:refs/heads/{branch}");
-        // To a repository on this machine nothing crosses a network: send
+        // To a repository on this machine (a path is a file:// URL by now)
+        // nothing crosses a network: send
         // whole objects at the fastest compression rather than search for
         // deltas (an 11 MB file: 0.12 -> 0.07 s of our pack-objects, the
         // receiving side unchanged). Over the network, git's defaults.
         let mut args: Vec<&str> = Vec::new();
-        if local.is_some() || url.starts_with("file://") {
+        if url.starts_with("file://") {
             args.extend(["-c", "pack.window=0", "-c", "pack.compression=1"]);
         }
         args.extend([
@@ -1002,15 +1003,12 @@ fn local_source(repo: &str) -> Option<PathBuf> {
 /// retry. The lock goes with the process, however it ends; a job that
 /// cannot get its turn within 5 minutes, or cannot create the lock file,
 /// goes ahead without it.
-fn local_turn(r: &Request) -> Option<std::fs::File> {
+fn local_turn(r: &Request, url: &str) -> Option<std::fs::File> {
     if r.dry_run || r.no_push {
         return None;
     }
-    let path = match r.repo.strip_prefix("file://") {
-        Some(p) => PathBuf::from(p),
-        None => local_source(&r.repo)?,
-    };
-    let canon = std::fs::canonicalize(path).ok()?;
+    // `url` is normalized: a local path has become a file:// URL.
+    let canon = std::fs::canonicalize(url.strip_prefix("file://")?).ok()?;
     // FNV-1a: the same name from every build of this tool.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in canon.as_os_str().as_encoded_bytes() {
