@@ -365,6 +365,12 @@ impl ObjectStores {
     }
 }
 
+/// A file's contents by blob id (`path` names it in the error).
+fn read_blob(find: &FindObject<'_>, path: &str, oid: &gix::oid) -> Result<Vec<u8>, String> {
+    let (_, blob) = find(oid)?.ok_or_else(|| format!("{path}: object {oid} not found"))?;
+    Ok(blob)
+}
+
 /// The tree of one commit, read from the object database (no checkout).
 pub struct GitTreeVfs {
     /// Every non-directory entry; file contents are read eagerly for the
@@ -429,16 +435,14 @@ impl GitTreeVfs {
                 .map(|_| {
                     s.spawn(|| {
                         let mine = ObjectStores::open(dirs, hash)?;
+                        let find = |o: &gix::hash::oid| mine.find(o);
                         let mut got = Vec::new();
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some((path, oid)) = pending.get(i) else {
                                 return Ok(got);
                             };
-                            let (_, blob) = mine
-                                .find(oid)?
-                                .ok_or_else(|| format!("{path}: object {oid} not found"))?;
-                            got.push((path.clone(), blob));
+                            got.push((path.clone(), read_blob(&find, path, oid)?));
                         }
                     })
                 })
@@ -453,8 +457,7 @@ impl GitTreeVfs {
         });
         for r in read {
             for (path, blob) in r? {
-                vfs.entries
-                    .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
+                vfs.set_blob(path, blob);
             }
         }
         Ok(vfs)
@@ -479,11 +482,15 @@ impl GitTreeVfs {
         pending: Vec<(String, gix::ObjectId)>,
     ) -> Result<(), String> {
         for (path, oid) in pending {
-            let (_, blob) = find(&oid)?.ok_or_else(|| format!("{path}: object {oid} not found"))?;
-            self.entries
-                .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
+            let blob = read_blob(find, &path, &oid)?;
+            self.set_blob(path, blob);
         }
         Ok(())
+    }
+
+    fn set_blob(&mut self, path: String, blob: Vec<u8>) {
+        self.entries
+            .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
     }
 
     /// The tree's entries, and the (path, blob id) of every file whose
