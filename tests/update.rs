@@ -702,28 +702,17 @@ fn clones_shallow_unless_depth_zero_asks_for_the_history() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(shallow(&full), "false");
     let one = dir.join("wd-one");
-    let args = ["--workdir", one.to_str().unwrap()];
-    let o = update(
-        &bare,
-        &[
-            &args[..],
-            &["--host", "d02.dettonville.int", "--group", "web"],
-        ]
-        .concat(),
-    );
+    let in_one = |host: &str| {
+        let args = ["--workdir", one.to_str().unwrap(), "--host", host];
+        update(&bare, &[&args[..], &["--group", "web"]].concat())
+    };
+    let o = in_one("d02.dettonville.int");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert_eq!(shallow(&one), "true");
     // another job lands in between: the shallow clone fetches the new tip
     let o = update(&bare, &["--host", "d03.dettonville.int", "--group", "web"]);
     assert_eq!(o.status.code(), Some(0));
-    let o = update(
-        &bare,
-        &[
-            &args[..],
-            &["--host", "d04.dettonville.int", "--group", "web"],
-        ]
-        .concat(),
-    );
+    let o = in_one("d04.dettonville.int");
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     for h in ["d01", "d02", "d03", "d04"] {
