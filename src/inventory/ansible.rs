@@ -43,13 +43,20 @@ const INTERNAL: [&str; 33] = [
     "role_uuid",
 ];
 
-/// The flattened vars `--list` shows for one host.
+/// The flattened vars `--list` shows for one host, sorted by name and
+/// borrowed from the model.
+fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i Value)> {
+    let mut vars = inv.host_vars_sorted(host, depths);
+    vars.retain(|(k, _)| !INTERNAL.contains(k));
+    vars
+}
+
+/// The same, as a JSON object (`--host`, `--graph --vars`).
 pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Value> {
-    let mut v = inv.host_vars_flat(host, depths);
-    for k in INTERNAL {
-        v.remove(k);
-    }
-    v
+    shown_vars(inv, host, depths)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 /// The `--list` text: `json.dumps(sort_keys=True, indent=4)` of the groups
@@ -98,8 +105,7 @@ pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Res
                 let rendered: Vec<Option<String>> = chunk
                     .par_iter()
                     .map(|&h| {
-                        let mut vars = inv.host_vars_sorted(h, &depths);
-                        vars.retain(|(k, _)| !INTERNAL.contains(k));
+                        let vars = shown_vars(inv, h, &depths);
                         if vars.is_empty() {
                             return None;
                         }

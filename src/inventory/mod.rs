@@ -375,20 +375,11 @@ impl Inventory {
         depth
     }
 
-    /// The variables `ansible-inventory --list` shows for a host: inventory
-    /// vars of `all`, of its groups (by depth, priority, name), `group_vars/`
-    /// files likewise, then the host's own vars and its `host_vars/` file.
-    pub fn host_vars_flat(&self, host: usize, depths: &[u32]) -> serde_json::Map<String, Value> {
-        self.host_vars_sorted(host, depths)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
-    }
-
-    /// A host's effective vars borrowed from the model, sorted by name:
-    /// group vars by depth, priority and name, then the host's own, the
-    /// last definition of a name winning (`inventory_file` and
-    /// `inventory_dir` left out).
+    /// The variables `ansible-inventory --list` shows for a host, borrowed
+    /// from the model and sorted by name: inventory vars of `all`, of its
+    /// groups (by depth, priority, name), `group_vars/` files likewise, then
+    /// the host's own vars and its `host_vars/` file, the last definition of
+    /// a name winning (`inventory_file` and `inventory_dir` left out).
     pub fn host_vars_sorted(&self, host: usize, depths: &[u32]) -> Vec<(&str, &Value)> {
         let mut groups: Vec<usize> = self
             .host_groups_transitive(host)
