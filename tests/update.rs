@@ -491,6 +491,8 @@ fn a_local_path_borrows_objects_a_file_url_clones() {
     let (o, events) = job(&url, "b02.dettonville.int", &[]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(events.contains("upload-pack"), "{events}");
+    // Its server side runs here: whole objects, no delta search.
+    assert!(events.contains("pack.window=0"), "{events}");
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(text.contains("b01.dettonville.int") && text.contains("b02.dettonville.int"));
     // The server was only pushed to: it borrows nothing and has no stray refs.

@@ -689,6 +689,12 @@ pub fn run(r: &Request) -> Outcome {
             Ok(repo) => repo,
             Err(e) => return fail(3, e),
         }
+    } else if url.starts_with("file://") {
+        let _ = std::fs::remove_dir_all(&clone);
+        match clone_on_this_machine(r, &url, &clone) {
+            Ok(repo) => repo,
+            Err(e) => return fail(3, e),
+        }
     } else {
         let _ = std::fs::remove_dir_all(&clone);
         match clone_branch(r, &url, &clone) {
@@ -914,6 +920,9 @@ fn fetch_tip(
 ) -> Result<(bool, String, String), String> {
     let depth = r.depth.map(|d| d.to_string());
     let mut args = vec!["fetch", "--quiet", "--no-tags"];
+    if url.starts_with("file://") {
+        args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
+    }
     if let Some(d) = &depth {
         args.extend(["--depth", d.as_str()]);
     }
@@ -921,7 +930,8 @@ fn fetch_tip(
     git(r, clone, &args)
 }
 
-/// A bare clone with gix of the last `--depth` commits (default 1), or of
+/// A bare clone with gix (ssh, http, git://: `file://` goes through
+/// [`clone_on_this_machine`]) of the last `--depth` commits (default 1), or of
 /// the whole history: only the named branch when one is given (fetched as a
 /// revision, no other refs), else the remote HEAD. Which one is cheaper
 /// depends on the server: from packed objects a full clone is sent as it is
@@ -953,6 +963,43 @@ fn clone_branch(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository, 
     }
     .map_err(|e| format!("cannot clone {}: {e}", r.repo))?;
     Ok(repo)
+}
+
+/// The server side of a clone or fetch from a `file://` URL. It runs on
+/// this machine and its pack goes through a pipe, not a network: sending
+/// whole objects at the fastest compression beats searching for deltas.
+/// With git's defaults, a shallow clone of the 34 MB benchmark inventory
+/// spends 2.4 s in the server's delta search and compression; with these,
+/// 0.26-0.33 s, whether the server's objects are packed or loose.
+const LOCAL_UPLOAD_PACK: &str = "git -c pack.window=0 -c pack.compression=1 upload-pack";
+
+/// A bare clone from a `file://` URL with git itself (gix cannot name the
+/// upload-pack command): `--depth` as asked, only the branch (or the
+/// remote HEAD), no tags, the server side run as [`LOCAL_UPLOAD_PACK`].
+fn clone_on_this_machine(r: &Request, url: &str, dest: &Path) -> Result<gix::Repository, String> {
+    let depth = r.depth.map(|d| d.to_string());
+    let parent = dest.parent().unwrap_or(Path::new("."));
+    let dest_s = dest.to_string_lossy();
+    let mut args = vec![
+        "clone",
+        "--bare",
+        "--quiet",
+        "--no-tags",
+        "--single-branch",
+        "--upload-pack",
+        LOCAL_UPLOAD_PACK,
+    ];
+    if let Some(d) = &depth {
+        args.extend(["--depth", d.as_str()]);
+    }
+    if let Some(b) = &r.branch {
+        args.extend(["--branch", b.as_str()]);
+    }
+    args.extend(["--", url, &dest_s]);
+    match git(r, parent, &args)? {
+        (true, _, _) => gix::open(dest).map_err(|e| format!("cannot open {}: {e}", dest.display())),
+        (false, _, e) => Err(format!("cannot clone {}: {}", r.repo, e.trim())),
+    }
 }
 
 /// A kept clone: fetch the branch's current tip into it (FETCH_HEAD).
