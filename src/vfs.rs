@@ -488,6 +488,31 @@ impl GitTreeVfs {
         Ok(())
     }
 
+    /// Make `path` a file holding `bytes` (a change not yet in any tree;
+    /// its directories are added).
+    pub fn put_file(&mut self, path: String, bytes: Vec<u8>) {
+        let mut dir = path.as_str();
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            self.dirs.insert(dir.to_string());
+        }
+        self.set_blob(path, bytes);
+    }
+
+    /// Remove the file `path`.
+    pub fn remove_file(&mut self, path: &str) {
+        self.entries.remove(path);
+    }
+
+    /// The contents of the file `path` as read or put (not through
+    /// symlinks).
+    pub fn file_blob(&self, path: &str) -> Option<Blob> {
+        match self.entries.get(path) {
+            Some((Raw::File, Some(b))) => Some(b.clone()),
+            _ => None,
+        }
+    }
+
     fn set_blob(&mut self, path: String, blob: Vec<u8>) {
         self.entries
             .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));

@@ -13,12 +13,13 @@
 
 pub mod edit;
 pub mod params;
+pub mod turns;
 
 use crate::config::{Config, Resolved};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::validate;
 use crate::vfs::{self, GitTreeVfs};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ use std::process::Command;
 use std::time::Duration;
 
 /// `present`/`merge`, `overwrite` or `absent`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum State {
     #[value(alias = "present")]
@@ -37,7 +38,7 @@ pub enum State {
 }
 
 /// One host to change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HostChange {
     pub name: String,
     pub groups: Vec<String>,
@@ -45,7 +46,7 @@ pub struct HostChange {
 }
 
 /// One group to create (with parents, children, vars) or remove.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupChange {
     pub name: String,
     pub parents: Vec<String>,
@@ -53,8 +54,9 @@ pub struct GroupChange {
     pub vars: Vec<(String, Value)>,
 }
 
-/// Everything one update needs.
-#[derive(Debug, Clone)]
+/// Everything one update needs (JSON when handed to the job whose turn it
+/// is, see [`turns`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Request {
     pub repo: String,
     pub branch: Option<String>,
@@ -81,7 +83,8 @@ pub struct Request {
 }
 
 /// The result, shaped like an Ansible module's.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Outcome {
     pub changed: bool,
     pub failed: bool,
@@ -105,7 +108,7 @@ pub struct Outcome {
     pub exit: u8,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Diff {
     pub before: String,
     pub after: String,
@@ -579,7 +582,8 @@ fn write_commit(
     repo: &gix::Repository,
     r: &Request,
     base: gix::ObjectId,
-    a: &Applied,
+    vfs: &GitTreeVfs,
+    touched: &std::collections::BTreeSet<String>,
     message: &str,
 ) -> Result<gix::ObjectId, String> {
     let base_commit = repo
@@ -588,21 +592,28 @@ fn write_commit(
     let tree = base_commit
         .tree_id()
         .map_err(|e| format!("cannot read the tree of {base}: {e}"))?;
-    let blob = repo
-        .write_blob(a.after.as_bytes())
-        .map_err(|e| format!("cannot write the blob: {e}"))?;
     let mut ed = repo
         .edit_tree(tree)
         .map_err(|e| format!("cannot edit the tree: {e}"))?;
-    ed.upsert(
-        r.file.as_str(),
-        gix::object::tree::EntryKind::Blob,
-        blob.detach(),
-    )
-    .map_err(|e| format!("cannot place {}: {e}", r.file))?;
-    for f in &a.remove_files {
-        ed.remove(f.as_str())
-            .map_err(|e| format!("cannot remove {f}: {e}"))?;
+    // Each touched path as the requests left it: a file, or gone.
+    for f in touched {
+        match vfs.file_blob(f) {
+            Some(bytes) => {
+                let blob = repo
+                    .write_blob(bytes.as_slice())
+                    .map_err(|e| format!("cannot write the blob: {e}"))?;
+                ed.upsert(
+                    f.as_str(),
+                    gix::object::tree::EntryKind::Blob,
+                    blob.detach(),
+                )
+                .map_err(|e| format!("cannot place {f}: {e}"))?;
+            }
+            None => {
+                ed.remove(f.as_str())
+                    .map_err(|e| format!("cannot remove {f}: {e}"))?;
+            }
+        }
     }
     let new_tree = ed
         .write()
@@ -644,10 +655,68 @@ fn backoff(attempt: u32, attempt_cost: Duration) -> Duration {
 }
 
 /// Run an update; never panics, every failure is an [`Outcome`] with `failed`.
+/// On a local repository, requests of jobs waiting for their turn are done
+/// with ours, in one commit ([`turns`]).
 pub fn run(r: &Request) -> Outcome {
     if let Err(m) = check_request(r) {
         return fail(2, m);
     }
+    let url = normalize_url(&r.repo);
+    let timer = validate::Timer::new();
+    let turn = match turns::wait(r, &url) {
+        turns::Waited::Answered(o) => return *o,
+        turns::Waited::Ours(t) => t,
+    };
+    timer.lap("wait for our turn");
+    let claimed = turn.as_ref().map(|t| t.claim(r)).unwrap_or_default();
+    let mut outs = {
+        let reqs: Vec<&Request> = std::iter::once(r)
+            .chain(claimed.iter().map(|c| &c.request))
+            .collect();
+        run_turn(r, &url, &timer, &reqs)
+    };
+    let claimed = match outs {
+        Turned::Refused if !claimed.is_empty() => {
+            // Together the changes add an error: each job's change is then
+            // judged alone, ours now and theirs in their own turns.
+            turns::release(claimed);
+            outs = run_turn(r, &url, &timer, &[r]);
+            Vec::new()
+        }
+        _ => claimed,
+    };
+    let mut outs = match outs {
+        Turned::Done(o) => o,
+        Turned::Refused => vec![fail(
+            1,
+            "refused: the change would make the inventory invalid",
+        )],
+        Turned::Failed(o) => std::iter::repeat_n(*o, claimed.len() + 1).collect(),
+    };
+    let own = outs.remove(0);
+    turns::answer(&claimed, outs);
+    own
+}
+
+/// How a turn ended.
+enum Turned {
+    /// One outcome per request, ours first.
+    Done(Vec<Outcome>),
+    /// Several requests that together would add a validation error.
+    Refused,
+    /// A failure that is every request's (a clone, a push).
+    Failed(Box<Outcome>),
+}
+
+impl Turned {
+    fn failed(o: Outcome) -> Turned {
+        Turned::Failed(Box::new(o))
+    }
+}
+
+/// Clone, then apply `reqs` (ours first, then the claimed ones) to one
+/// tree, validate, commit and push, retrying when another job pushed first.
+fn run_turn(r: &Request, url: &str, timer: &validate::Timer, reqs: &[&Request]) -> Turned {
     // A private temporary clone, removed on the way out; or a --workdir
     // that is kept and fetched into on the next run.
     let (_cleanup, base_dir) = match &r.workdir {
@@ -659,13 +728,12 @@ pub fn run(r: &Request) -> Outcome {
         }
     };
     if let Err(e) = std::fs::create_dir_all(&base_dir) {
-        return fail(3, format!("cannot create {}: {e}", base_dir.display()));
+        return Turned::failed(fail(
+            3,
+            format!("cannot create {}: {e}", base_dir.display()),
+        ));
     }
     let clone = base_dir.join("repo.git");
-    let url = normalize_url(&r.repo);
-    let timer = validate::Timer::new();
-    let _turn = local_turn(r, &url);
-    timer.lap("wait for our turn");
     // A repository on this machine, named by its path: borrow its objects
     // instead of copying them (a kept --workdir clone still fetches).
     let local = if r.workdir.is_none() {
@@ -677,7 +745,7 @@ pub fn run(r: &Request) -> Outcome {
     // A kept clone that cannot be used (a run killed mid-clone, a corrupt
     // store) is thrown away and cloned afresh.
     let reused_repo = if reused {
-        reuse_clone(r, &url, &clone).ok()
+        reuse_clone(r, url, &clone).ok()
     } else {
         None
     };
@@ -687,19 +755,19 @@ pub fn run(r: &Request) -> Outcome {
     } else if let Some(src) = &local {
         match borrow_clone(r, src, &clone) {
             Ok(repo) => repo,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         }
     } else if url.starts_with("file://") {
         let _ = std::fs::remove_dir_all(&clone);
-        match clone_on_this_machine(r, &url, &clone) {
+        match clone_on_this_machine(r, url, &clone) {
             Ok(repo) => repo,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         }
     } else {
         let _ = std::fs::remove_dir_all(&clone);
-        match clone_branch(r, &url, &clone) {
+        match clone_branch(r, url, &clone) {
             Ok(repo) => repo,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         }
     };
     timer.lap("clone");
@@ -707,7 +775,7 @@ pub fn run(r: &Request) -> Outcome {
         Some(b) => b.clone(),
         None => match repo.head_name() {
             Ok(Some(n)) => n.shorten().to_string(),
-            _ => return fail(3, "the remote has no default branch".to_string()),
+            _ => return Turned::failed(fail(3, "the remote has no default branch".to_string())),
         },
     };
     let head = if reused {
@@ -720,55 +788,84 @@ pub fn run(r: &Request) -> Outcome {
         .unwrap_or_else(|| repo.head_id().map(|i| i.detach()))
     {
         Ok(id) => id,
-        Err(e) => return fail(3, format!("the branch has no commit: {e}")),
+        Err(e) => return Turned::failed(fail(3, format!("the branch has no commit: {e}"))),
     };
-    let mut out = Outcome::default();
+    let batch = reqs.len() > 1;
     let mut last_remote: Vec<String> = Vec::new();
+    let mut attempts = 0;
     for attempt in 1..=r.retries.saturating_add(1) {
-        out.attempts = attempt;
+        attempts = attempt;
         let started = std::time::Instant::now();
-        let vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
+        let mut vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
             Ok(v) => v,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         };
-        let mut a = match apply(r, &vfs) {
-            Ok(a) => a,
-            Err(e) => return fail(1, e),
-        };
-        timer.lap("edit");
-        out.hosts_added = a.added.clone();
-        out.hosts_removed = a.removed.clone();
-        out.groups_added = a.groups_added.clone();
-        out.groups_removed = a.groups_removed.clone();
-        let unchanged = a.before == a.after && a.remove_files.is_empty();
-        out.diff.prepared = unified_diff(&r.file, &a.before, &a.after);
-        if unchanged {
-            out.diff.before = std::mem::take(&mut a.before);
-            out.diff.after = std::mem::take(&mut a.after);
-            out.changed = false;
-            out.message = "nothing to change: the inventory already says so".into();
-            return out;
-        }
-        out.changed = true;
-        let message = commit_message(r, &a);
-        let commit = match write_commit(&repo, r, base, &a, &message) {
-            Ok(c) => c,
-            Err(e) => return fail(3, e),
-        };
-        // The texts move into the result (an 11 MB file is not copied).
-        out.diff.before = std::mem::take(&mut a.before);
-        out.diff.after = std::mem::take(&mut a.after);
-        timer.lap("commit");
         // Never push what the validator would reject (new errors only).
         let cfg = match load_config(&vfs) {
             Ok(c) => c,
-            Err(e) => return fail(2, e),
+            Err(e) => return Turned::failed(fail(2, e)),
         };
+        // Each request applied in turn to the tree the ones before it left.
+        let mut outs: Vec<Outcome> = Vec::with_capacity(reqs.len());
+        let mut touched = std::collections::BTreeSet::new();
+        let mut messages: Vec<(usize, String)> = Vec::new();
+        for (k, q) in reqs.iter().enumerate() {
+            let mut a = match apply(q, &vfs) {
+                Ok(a) => a,
+                Err(e) if batch => {
+                    outs.push(fail(1, e));
+                    continue;
+                }
+                Err(e) => return Turned::failed(fail(1, e)),
+            };
+            let changed = a.before != a.after || !a.remove_files.is_empty();
+            if changed {
+                messages.push((k, commit_message(q, &a)));
+            }
+            let mut out = Outcome {
+                attempts: attempt,
+                hosts_added: std::mem::take(&mut a.added),
+                hosts_removed: std::mem::take(&mut a.removed),
+                groups_added: std::mem::take(&mut a.groups_added),
+                groups_removed: std::mem::take(&mut a.groups_removed),
+                ..Outcome::default()
+            };
+            out.diff.prepared = unified_diff(&q.file, &a.before, &a.after);
+            if !changed {
+                out.message = "nothing to change: the inventory already says so".into();
+            } else {
+                out.changed = true;
+                vfs.put_file(q.file.clone(), a.after.as_bytes().to_vec());
+                touched.insert(q.file.clone());
+                for f in &a.remove_files {
+                    vfs.remove_file(f);
+                    touched.insert(f.clone());
+                }
+            }
+            // The texts move into the result (an 11 MB file is not copied).
+            out.diff.before = std::mem::take(&mut a.before);
+            out.diff.after = std::mem::take(&mut a.after);
+            outs.push(out);
+        }
+        timer.lap("edit");
+        if messages.is_empty() {
+            return Turned::Done(outs);
+        }
+        let message = if messages.len() == 1 {
+            messages[0].1.clone()
+        } else {
+            batch_message(reqs, &messages)
+        };
+        let commit = match write_commit(&repo, r, base, &vfs, &touched, &message) {
+            Ok(c) => c,
+            Err(e) => return Turned::failed(fail(3, e)),
+        };
+        timer.lap("commit");
         // The base tree's files are read again only if the result has errors.
         drop(vfs);
         let after_vfs = match GitTreeVfs::from_repo(&repo, &commit.to_string()) {
             Ok(v) => v,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         };
         // The base is validated only when the result has errors (to tell new
         // ones from old): a clean result needs one validation, not two.
@@ -778,13 +875,17 @@ pub fn run(r: &Request) -> Outcome {
         } else {
             let before_vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
                 Ok(v) => v,
-                Err(e) => return fail(3, e),
+                Err(e) => return Turned::failed(fail(3, e)),
             };
             let before_rep = validate::validate_repo(&before_vfs, &cfg);
             new_errors(&before_rep.diagnostics, &after_rep.diagnostics)
         };
         timer.lap("validate");
         if !added_errors.is_empty() {
+            if messages.len() > 1 {
+                return Turned::Refused;
+            }
+            let k = messages[0].0;
             let mut o = fail(
                 1,
                 format!(
@@ -794,21 +895,28 @@ pub fn run(r: &Request) -> Outcome {
                 ),
             );
             o.violations = added_errors;
-            o.diff = out.diff;
+            o.diff = std::mem::take(&mut outs[k].diff);
             o.attempts = attempt;
-            return o;
+            outs[k] = o;
+            return if batch {
+                Turned::Done(outs)
+            } else {
+                Turned::failed(outs.remove(0))
+            };
         }
-        if r.dry_run {
-            out.message = format!("dry run: would commit \"{message}\"");
-            return out;
-        }
-        out.commit = Some(commit.to_string());
-        if r.no_push {
-            out.message = format!(
-                "committed {} (not pushed): {message}",
-                &commit.to_string()[..12]
-            );
-            return out;
+        if r.dry_run || r.no_push {
+            // Never batched: a dry run or --no-push does not take turns.
+            let out = &mut outs[0];
+            if r.dry_run {
+                out.message = format!("dry run: would commit \"{message}\"");
+            } else {
+                out.commit = Some(commit.to_string());
+                out.message = format!(
+                    "committed {} (not pushed): {message}",
+                    &commit.to_string()[..12]
+                );
+            }
+            return Turned::Done(outs);
         }
         let refspec = format!("{commit}:refs/heads/{branch}");
         // To a repository on this machine (a path is a file:// URL by now)
@@ -820,24 +928,27 @@ pub fn run(r: &Request) -> Outcome {
         if url.starts_with("file://") {
             args.extend(["-c", "pack.window=0", "-c", "pack.compression=1"]);
         }
-        args.extend([
-            "push",
-            "--porcelain",
-            "--atomic",
-            url.as_str(),
-            refspec.as_str(),
-        ]);
+        args.extend(["push", "--porcelain", "--atomic", url, refspec.as_str()]);
         let (ok, stdout, stderr) = match git(r, &clone, &args) {
             Ok(x) => x,
-            Err(e) => return fail(3, e),
+            Err(e) => return Turned::failed(fail(3, e)),
         };
         timer.lap("push");
         if ok {
-            out.message = redact(&format!(
-                "pushed {} to {branch}: {message}",
-                &commit.to_string()[..12]
-            ));
-            return out;
+            let others = messages.len() - 1;
+            for (k, own) in &messages {
+                let with = match others {
+                    0 => String::new(),
+                    1 => " (one commit with another job's change)".to_string(),
+                    n => format!(" (one commit with {n} other jobs' changes)"),
+                };
+                outs[*k].commit = Some(commit.to_string());
+                outs[*k].message = redact(&format!(
+                    "pushed {} to {branch}{with}: {own}",
+                    &commit.to_string()[..12]
+                ));
+            }
+            return Turned::Done(outs);
         }
         let remote: Vec<String> = stderr
             .lines()
@@ -861,18 +972,19 @@ pub fn run(r: &Request) -> Outcome {
                             || text.contains("cannot lock ref")
                             || text.contains("incorrect old value"))));
         if !raced {
-            let mut o = fail(
-                if hook { 1 } else { 3 },
-                if hook {
-                    "the server refused the push (its pre-receive hook declined)".to_string()
-                } else {
-                    format!("push failed: {}", stderr.trim())
-                },
-            );
-            o.remote = remote;
-            o.attempts = attempt;
-            o.diff = out.diff;
-            return o;
+            let msg = if hook {
+                "the server refused the push (its pre-receive hook declined)".to_string()
+            } else {
+                format!("push failed: {}", stderr.trim())
+            };
+            for (k, _) in &messages {
+                let mut o = fail(if hook { 1 } else { 3 }, msg.clone());
+                o.remote = remote.clone();
+                o.attempts = attempt;
+                o.diff = std::mem::take(&mut outs[*k].diff);
+                outs[*k] = o;
+            }
+            return Turned::Done(outs);
         }
         last_remote = remote;
         if attempt > r.retries {
@@ -884,30 +996,58 @@ pub fn run(r: &Request) -> Outcome {
             // The borrowed objects already hold the new tip: read the ref.
             base = match branch_tip(src, &branch) {
                 Ok(id) => id,
-                Err(e) => return fail(3, e),
+                Err(e) => return Turned::failed(fail(3, e)),
             };
             continue;
         }
-        match fetch_tip(r, &clone, &url, &branch) {
+        match fetch_tip(r, &clone, url, &branch) {
             Ok((true, _, _)) => {}
-            Ok((false, _, e)) => return fail(3, format!("cannot fetch {branch}: {}", e.trim())),
-            Err(e) => return fail(3, e),
+            Ok((false, _, e)) => {
+                return Turned::failed(fail(3, format!("cannot fetch {branch}: {}", e.trim())))
+            }
+            Err(e) => return Turned::failed(fail(3, e)),
         }
         base = match repo.rev_parse_single("FETCH_HEAD") {
             Ok(id) => id.detach(),
-            Err(e) => return fail(3, format!("cannot read the fetched tip: {e}")),
+            Err(e) => return Turned::failed(fail(3, format!("cannot read the fetched tip: {e}"))),
         };
     }
     let mut o = fail(
         3,
         format!(
-            "gave up after {} attempts: other jobs kept pushing first, or the server's hook kept running out of time",
-            out.attempts
+            "gave up after {attempts} attempts: other jobs kept pushing first, or the server's hook kept running out of time"
         ),
     );
-    o.attempts = out.attempts;
+    o.attempts = attempts;
     o.remote = last_remote;
-    o
+    Turned::failed(o)
+}
+
+/// The message of one commit carrying several jobs' changes: their ticket
+/// prefixes (each once) and a count, then each job's own message.
+fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String {
+    let mut prefixes: Vec<&str> = Vec::new();
+    for (k, _) in messages {
+        if let Some(p) = reqs[*k].message_prefix.as_deref().filter(|p| !p.is_empty()) {
+            if !prefixes.contains(&p) {
+                prefixes.push(p);
+            }
+        }
+    }
+    let mut m = String::new();
+    if !prefixes.is_empty() {
+        m.push_str(&redact(&prefixes.join(", ")));
+        m.push_str(" - ");
+    }
+    m.push_str(&format!(
+        "git-inventory: {} changes from concurrent jobs\n",
+        messages.len()
+    ));
+    for (_, own) in messages {
+        m.push('\n');
+        m.push_str(own);
+    }
+    m
 }
 
 /// `git fetch` of the branch's tip into the clone (FETCH_HEAD), as deep as
@@ -1039,45 +1179,6 @@ fn local_source(repo: &str) -> Option<PathBuf> {
     }
     let p = std::path::absolute(repo).ok()?;
     p.is_dir().then_some(p)
-}
-
-/// Jobs on this machine that push to the same local repository (a path or
-/// a `file://` URL) take turns: an exclusive lock on a file in the
-/// temporary directory, named after the repository's canonical path, held
-/// for the whole update. They then never collide with each other (each
-/// collision costs a validation and a hook run, and on a busy machine
-/// colliding jobs slow each other down); jobs elsewhere still race and
-/// retry. The lock goes with the process, however it ends; a job that
-/// cannot get its turn within 5 minutes, or cannot create the lock file,
-/// goes ahead without it.
-fn local_turn(r: &Request, url: &str) -> Option<std::fs::File> {
-    if r.dry_run || r.no_push {
-        return None;
-    }
-    // `url` is normalized: a local path has become a file:// URL.
-    let canon = std::fs::canonicalize(url.strip_prefix("file://")?).ok()?;
-    // FNV-1a: the same name from every build of this tool.
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canon.as_os_str().as_encoded_bytes() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    let lock = std::env::temp_dir().join(format!("git-inventory-{h:016x}.lock"));
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(lock)
-        .ok()?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(300);
-    loop {
-        match file.try_lock() {
-            Ok(()) => return Some(file),
-            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(10))
-            }
-            Err(_) => return None,
-        }
-    }
 }
 
 /// The commit a branch of the local repository `src` points at now.

@@ -1,0 +1,305 @@
+//! Jobs on one machine that update the same local repository take turns,
+//! and a job waiting for its turn hands its request to the job whose turn
+//! it is: that job applies every waiting request to one tree, validates it
+//! once, makes one commit and pushes once, then hands each waiting job its
+//! own result (a group commit). Twenty jobs started at once then cost two
+//! or three validations, hook runs and pushes instead of twenty.
+//!
+//! The protocol lives in the temporary directory, next to the lock file
+//! named after the repository's canonical path:
+//! - `<name>.lock`: an exclusive lock (`flock`) held by the job whose turn
+//!   it is, released with the process however it ends;
+//! - `<name>.queue/<id>.req`: a waiting job's request (JSON, written to a
+//!   temporary name and renamed);
+//! - `<id>.claimed`: the same file, renamed by the job that took it into
+//!   its batch (a rename succeeds for one job only);
+//! - `<id>.out`: the outcome the batching job hands back, written before it
+//!   releases the lock.
+//!
+//! A waiting job polls for its `.out` and for the lock. When it gets the
+//! lock without an answer (the batching job died, or left the request
+//! out), it withdraws its request and runs it itself: requests are
+//! idempotent, so a change that did land reports "nothing to change".
+
+use super::{Outcome, Request};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The lock of our turn and the queue of requests waiting for it.
+pub struct Turn {
+    _lock: File,
+    queue: PathBuf,
+}
+
+/// How getting a turn ended.
+pub enum Waited {
+    /// Our turn (or none to take: not a local repository, a dry run, the
+    /// lock unusable or 5 minutes gone).
+    Ours(Option<Turn>),
+    /// The job whose turn it was did our request in its batch.
+    Answered(Box<Outcome>),
+}
+
+/// A claimed request: its file (renamed `.claimed`) and what it asks.
+pub struct Claimed {
+    pub path: PathBuf,
+    pub request: Request,
+}
+
+/// What is handed back: the outcome and its exit code (not part of the
+/// outcome's JSON).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Answer {
+    exit: u8,
+    outcome: Outcome,
+}
+
+/// The lock and queue names for the repository at `url` (normalized: a
+/// local path has become a file:// URL); `None` for a remote repository.
+fn names(url: &str) -> Option<(PathBuf, PathBuf)> {
+    let canon = std::fs::canonicalize(url.strip_prefix("file://")?).ok()?;
+    // FNV-1a: the same name from every build of this tool.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in canon.as_os_str().as_encoded_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let tmp = std::env::temp_dir();
+    Some((
+        tmp.join(format!("git-inventory-{h:016x}.lock")),
+        tmp.join(format!("git-inventory-{h:016x}.queue")),
+    ))
+}
+
+/// Whether `queue` is a directory only we can write to, created now if
+/// missing: another user must not slip requests into our commits.
+fn private_queue(queue: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, MetadataExt};
+        let _ = std::fs::DirBuilder::new().mode(0o700).create(queue);
+        match (std::fs::symlink_metadata(queue), my_uid()) {
+            (Ok(m), Some(uid)) => m.is_dir() && m.uid() == uid && m.mode() & 0o077 == 0,
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = queue;
+        false
+    }
+}
+
+/// Our effective user id (the owner of `/proc/self`); `None` where there
+/// is no /proc: no batching there.
+#[cfg(unix)]
+fn my_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+/// Whether the request file `p` is ours (same user).
+fn owned(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(p)
+            .ok()
+            .zip(my_uid())
+            .is_some_and(|(m, uid)| m.is_file() && m.uid() == uid)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = p;
+        false
+    }
+}
+
+/// A name no other job on this machine uses.
+fn unique_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// Write `bytes` to `path` through a temporary name and a rename: a reader
+/// sees the whole file or none.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+    let tmp = path.with_extension(format!("{}.tmp", ext.unwrap_or_default()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Wait for our turn on a local repository; hand our request to the job
+/// whose turn it is while we wait. A dry run or `--no-push` neither waits
+/// nor joins a batch.
+pub fn wait(r: &Request, url: &str) -> Waited {
+    if r.dry_run || r.no_push {
+        return Waited::Ours(None);
+    }
+    let Some((lock, queue)) = names(url) else {
+        return Waited::Ours(None);
+    };
+    let Ok(file) = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+    else {
+        return Waited::Ours(None);
+    };
+    let ours = |file: File| {
+        Waited::Ours(Some(Turn {
+            _lock: file,
+            queue: queue.clone(),
+        }))
+    };
+    match file.try_lock() {
+        Ok(()) => return ours(file),
+        Err(std::fs::TryLockError::WouldBlock) => {}
+        Err(_) => return Waited::Ours(None),
+    }
+    // Queue the request; if it cannot be queued, only wait.
+    let id = unique_id();
+    let req = queue.join(format!("{id}.req"));
+    let out = queue.join(format!("{id}.out"));
+    let queued = private_queue(&queue)
+        && serde_json::to_vec(r)
+            .ok()
+            .is_some_and(|b| write_whole(&req, &b).is_ok());
+    let answered = || -> Option<Waited> {
+        let bytes = std::fs::read(&out).ok()?;
+        let _ = std::fs::remove_file(&out);
+        let a: Answer = serde_json::from_slice(&bytes).ok()?;
+        let mut o = a.outcome;
+        o.exit = a.exit;
+        Some(Waited::Answered(Box::new(o)))
+    };
+    let withdraw = || {
+        let _ = std::fs::remove_file(&req);
+        let _ = std::fs::remove_file(req.with_extension("claimed"));
+    };
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        if queued {
+            if let Some(a) = answered() {
+                return a;
+            }
+        }
+        match file.try_lock() {
+            Ok(()) => {
+                // The answer is written before the lock is released.
+                if queued {
+                    if let Some(a) = answered() {
+                        return a;
+                    }
+                }
+                withdraw();
+                return ours(file);
+            }
+            Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(10))
+            }
+            Err(_) => {
+                withdraw();
+                return Waited::Ours(None);
+            }
+        }
+    }
+}
+
+impl Turn {
+    /// Take the waiting requests that can share a commit with `r` (the same
+    /// branch and author); others stay queued for their own turn.
+    pub fn claim(&self, r: &Request) -> Vec<Claimed> {
+        if !private_queue(&self.queue) {
+            return Vec::new();
+        }
+        let Ok(dir) = std::fs::read_dir(&self.queue) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "req") && owned(p))
+            .collect();
+        // First come, first served (the id starts with nothing ordered, the
+        // file's age is what we have).
+        paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        let mut got = Vec::new();
+        for p in paths {
+            let claimed = p.with_extension("claimed");
+            if std::fs::rename(&p, &claimed).is_err() {
+                continue;
+            }
+            let request = std::fs::read(&claimed)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Request>(&b).ok());
+            match request {
+                Some(q)
+                    if q.branch == r.branch
+                        && q.author_name == r.author_name
+                        && q.author_email == r.author_email =>
+                {
+                    got.push(Claimed {
+                        path: claimed,
+                        request: q,
+                    })
+                }
+                _ => {
+                    let _ = std::fs::rename(&claimed, &p);
+                }
+            }
+        }
+        got
+    }
+}
+
+/// Give claimed requests back to the queue (their jobs run them in their
+/// own turn).
+pub fn release(claimed: Vec<Claimed>) {
+    for c in claimed {
+        let _ = std::fs::rename(&c.path, c.path.with_extension("req"));
+    }
+}
+
+/// Hand each claimed request its outcome.
+pub fn answer(claimed: &[Claimed], outcomes: Vec<Outcome>) {
+    for (c, outcome) in claimed.iter().zip(outcomes) {
+        let a = Answer {
+            exit: outcome.exit,
+            outcome,
+        };
+        if let Ok(b) = serde_json::to_vec(&a) {
+            let _ = write_whole(&c.path.with_extension("out"), &b);
+        }
+        let _ = std::fs::remove_file(&c.path);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::private_queue;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_queue_others_can_write_to_is_not_used() {
+        let base = std::env::temp_dir().join(format!("gi-turns-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        std::fs::create_dir_all(&base).unwrap();
+        let q = base.join("q");
+        assert!(private_queue(&q), "created private");
+        std::fs::set_permissions(&q, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(!private_queue(&q), "world-writable: refused");
+        // A file or a symlink in its place is refused too.
+        let f = base.join("f");
+        std::fs::write(&f, "").unwrap();
+        assert!(!private_queue(&f));
+        let l = base.join("l");
+        std::os::unix::fs::symlink(&q, &l).unwrap();
+        assert!(!private_queue(&l));
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+}
