@@ -550,9 +550,13 @@ fn waiting_jobs_share_one_commit() {
     ];
     let outs = batch_of(&dir, &bare, &jobs);
     let tip = show(&bare, "-s --format=%H main").trim().to_string();
-    for o in &outs {
+    for ((host, _), o) in jobs.iter().zip(&outs) {
         let r = json(o);
         assert_eq!(o.status.code(), Some(0), "{r}");
+        // Each job's own diff: the file before and after its change.
+        let (before, after) = (r["diff"]["before"].as_str(), r["diff"]["after"].as_str());
+        assert!(!before.unwrap().contains(&format!("{host}:")), "{r}");
+        assert!(after.unwrap().contains(&format!("{host}:")), "{r}");
         assert_eq!(r["changed"], true, "{r}");
         assert_eq!(r["commit"], tip.as_str(), "{r}");
         assert!(

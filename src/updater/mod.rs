@@ -673,14 +673,21 @@ pub fn run(r: &Request) -> Outcome {
         let reqs: Vec<&Request> = std::iter::once(r)
             .chain(claimed.iter().map(|c| &c.request))
             .collect();
-        run_turn(r, &url, &timer, &reqs)
+        // A waiting job's diff texts go to its queue entry at once (an
+        // 11 MB file's before and after, times the batch, are not kept).
+        let stash = |k: usize, d: &mut Diff| {
+            if let Some(c) = k.checked_sub(1).and_then(|i| claimed.get(i)) {
+                turns::stash_diff(c, d);
+            }
+        };
+        run_turn(r, &url, &timer, &reqs, &stash)
     };
     let claimed = match outs {
         Turned::Refused if !claimed.is_empty() => {
             // Together the changes add an error: each job's change is then
             // judged alone, ours now and theirs in their own turns.
             turns::release(claimed);
-            outs = run_turn(r, &url, &timer, &[r]);
+            outs = run_turn(r, &url, &timer, &[r], &|_, _| {});
             Vec::new()
         }
         _ => claimed,
@@ -716,7 +723,13 @@ impl Turned {
 
 /// Clone, then apply `reqs` (ours first, then the claimed ones) to one
 /// tree, validate, commit and push, retrying when another job pushed first.
-fn run_turn(r: &Request, url: &str, timer: &validate::Timer, reqs: &[&Request]) -> Turned {
+fn run_turn(
+    r: &Request,
+    url: &str,
+    timer: &validate::Timer,
+    reqs: &[&Request],
+    stash: &dyn Fn(usize, &mut Diff),
+) -> Turned {
     // A private temporary clone, removed on the way out; or a --workdir
     // that is kept and fetched into on the next run.
     let (_cleanup, base_dir) = match &r.workdir {
@@ -845,6 +858,7 @@ fn run_turn(r: &Request, url: &str, timer: &validate::Timer, reqs: &[&Request]) 
             // The texts move into the result (an 11 MB file is not copied).
             out.diff.before = std::mem::take(&mut a.before);
             out.diff.after = std::mem::take(&mut a.after);
+            stash(k, &mut out.diff);
             outs.push(out);
         }
         timer.lap("edit");

@@ -13,6 +13,8 @@
 //!   temporary name and renamed);
 //! - `<id>.claimed`: the same file, renamed by the job that took it into
 //!   its batch (a rename succeeds for one job only);
+//! - `<id>.diff`: the request's diff texts (before, after), written as soon
+//!   as its change is applied, so a batch does not hold them all;
 //! - `<id>.out`: the outcome the batching job hands back, written before it
 //!   releases the lock.
 //!
@@ -21,7 +23,7 @@
 //! out), it withdraws its request and runs it itself: requests are
 //! idempotent, so a change that did land reports "nothing to change".
 
-use super::{Outcome, Request};
+use super::{Diff, Outcome, Request};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -176,11 +178,18 @@ pub fn wait(r: &Request, url: &str) -> Waited {
         let a: Answer = serde_json::from_slice(&bytes).ok()?;
         let mut o = a.outcome;
         o.exit = a.exit;
+        let diff = out.with_extension("diff");
+        if let Some((before, after)) = read_diff(&diff) {
+            o.diff.before = before;
+            o.diff.after = after;
+        }
+        let _ = std::fs::remove_file(&diff);
         Some(Waited::Answered(Box::new(o)))
     };
     let withdraw = || {
         let _ = std::fs::remove_file(&req);
         let _ = std::fs::remove_file(req.with_extension("claimed"));
+        let _ = std::fs::remove_file(req.with_extension("diff"));
     };
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
@@ -255,6 +264,32 @@ impl Turn {
         }
         got
     }
+}
+
+/// Write a claimed request's diff texts next to it (`<id>.diff`) and keep
+/// only the unified diff in memory; its job reads them with the answer.
+pub fn stash_diff(c: &Claimed, d: &mut Diff) {
+    let (before, after) = (std::mem::take(&mut d.before), std::mem::take(&mut d.after));
+    // The length of `before` on a line, then both texts as they are (no
+    // JSON escaping of two 11 MB strings).
+    let mut b = Vec::with_capacity(before.len() + after.len() + 24);
+    b.extend_from_slice(format!("{}\n", before.len()).as_bytes());
+    b.extend_from_slice(before.as_bytes());
+    b.extend_from_slice(after.as_bytes());
+    let _ = write_whole(&c.path.with_extension("diff"), &b);
+}
+
+/// The texts [`stash_diff`] wrote.
+fn read_diff(path: &Path) -> Option<(String, String)> {
+    let b = std::fs::read(path).ok()?;
+    let nl = memchr::memchr(b'\n', &b)?;
+    let n: usize = std::str::from_utf8(&b[..nl]).ok()?.parse().ok()?;
+    let rest = b.get(nl + 1..)?;
+    let (before, after) = (rest.get(..n)?, rest.get(n..)?);
+    Some((
+        String::from_utf8(before.to_vec()).ok()?,
+        String::from_utf8(after.to_vec()).ok()?,
+    ))
 }
 
 /// Give claimed requests back to the queue (their jobs run them in their
