@@ -540,6 +540,43 @@ fn batch_of(dir: &Path, bare: &Path, jobs: &[(&str, &str)]) -> Vec<Output> {
 }
 
 #[test]
+fn a_request_claimed_by_a_job_that_died_is_run_by_its_own_job() {
+    let (dir, bare) = server("upd-orphan", PROD);
+    let tmp = dir.join("tmp-orphan");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (lock, queue) = turn_lock(&tmp, &bare);
+    let held = std::fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    let child = spawn_job(
+        &dir,
+        &bare_str(&bare),
+        "o1.dettonville.int",
+        "0",
+        Some(&tmp),
+        &[],
+    );
+    let req = || {
+        std::fs::read_dir(&queue).ok().and_then(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|x| x == "req"))
+        })
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while req().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // "Claim" it as a batching job would, then "die": the lock goes, no answer.
+    let r = req().expect("the job queued its request");
+    std::fs::rename(&r, r.with_extension("claimed")).unwrap();
+    drop(held);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json(&o)["changed"], true);
+    assert!(show(&bare, "main:inventory/PROD/hosts.yml").contains("o1.dettonville.int:"));
+    assert_eq!(std::fs::read_dir(&queue).unwrap().count(), 0, "withdrawn");
+}
+
+#[test]
 fn waiting_jobs_share_one_commit() {
     let (dir, bare) = server("upd-batch", PROD);
     let jobs = [
