@@ -9,7 +9,10 @@
 //! rules as the hook (a change that adds an error is refused); then
 //! `git push --porcelain --atomic`. When another job pushed first
 //! (non-fast-forward), we fetch the new tip (or read it, borrowing), re-apply the same idempotent
-//! change and push again, with jittered exponential backoff.
+//! change and push again, with jittered exponential backoff. Jobs on one
+//! machine updating one local repository take turns, and the job whose turn
+//! it is also does the requests of the jobs waiting for theirs, in one
+//! commit ([`turns`]).
 
 pub mod edit;
 pub mod params;
