@@ -13,6 +13,8 @@ description:
     or removes (C(absent)) hosts under their parent groups in one inventory file, validates the whole result with
     the same rules as the git-inventory pre-receive hook, commits with a ticket prefix and pushes.
   - Safe under concurrent jobs - when another job pushes first, the change is re-applied on the new tip and pushed again.
+    Jobs on one machine updating one local repository take turns, and the job whose turn it is also applies the
+    requests of the jobs waiting for theirs, in one commit (each job still gets its own diff and result).
   - Only the lines of the hosts added or removed change; comments, order and formatting elsewhere stay byte-identical.
   - Runs C(git-inventory update --params - --format json); the binary must be installed on the controller.
 version_added: "0.1.0"
@@ -157,7 +159,7 @@ message:
   returned: always
   type: str
 commit:
-  description: The commit pushed (null when nothing changed or in check mode).
+  description: The commit pushed (null when nothing changed or in check mode); shared by the jobs batched into it.
   returned: always
   type: str
 attempts:
