@@ -22,6 +22,9 @@
 //! lock without an answer (the batching job died, or left the request
 //! out), it withdraws its request and runs it itself: requests are
 //! idempotent, so a change that did land reports "nothing to change".
+//! A job killed while it waits leaves its request behind: it is still
+//! done (it was asked for), and its unread answer is removed ten minutes
+//! later by a batching job.
 
 use super::{Diff, Outcome, Request};
 use std::fs::File;
@@ -230,8 +233,21 @@ impl Turn {
         let Ok(dir) = std::fs::read_dir(&self.queue) else {
             return Vec::new();
         };
-        let mut paths: Vec<PathBuf> = dir
-            .filter_map(|e| e.ok().map(|e| e.path()))
+        let all: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        // Answers nobody came for (their job was killed while it waited)
+        // go after ten minutes.
+        for p in &all {
+            let stale = std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > Duration::from_secs(600));
+            if stale && p.extension().is_some_and(|x| x == "out" || x == "diff") {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        let mut paths: Vec<PathBuf> = all
+            .into_iter()
             .filter(|p| p.extension().is_some_and(|x| x == "req") && owned(p))
             .collect();
         // First come, first served (the id starts with nothing ordered, the
