@@ -312,6 +312,7 @@ fn read_diff(path: &Path) -> Option<(String, String)> {
 /// own turn).
 pub fn release(claimed: Vec<Claimed>) {
     for c in claimed {
+        let _ = std::fs::remove_file(c.path.with_extension("diff"));
         let _ = std::fs::rename(&c.path, c.path.with_extension("req"));
     }
 }
