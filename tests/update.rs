@@ -471,18 +471,10 @@ fn jobs_on_one_machine_take_turns() {
     assert!(commits(&bare) <= 7);
 }
 
-/// The lock the updater takes for a repository on this machine (FNV-1a of
-/// its canonical path, in the job's temporary directory).
+/// The lock the updater takes for a repository on this machine, and its
+/// queue, in the job's temporary directory.
 fn turn_lock(tmp: &Path, bare: &Path) -> (PathBuf, PathBuf) {
-    let canon = std::fs::canonicalize(bare).unwrap();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canon.as_os_str().as_encoded_bytes() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (
-        tmp.join(format!("git-inventory-{h:016x}.lock")),
-        tmp.join(format!("git-inventory-{h:016x}.queue")),
-    )
+    git_inventory::updater::turns::names_in(tmp, bare).unwrap()
 }
 
 /// While the turn is held (here by the test itself), `jobs` queue their

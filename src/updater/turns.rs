@@ -63,13 +63,21 @@ struct Answer {
 /// The lock and queue names for the repository at `url` (normalized: a
 /// local path has become a file:// URL); `None` for a remote repository.
 fn names(url: &str) -> Option<(PathBuf, PathBuf)> {
-    let canon = std::fs::canonicalize(url.strip_prefix("file://")?).ok()?;
-    // FNV-1a: the same name from every build of this tool.
+    names_in(
+        &std::env::temp_dir(),
+        Path::new(url.strip_prefix("file://")?),
+    )
+}
+
+/// The lock file and queue directory, in the temporary directory `tmp`, of
+/// the local repository `repo`: named after its canonical path (FNV-1a, the
+/// same name from every build of this tool).
+pub fn names_in(tmp: &Path, repo: &Path) -> Option<(PathBuf, PathBuf)> {
+    let canon = std::fs::canonicalize(repo).ok()?;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in canon.as_os_str().as_encoded_bytes() {
         h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
     }
-    let tmp = std::env::temp_dir();
     Some((
         tmp.join(format!("git-inventory-{h:016x}.lock")),
         tmp.join(format!("git-inventory-{h:016x}.queue")),
@@ -233,26 +241,32 @@ impl Turn {
         let Ok(dir) = std::fs::read_dir(&self.queue) else {
             return Vec::new();
         };
-        let all: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        // Each entry with its age, read once.
+        let all: Vec<(PathBuf, Option<std::time::SystemTime>)> = dir
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .map(|p| {
+                let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok();
+                (p, t)
+            })
+            .collect();
+        let is = |p: &Path, ext: &str| p.extension().is_some_and(|x| x == ext);
         // Answers nobody came for (their job was killed while it waited)
         // go after ten minutes.
-        for p in &all {
-            let stale = std::fs::metadata(p)
-                .and_then(|m| m.modified())
-                .ok()
+        for (p, t) in &all {
+            let stale = t
                 .and_then(|t| t.elapsed().ok())
                 .is_some_and(|age| age > Duration::from_secs(600));
-            if stale && p.extension().is_some_and(|x| x == "out" || x == "diff") {
+            if stale && (is(p, "out") || is(p, "diff")) {
                 let _ = std::fs::remove_file(p);
             }
         }
-        let mut paths: Vec<PathBuf> = all
+        let mut waiting: Vec<_> = all
             .into_iter()
-            .filter(|p| p.extension().is_some_and(|x| x == "req") && owned(p))
+            .filter(|(p, _)| is(p, "req") && owned(p))
             .collect();
-        // First come, first served (the id starts with nothing ordered, the
-        // file's age is what we have).
-        paths.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        // First come, first served (the file's age is what we have).
+        waiting.sort_by_key(|(_, t)| *t);
+        let paths = waiting.into_iter().map(|(p, _)| p);
         let mut got = Vec::new();
         for p in paths {
             let claimed = p.with_extension("claimed");
