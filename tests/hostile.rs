@@ -214,16 +214,7 @@ fn a_submodule_where_an_inventory_folder_is_expected_is_reported() {
     .unwrap();
     git(&["add", "-A"], &d);
     git(&["commit", "-qm", "x"], &d);
-    let head = String::from_utf8_lossy(
-        &Command::new("git")
-            .args(["rev-parse", "HEAD"])
-            .current_dir(&d)
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .trim()
-    .to_string();
+    let head = git_stdout(&["rev-parse", "HEAD"], &d);
     // a gitlink entry (mode 160000) named inventory/PROD
     git(
         &[
@@ -276,11 +267,7 @@ fn the_hook_fails_closed_on_timeout() {
     assert!(run(&["hook", "install", bare.to_str().unwrap()], &dir)
         .status
         .success());
-    let o = Command::new("git")
-        .args(["push", bare.to_str().unwrap(), "main"])
-        .current_dir(&work)
-        .output()
-        .unwrap();
+    let o = git_output(&["push", bare.to_str().unwrap(), "main"], &work);
     let e = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "{e}");
     assert!(e.contains("did not finish within 0.01 s"), "{e}");
@@ -417,11 +404,7 @@ fn kill_9_leaves_the_remote_whole_and_the_workdir_recovers() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         // The remote is always a whole, valid commit.
-        let fsck = Command::new("git")
-            .args(["fsck", "--no-progress"])
-            .current_dir(&bare)
-            .output()
-            .unwrap();
+        let fsck = git_output(&["fsck", "--no-progress"], &bare);
         assert!(
             fsck.status.success(),
             "{}",

@@ -72,12 +72,9 @@ fn show(bare: &Path, what: &str) -> String {
 }
 
 fn commits(bare: &Path) -> usize {
-    let o = Command::new("git")
-        .args(["rev-list", "--count", "main"])
-        .current_dir(bare)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout).trim().parse().unwrap()
+    git_stdout(&["rev-list", "--count", "main"], bare)
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -315,14 +312,7 @@ fn minimal_diff_on_a_commented_unsorted_flow_styled_file() {
         ],
         &dir,
     );
-    let numstat = |rev: &str| {
-        let o = Command::new("git")
-            .args(["diff", "--numstat", &format!("{rev}~1"), rev])
-            .current_dir(&clone)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
-    };
+    let numstat = |rev: &str| git_stdout(&["diff", "--numstat", &format!("{rev}~1"), rev], &clone);
     // add: 2 lines in the (unsorted) domain group, 1 changed line in the flow map
     assert_eq!(numstat("HEAD~1"), "3\t1\tinventory/PROD/hosts.yml");
     // remove: exactly the one line of z1
@@ -415,22 +405,12 @@ fn twenty_concurrent_jobs_all_land_once() {
     // Jobs waiting for their turn hand their change to the job whose turn
     // it is: fewer commits than jobs, each host in exactly one (below).
     assert!(commits(&bare) <= 21, "at most one commit per host");
-    let merges = Command::new("git")
-        .args(["rev-list", "--merges", "--count", "main"])
-        .current_dir(&bare)
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&merges.stdout).trim(),
+        git_stdout(&["rev-list", "--merges", "--count", "main"], &bare),
         "0",
         "linear history"
     );
-    let log = Command::new("git")
-        .args(["log", "-p", "--format=%s", "main"])
-        .current_dir(&bare)
-        .output()
-        .unwrap();
-    let log = String::from_utf8_lossy(&log.stdout);
+    let log = git_stdout(&["log", "-p", "--format=%s", "main"], &bare);
     for i in 0..20 {
         let added = format!("+        race{i:02}.dettonville.int:");
         assert_eq!(
@@ -676,13 +656,8 @@ fn a_local_path_borrows_objects_a_file_url_clones() {
     assert!(text.contains("b01.dettonville.int") && text.contains("b02.dettonville.int"));
     // The server was only pushed to: it borrows nothing and has no stray refs.
     assert!(!bare.join("objects/info/alternates").exists());
-    let refs = Command::new("git")
-        .args(["for-each-ref", "--format=%(refname)"])
-        .current_dir(&bare)
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&refs.stdout).trim(),
+        git_stdout(&["for-each-ref", "--format=%(refname)"], &bare),
         "refs/heads/main"
     );
     // A missing branch, or a name that is no branch name, is refused (exit 3).
@@ -859,12 +834,10 @@ fn workdir_is_reused_and_fetched() {
 fn clones_shallow_unless_depth_zero_asks_for_the_history() {
     let (dir, bare) = server("upd-depth", PROD);
     let shallow = |wd: &Path| {
-        let o = std::process::Command::new("git")
-            .args(["rev-parse", "--is-shallow-repository"])
-            .current_dir(wd.join("repo.git"))
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).trim().to_string()
+        git_stdout(
+            &["rev-parse", "--is-shallow-repository"],
+            &wd.join("repo.git"),
+        )
     };
     let full = dir.join("wd-full");
     let o = update(

@@ -73,8 +73,9 @@ pub fn tempdir(tag: &str) -> PathBuf {
     d
 }
 
-pub fn git(args: &[&str], cwd: &Path) {
-    let o = Command::new("git")
+/// Run git in `cwd` with a test identity; its output, whatever the status.
+pub fn git_output(args: &[&str], cwd: &Path) -> Output {
+    Command::new("git")
         .args(args)
         .current_dir(cwd)
         .env("GIT_AUTHOR_NAME", "t")
@@ -82,7 +83,19 @@ pub fn git(args: &[&str], cwd: &Path) {
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
         .output()
-        .expect("git runs");
+        .expect("git runs")
+}
+
+/// git's standard output, trimmed.
+pub fn git_stdout(args: &[&str], cwd: &Path) -> String {
+    String::from_utf8_lossy(&git_output(args, cwd).stdout)
+        .trim()
+        .to_string()
+}
+
+/// Run git in `cwd`; it must succeed.
+pub fn git(args: &[&str], cwd: &Path) {
+    let o = git_output(args, cwd);
     assert!(
         o.status.success(),
         "git {args:?}: {}",
