@@ -48,7 +48,7 @@ fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
         NodeKind::Map(pairs) => {
             // Small mappings (the common case) are scanned, big ones hashed.
             // One key cannot repeat; sized once otherwise.
-            let compare = pairs.len() > 1;
+            let compare = pairs.len() > 1 && !crate::yaml::value::distinct_str_keys(pairs);
             let mut small: Vec<(KeyId<'_>, &Node)> = Vec::new();
             let mut big: Option<crate::FastMap<KeyId<'_>, &Node>> = None;
             if pairs.len() > 16 {

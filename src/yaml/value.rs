@@ -223,10 +223,75 @@ pub fn flatten<'a>(
 }
 
 /// The effective entries of a mapping node, as the Python dict Ansible builds.
+/// The string of a key that is an untagged string scalar (not `<<`): the
+/// keys whose Python identity is their text.
+#[inline]
+fn str_key(k: &Node) -> Option<&str> {
+    match &k.kind {
+        NodeKind::Scalar {
+            value,
+            implicit: Implicit::Str,
+            ..
+        } if k.tag.is_none() => Some(value),
+        _ => None,
+    }
+}
+
+/// True when every key of a small mapping is an untagged string scalar and
+/// no two are equal: the common mapping, whose entries are its pairs. A
+/// 128-bit filter of the keys' hashes means the texts are compared only
+/// when two hashes meet. `false` means "look closer", not "duplicates".
+pub fn distinct_str_keys(pairs: &[(Node, Node)]) -> bool {
+    if pairs.len() > 32 {
+        return false;
+    }
+    let mut seen = 0u128;
+    for (i, (k, _)) in pairs.iter().enumerate() {
+        let Some(s) = str_key(k) else {
+            return false;
+        };
+        let bit = 1u128 << (short_hash(s.as_bytes()) >> 57);
+        if seen & bit != 0 && pairs[..i].iter().any(|(p, _)| str_key(p) == Some(s)) {
+            return false;
+        }
+        seen |= bit;
+    }
+    true
+}
+
+/// A quick hash of a short key: its length and its first and last eight
+/// bytes (enough to tell an inventory's var names apart).
+#[inline]
+fn short_hash(b: &[u8]) -> u64 {
+    let word = |part: &[u8]| {
+        let mut w = [0u8; 8];
+        w[..part.len()].copy_from_slice(part);
+        u64::from_le_bytes(w)
+    };
+    let n = b.len();
+    let head = word(&b[..n.min(8)]);
+    let tail = word(&b[n.saturating_sub(8)..]);
+    (head ^ tail.rotate_left(29) ^ (n as u64))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17)
+        .wrapping_mul(0xBF58_476D_1CE4_E5B9)
+}
+
 pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
     let NodeKind::Map(pairs) = &node.kind else {
         return Err(cerr(node, "expected a mapping"));
     };
+    if distinct_str_keys(pairs) {
+        return Ok(pairs
+            .iter()
+            .map(|(k, v)| Entry {
+                key: k,
+                value: v,
+                id: KeyId::Str(str_key(k).unwrap_or_default()),
+                count: 1,
+            })
+            .collect());
+    }
     // The common case, no `<<`: the pairs themselves, no flattening copy.
     let flat: Vec<(&Node, &Node, bool)>;
     let pairs: &mut dyn Iterator<Item = (&Node, &Node)> =
@@ -398,6 +463,54 @@ mod tests {
         assert_eq!(e[0].count, 2);
         let n = doc("1: a\ntrue: b\n1.0: c\n");
         assert_eq!(entries(&n).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn distinct_string_keys_are_told_apart_from_keys_that_need_a_closer_look() {
+        let pairs = |s: &str| match doc(s).kind {
+            NodeKind::Map(p) => p,
+            _ => unreachable!("a mapping"),
+        };
+        // Var names of one length that differ in one byte, and in the middle
+        // of long names (past both 8-byte ends).
+        let many: String = (0..30)
+            .map(|i| format!("ansible_var_{i:02}_x: {i}\n"))
+            .collect();
+        assert!(distinct_str_keys(&pairs(&many)));
+        assert!(distinct_str_keys(&pairs(
+            "ansible_host: a\nansible_user: b\n'x': 1\n"
+        )));
+        // The same text twice, plain and quoted: one key.
+        assert!(!distinct_str_keys(&pairs("a: 1\nb: 2\n'a': 3\n")));
+        // Keys Python reads as numbers, booleans or null, tags and merges:
+        // not judged here.
+        for s in [
+            "1: a\n",
+            "true: a\n",
+            "~: a\n",
+            "!!str a: 1\n",
+            "<<: {a: 1}\n",
+        ] {
+            assert!(!distinct_str_keys(&pairs(s)), "{s}");
+        }
+        // Whatever the filter says, entries() agrees with the slow path.
+        for s in [many.as_str(), "a: 1\nb: 2\n'a': 3\n", "x: 1\ny: 2\n"] {
+            let n = doc(s);
+            let fast: Vec<_> = entries(&n)
+                .unwrap()
+                .iter()
+                .map(|e| (e.id.clone(), e.count))
+                .collect();
+            let mut slow: Vec<(KeyId<'_>, u32)> = Vec::new();
+            for (k, _) in n.as_map().unwrap() {
+                let id = key_id(k).unwrap();
+                match slow.iter_mut().find(|(i, _)| *i == id) {
+                    Some(e) => e.1 += 1,
+                    None => slow.push((id, 1)),
+                }
+            }
+            assert_eq!(fast, slow, "{s}");
+        }
     }
 
     #[test]
