@@ -298,7 +298,9 @@ fn main() -> ExitCode {
             match view::load(&inventory, limits).and_then(|inv| {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+                let timer = git_inventory::validate::Timer::new();
                 let r = view::write_list(&inv, host.as_deref(), &mut out);
+                timer.lap("write the list");
                 git_inventory::release(inv);
                 r
             }) {

@@ -4,7 +4,6 @@
 use crate::inventory::loader::{expand_source, load_view, FileCache, LoadLimits, SourceEntry};
 use crate::inventory::{ansible, Inventory};
 use crate::vfs::FsVfs;
-use rayon::prelude::*;
 use std::path::Path;
 
 /// Why a view could not be shown.
@@ -36,25 +35,45 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
         .iter()
         .map(|p| absolute(p.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
+    let timer = crate::validate::Timer::new();
     let vfs = FsVfs::new("/");
     let cache = FileCache::new(&vfs, limits);
     let mut entries = Vec::new();
     for s in &sources {
         expand_source(&vfs, s, &mut entries);
     }
-    // The model is built on this thread, in source order, while the rayon
-    // workers parse ahead: it starts on the first file as soon as that one
-    // is parsed (the cache makes a reader wait for a parse under way).
+    // The model is built on this thread, in source order, and this thread
+    // parses the first file itself; helpers parse the others ahead of it,
+    // in the same order, so the file the builder needs next is the one
+    // parsed first (the cache makes a reader wait for a parse under way).
+    // At 10k hosts over three environments on two cores: 25-30 -> ~19 ms
+    // for parse + build, against rayon's split of the files.
+    let files: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| match e {
+            SourceEntry::File { phys, .. } => Some(phys.as_str()),
+            SourceEntry::BadLink { .. } => None,
+        })
+        .collect();
+    let helpers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, files.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(1);
     let inv = std::thread::scope(|s| {
-        s.spawn(|| {
-            entries.par_iter().for_each(|e| {
-                if let SourceEntry::File { phys, .. } = e {
-                    cache.get(phys);
-                }
-            })
-        });
+        if files.len() > 1 {
+            for _ in 0..helpers {
+                s.spawn(|| {
+                    while let Some(p) =
+                        files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                    {
+                        cache.get(p);
+                    }
+                });
+            }
+        }
         load_view(&cache, &sources)
     });
+    timer.lap("parse + build");
     crate::release(cache);
     if let Some(f) = inv.fatal.first() {
         let lc = f.loc.file.line_col(f.loc.span.start);

@@ -101,11 +101,26 @@ pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Res
             pad(&mut text, 8);
             text.push_str("\"hostvars\": ");
             let mut first = true;
+            // What each set of direct groups passes down, worked out once
+            // per set (a few hundred sets for 100k hosts).
+            let mut layers: crate::FastMap<&[usize], usize> = crate::FastMap::default();
+            let mut inherited: Vec<Vec<(&str, &Value)>> = Vec::new();
+            let layer_of: Vec<usize> = inv
+                .hosts
+                .values()
+                .map(|h| {
+                    *layers.entry(h.groups.as_slice()).or_insert_with(|| {
+                        inherited.push(inv.group_layer(&h.groups, &depths));
+                        inherited.len() - 1
+                    })
+                })
+                .collect();
             for chunk in order.chunks(LIST_CHUNK) {
                 let rendered: Vec<Option<String>> = chunk
                     .par_iter()
                     .map(|&h| {
-                        let vars = shown_vars(inv, h, &depths);
+                        let mut vars = inv.over_group_layer(h, &inherited[layer_of[h]]);
+                        vars.retain(|(k, _)| !INTERNAL.contains(k));
                         if vars.is_empty() {
                             return None;
                         }
@@ -299,9 +314,7 @@ pub fn python_json(v: &Value) -> String {
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
     // Most strings need no escape at all: one copy.
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
-    {
+    if needs_no_escape(s.as_bytes()) {
         out.push_str(s);
         out.push('"');
         return;
@@ -325,6 +338,34 @@ fn write_str(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// True when every byte is printable ASCII other than `"` and `\\`: the
+/// text goes into the JSON as it is. Eight bytes at a time (a word with
+/// any byte that is high, low, DEL, a quote or a backslash is flagged).
+fn needs_no_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let flagged = |x: u64| {
+        (x & HIGH)
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero_byte(x ^ (ONES * u64::from(b'"')))
+            | zero_byte(x ^ (ONES * u64::from(b'\\')))
+            | zero_byte(x ^ (ONES * 0x7f))
+    };
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        if flagged(u64::from_le_bytes(a)) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
 }
 
 /// `n` spaces of Python's indentation, without allocating.
@@ -414,6 +455,19 @@ mod tests {
         let vfs = MemVfs::new(&[("hosts.yml", text)]);
         let cache = FileCache::new(&vfs, Default::default());
         super::list_text(&load_view(&cache, &["hosts.yml".to_string()]))
+    }
+
+    #[test]
+    fn strings_needing_no_escape_are_told_by_every_byte() {
+        for b in 0u8..=255 {
+            for at in [0, 3, 7, 8, 12, 15] {
+                let mut s = vec![b'a'; 16];
+                s[at] = b;
+                let plain = (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+                assert_eq!(super::needs_no_escape(&s), plain, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(super::needs_no_escape(b""));
     }
 
     #[test]
