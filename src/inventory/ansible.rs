@@ -2,7 +2,7 @@
 //! the same traversal order, Python's `json.dumps(sort_keys=True, indent=4)`
 //! formatting (ASCII-escaped), and the same `  |--` tree.
 
-use super::{Inventory, ALL};
+use super::{Inventory, VarValue, ALL};
 use crate::yaml::value::python_float_repr;
 use serde_json::{Map, Value};
 
@@ -45,7 +45,7 @@ const INTERNAL: [&str; 33] = [
 
 /// The flattened vars `--list` shows for one host, sorted by name and
 /// borrowed from the model.
-fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i Value)> {
+fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i VarValue)> {
     let mut vars = inv.host_vars_sorted(host, depths);
     vars.retain(|(k, _)| !INTERNAL.contains(k));
     vars
@@ -55,7 +55,7 @@ fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i s
 pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Value> {
     shown_vars(inv, host, depths)
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
+        .map(|(k, v)| (k.to_string(), v.to_json()))
         .collect()
 }
 
@@ -104,7 +104,7 @@ pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Res
             // What each set of direct groups passes down, worked out once
             // per set (a few hundred sets for 100k hosts).
             let mut layers: crate::FastMap<&[usize], usize> = crate::FastMap::default();
-            let mut inherited: Vec<Vec<(&str, &Value)>> = Vec::new();
+            let mut inherited: Vec<Vec<(&str, &VarValue)>> = Vec::new();
             let layer_of: Vec<usize> = inv
                 .hosts
                 .values()
@@ -248,7 +248,7 @@ fn graph_group(
     if vars {
         let mut gv = Map::new();
         for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
-            gv.insert(k.to_string(), v.value.clone());
+            gv.insert(k.to_string(), v.value.to_json());
         }
         if group.priority != 1 {
             gv.insert("ansible_group_priority".into(), group.priority.into());
@@ -420,9 +420,29 @@ fn write_json(v: &Value, level: usize, out: &mut String) {
     }
 }
 
+/// What can be written as Python's JSON: a JSON value, or a variable's.
+trait PyJson {
+    fn write(&self, level: usize, out: &mut String);
+}
+
+impl PyJson for Value {
+    fn write(&self, level: usize, out: &mut String) {
+        write_json(self, level, out)
+    }
+}
+
+impl PyJson for VarValue {
+    fn write(&self, level: usize, out: &mut String) {
+        match self {
+            VarValue::Str(s) => write_str(s, out),
+            VarValue::Json(v) => write_json(v, level, out),
+        }
+    }
+}
+
 /// An object from entries already sorted by key.
-fn write_entries<'a>(
-    entries: impl ExactSizeIterator<Item = (&'a str, &'a Value)>,
+fn write_entries<'a, V: PyJson + 'a>(
+    entries: impl ExactSizeIterator<Item = (&'a str, &'a V)>,
     level: usize,
     out: &mut String,
 ) {
@@ -436,7 +456,7 @@ fn write_entries<'a>(
         pad(out, level + 4);
         write_str(k, out);
         out.push_str(": ");
-        write_json(v, level + 4, out);
+        v.write(level + 4, out);
         if i + 1 < n {
             out.push(',');
         }

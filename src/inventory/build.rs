@@ -1,6 +1,6 @@
 //! Replays ansible-core's `yaml` inventory plugin over a spanned YAML tree.
 
-use super::{Fatal, HostDef, Inventory, Loc, VarConflict, VarDef};
+use super::{Fatal, HostDef, Inventory, Loc, VarConflict, VarDef, VarValue};
 use crate::diagnostic::Code;
 use crate::hostpattern;
 use crate::source::SourceFile;
@@ -235,11 +235,18 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             Some("vars") => {
                 if string_section {
                     let k = as_str(e.value).unwrap_or_default().to_string();
-                    set_group_var(ctx, gi, k.into(), serde_json::Value::Null, e.value);
+                    set_group_var(
+                        ctx,
+                        gi,
+                        k.into(),
+                        VarValue::Json(serde_json::Value::Null),
+                        e.value,
+                    );
                 } else {
                     for v in entries(e.value).map_err(|er| ctx.construct_err(er))? {
                         let k = key_string(v.key).map_err(|er| ctx.construct_err(er))?;
-                        let val = value::to_json(v.value).map_err(|er| ctx.construct_err(er))?;
+                        let val =
+                            VarValue::from_node(v.value).map_err(|er| ctx.construct_err(er))?;
                         set_group_var(ctx, gi, k, val, v.key);
                     }
                 }
@@ -309,19 +316,14 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
     }
 }
 
-fn set_group_var(
-    ctx: &mut Ctx<'_>,
-    gi: usize,
-    k: ecow::EcoString,
-    val: serde_json::Value,
-    at: &Node,
-) {
+fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue, at: &Node) {
     if k == "ansible_group_priority" {
         let p = match &val {
-            serde_json::Value::Number(n) => n.as_f64().map(|f| f as i64),
-            serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
-            serde_json::Value::Bool(b) => Some(*b as i64),
-            _ => None,
+            VarValue::Str(s) => s.trim().parse::<i64>().ok(),
+            VarValue::Json(serde_json::Value::Number(n)) => n.as_f64().map(|f| f as i64),
+            VarValue::Json(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
+            VarValue::Json(serde_json::Value::Bool(b)) => Some(*b as i64),
+            VarValue::Json(_) => None,
         };
         if let Some(p) = p {
             ctx.inv.groups[gi].priority = p;
@@ -370,13 +372,29 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         Ok(_) => return Err(ctx.fatal(Code::Schema, key, "a host key must be a string")),
         Err(e) => return Err(ctx.construct_err(e)),
     };
-    let (names, port) = hostpattern::expand_hostpattern(pattern, ctx.range_limit).map_err(|e| {
-        ctx.fatal(
-            Code::HostName,
-            key,
-            format!("host pattern `{pattern}`: {e}"),
-        )
-    })?;
+    // A plain name (the common key) is its own one host: nothing to expand
+    // and no list of names to allocate.
+    let plain = hostpattern::plain_hostname(pattern);
+    let (expanded, port) = if plain {
+        (Vec::new(), None)
+    } else {
+        hostpattern::expand_hostpattern(pattern, ctx.range_limit).map_err(|e| {
+            ctx.fatal(
+                Code::HostName,
+                key,
+                format!("host pattern `{pattern}`: {e}"),
+            )
+        })?
+    };
+    let one = [pattern];
+    let many: Vec<&str>;
+    let names: &[&str] = if plain {
+        &one
+    } else {
+        many = expanded.iter().map(String::as_str).collect();
+        &many
+    };
+    let count = names.len();
     let mut var_nodes = 1usize;
     let var_entries = match vars {
         Some(v) if truthy(v) => {
@@ -391,26 +409,26 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 ));
             }
             let mut out = Vec::new();
-            if names.len() > 1 {
+            if count > 1 {
                 var_nodes = crate::yaml::node_size(v);
             }
             for e in entries(v).map_err(|er| ctx.construct_err(er))? {
                 let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
-                let val = value::to_json(e.value).map_err(|er| ctx.construct_err(er))?;
+                let val = VarValue::from_node(e.value).map_err(|er| ctx.construct_err(er))?;
                 out.push((k, val, e.key));
             }
             out
         }
         _ => Vec::new(),
     };
-    let copies = names.len().saturating_sub(1).saturating_mul(var_nodes);
+    let copies = count.saturating_sub(1).saturating_mul(var_nodes);
     if copies > ctx.copies_left {
         return Err(ctx.fatal(
             Code::HostName,
             key,
             format!(
                 "host pattern `{pattern}`: {} hosts x {var_nodes} nodes of vars would copy more than {MAX_VAR_COPIES} host-variable nodes in this file",
-                names.len(),
+                count,
             ),
         ));
     }
@@ -418,20 +436,20 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     let loc = ctx.loc(key);
     // Every host of a range gets its own copy; the last one (the only
     // one, usually) takes the parsed values themselves.
-    let last = names.len().saturating_sub(1);
+    let last = count.saturating_sub(1);
     let mut var_entries = Some(var_entries);
     // One string for the pattern, and for the name when they are the same
     // (a plain host): the map key, the host's name and its definitions
     // share it.
     let pat: ecow::EcoString = pattern.into();
-    for (ni, name) in names.into_iter().enumerate() {
+    for (ni, &name) in names.iter().enumerate() {
         if name.is_empty() {
             return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
         }
         let text = if name == pat.as_str() {
             pat.clone()
         } else {
-            name.as_str().into()
+            name.into()
         };
         let (hi, added) = ctx.inv.add_host(text);
         let existed = !added;
@@ -461,7 +479,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 ctx.inv.hosts[hi].vars.insert(
                     "ansible_port".into(),
                     VarDef {
-                        value: serde_json::Value::from(p),
+                        value: VarValue::Json(p.into()),
                         loc: Some(loc.clone()),
                     },
                 );
@@ -486,7 +504,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 if old.value != val {
                     if let Some(first) = old.loc.clone() {
                         ctx.inv.conflicts.push(VarConflict {
-                            entity: name.clone(),
+                            entity: name.to_string(),
                             is_host: true,
                             var: k.to_string(),
                             first,

@@ -6,7 +6,7 @@
 //! Files are parsed once and shared between views through [`FileCache`].
 
 use super::build::add_yaml_source;
-use super::{Fatal, Inventory, Loc, VarDef, Vars};
+use super::{Fatal, Inventory, Loc, VarDef, VarValue, Vars};
 use crate::diagnostic::Code;
 use crate::source::{SourceFile, Span};
 use crate::vfs::{self, Raw, ResolveError, Vfs};
@@ -394,7 +394,7 @@ fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut
         }
     };
     for e in entries {
-        let (Ok(k), Ok(v)) = (value::key_string(e.key), value::to_json(e.value)) else {
+        let (Ok(k), Ok(v)) = (value::key_string(e.key), VarValue::from_node(e.value)) else {
             fail(inv, e.key.span, "cannot read this variable".into());
             continue;
         };

@@ -23,10 +23,74 @@ pub struct Loc {
     pub span: Span,
 }
 
+/// A variable's value. Text, the common case, is kept as the parsed
+/// tree's own string (inline up to 15 bytes, shared beyond): no copy and
+/// no allocation per variable, as a `serde_json::Value::String` would need.
+/// Anything else is its JSON value; `Json` never holds a string.
+#[derive(Debug, Clone)]
+pub enum VarValue {
+    Str(ecow::EcoString),
+    Json(Value),
+}
+
+impl VarValue {
+    /// The value of a JSON value (a string becomes `Str`).
+    pub fn from_json(v: Value) -> VarValue {
+        match v {
+            Value::String(s) => VarValue::Str(s.into()),
+            v => VarValue::Json(v),
+        }
+    }
+    /// What Ansible's loader makes of a node.
+    pub fn from_node(
+        node: &crate::yaml::Node,
+    ) -> Result<VarValue, crate::yaml::value::ConstructError> {
+        use crate::yaml::value::{resolve_scalar, Scalar};
+        if let crate::yaml::NodeKind::Scalar { value, .. } = &node.kind {
+            // Constructed text is the node's own string.
+            if let Scalar::Str(_) = resolve_scalar(node)? {
+                return Ok(VarValue::Str(value.clone()));
+            }
+        }
+        crate::yaml::value::to_json(node).map(VarValue::from_json)
+    }
+    pub fn to_json(&self) -> Value {
+        match self {
+            VarValue::Str(s) => Value::String(s.to_string()),
+            VarValue::Json(v) => v.clone(),
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            VarValue::Str(s) => Some(s),
+            VarValue::Json(Value::String(s)) => Some(s),
+            VarValue::Json(_) => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, VarValue::Json(Value::Null))
+    }
+}
+
+impl PartialEq for VarValue {
+    fn eq(&self, other: &VarValue) -> bool {
+        match (self, other) {
+            (VarValue::Json(a), VarValue::Json(b)) => a == b,
+            _ => self.as_str().is_some() && self.as_str() == other.as_str(),
+        }
+    }
+}
+
+impl From<Value> for VarValue {
+    fn from(v: Value) -> VarValue {
+        VarValue::from_json(v)
+    }
+}
+
 /// A variable value and where it was set.
 #[derive(Debug, Clone)]
 pub struct VarDef {
-    pub value: Value,
+    pub value: VarValue,
     pub loc: Option<Loc>,
 }
 
@@ -380,7 +444,7 @@ impl Inventory {
     /// groups (by depth, priority, name), `group_vars/` files likewise, then
     /// the host's own vars and its `host_vars/` file, the last definition of
     /// a name winning (`inventory_file` and `inventory_dir` left out).
-    pub fn host_vars_sorted(&self, host: usize, depths: &[u32]) -> Vec<(&str, &Value)> {
+    pub fn host_vars_sorted(&self, host: usize, depths: &[u32]) -> Vec<(&str, &VarValue)> {
         let inherited = self.group_layer(&self.hosts[host].groups, depths);
         self.over_group_layer(host, &inherited)
     }
@@ -389,7 +453,7 @@ impl Inventory {
     /// group and `group_vars/` layers of [`Inventory::host_vars_sorted`],
     /// sorted by name with the winning definition of each. Hosts with the
     /// same groups share it (`--list` works it out once per set).
-    pub fn group_layer(&self, direct: &[usize], depths: &[u32]) -> Vec<(&str, &Value)> {
+    pub fn group_layer(&self, direct: &[usize], depths: &[u32]) -> Vec<(&str, &VarValue)> {
         let mut groups: Vec<usize> = self
             .upward(direct)
             .into_iter()
@@ -414,11 +478,11 @@ impl Inventory {
     pub fn over_group_layer<'a>(
         &'a self,
         host: usize,
-        inherited: &[(&'a str, &'a Value)],
-    ) -> Vec<(&'a str, &'a Value)> {
+        inherited: &[(&'a str, &'a VarValue)],
+    ) -> Vec<(&'a str, &'a VarValue)> {
         let h = &self.hosts[host];
         let own = winners([&h.vars, &h.file_vars].into_iter());
-        let mut out: Vec<(&str, &Value)> = Vec::with_capacity(own.len() + inherited.len());
+        let mut out: Vec<(&str, &VarValue)> = Vec::with_capacity(own.len() + inherited.len());
         let (mut i, mut j) = (0, 0);
         while i < inherited.len() || j < own.len() {
             let take_own = match (inherited.get(i), own.get(j)) {
@@ -448,15 +512,15 @@ impl Inventory {
 
 /// The vars of layers in precedence order (lowest first) as one list
 /// sorted by name, each name with the value of its last definition.
-fn winners<'a>(layers: impl Iterator<Item = &'a Vars>) -> Vec<(&'a str, &'a Value)> {
-    let mut all: Vec<(&str, &Value)> = Vec::new();
+fn winners<'a>(layers: impl Iterator<Item = &'a Vars>) -> Vec<(&'a str, &'a VarValue)> {
+    let mut all: Vec<(&str, &VarValue)> = Vec::new();
     for vars in layers {
         all.extend(vars.iter().map(|(k, v)| (k.as_str(), &v.value)));
     }
     // A stable sort keeps each name's definitions in precedence order:
     // the last of a run is the one that wins.
     all.sort_by(|a, b| a.0.cmp(b.0));
-    let mut out: Vec<(&str, &Value)> = Vec::with_capacity(all.len());
+    let mut out: Vec<(&str, &VarValue)> = Vec::with_capacity(all.len());
     for (k, v) in all {
         match out.last_mut() {
             Some(last) if last.0 == k => last.1 = v,
@@ -468,11 +532,11 @@ fn winners<'a>(layers: impl Iterator<Item = &'a Vars>) -> Vec<(&'a str, &'a Valu
 
 #[cfg(test)]
 mod vars_tests {
-    use super::{VarDef, Vars};
+    use super::{VarDef, VarValue, Vars};
 
     fn def(v: i64) -> VarDef {
         VarDef {
-            value: serde_json::Value::from(v),
+            value: VarValue::Json(v.into()),
             loc: None,
         }
     }
@@ -491,13 +555,34 @@ mod vars_tests {
             let keys: Vec<String> = vars.keys().map(|k| k.to_string()).collect();
             let want: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
             assert_eq!(keys, want, "n={n}");
-            assert_eq!(vars.get("v1").unwrap().value, -1);
-            assert_eq!(vars.get("v0").unwrap().value, -2);
+            assert_eq!(vars.get("v1").unwrap().value, def(-1).value);
+            assert_eq!(vars.get("v0").unwrap().value, def(-2).value);
             assert_eq!(
                 vars.get(&format!("v{}", n - 1)).unwrap().value,
-                (n - 1) as i64
+                def((n - 1) as i64).value
             );
             assert!(vars.get("nope").is_none() && !vars.contains_key("nope"));
         }
+    }
+
+    #[test]
+    fn text_is_one_value_however_it_was_made() {
+        let node = crate::yaml::parse("a: text\nb: 'yes'\nc: yes\nd: 0x1f\n", Default::default())
+            .ok()
+            .flatten()
+            .and_then(|d| d.as_map().map(|m| m.to_vec()))
+            .unwrap_or_default();
+        let vals: Vec<VarValue> = node
+            .iter()
+            .map(|(_, v)| VarValue::from_node(v).unwrap_or(VarValue::Json(serde_json::Value::Null)))
+            .collect();
+        assert_eq!(vals[0], VarValue::Str("text".into()));
+        assert_eq!(vals[0], VarValue::from_json(serde_json::json!("text")));
+        assert_eq!(vals[0], VarValue::Json(serde_json::json!("text")));
+        assert_eq!(vals[1].as_str(), Some("yes"));
+        assert_eq!(vals[2], VarValue::Json(serde_json::json!(true)));
+        assert_eq!(vals[3], VarValue::Json(serde_json::json!(31)));
+        assert_ne!(vals[1], vals[2]);
+        assert_eq!(vals[1].to_json(), serde_json::json!("yes"));
     }
 }

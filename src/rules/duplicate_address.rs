@@ -49,10 +49,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             else {
                 continue;
             };
-            let addr = match &def.value {
-                serde_json::Value::String(s) => lower(s.trim()),
-                serde_json::Value::Null => continue,
-                other => Cow::Owned(other.to_string()),
+            let addr = match (&def.value, def.value.as_str()) {
+                (_, Some(s)) => lower(s.trim()),
+                (v, None) if v.is_null() => continue,
+                (v, None) => Cow::Owned(v.to_json().to_string()),
             };
             if addr.is_empty() || addr.contains("{{") {
                 continue;
