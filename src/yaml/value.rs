@@ -263,10 +263,21 @@ pub fn distinct_str_keys(pairs: &[(Node, Node)]) -> bool {
 /// bytes (enough to tell an inventory's var names apart).
 #[inline]
 fn short_hash(b: &[u8]) -> u64 {
-    let word = |part: &[u8]| {
-        let mut w = [0u8; 8];
-        w[..part.len()].copy_from_slice(part);
-        u64::from_le_bytes(w)
+    // Up to eight bytes as one word, by loads that may overlap (no copy
+    // through a stack buffer: that stalls on the reload).
+    let word = |p: &[u8]| -> u64 {
+        let n = p.len();
+        if let Ok(w) = <[u8; 8]>::try_from(p) {
+            u64::from_le_bytes(w)
+        } else if n >= 4 {
+            let lo = u32::from_le_bytes([p[0], p[1], p[2], p[3]]);
+            let hi = u32::from_le_bytes([p[n - 4], p[n - 3], p[n - 2], p[n - 1]]);
+            u64::from(lo) | (u64::from(hi) << 32)
+        } else if n > 0 {
+            u64::from(p[0]) | (u64::from(p[n / 2]) << 8) | (u64::from(p[n - 1]) << 16)
+        } else {
+            0
+        }
     };
     let n = b.len();
     let head = word(&b[..n.min(8)]);
