@@ -47,7 +47,7 @@ const INTERNAL: [&str; 33] = [
 /// borrowed from the model.
 fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i VarValue)> {
     let mut vars = inv.host_vars_sorted(host, depths);
-    vars.retain(|(k, _)| !INTERNAL.contains(k));
+    vars.retain(|(k, _)| !internal(k));
     vars
 }
 
@@ -77,83 +77,40 @@ const LIST_CHUNK: usize = 4096;
 /// sits in memory whole (55 MB at 100k hosts).
 pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     use rayon::prelude::*;
-    let mut groups = Map::new();
+    let mut shown = Vec::new();
     let mut seen = vec![false; inv.groups.len()];
-    format_group(inv, ALL, &mut seen, &mut groups);
+    listed_groups(inv, ALL, &mut seen, &mut shown);
     // `_meta` is set last by ansible-inventory: a group of that name is
-    // replaced by it.
-    groups.remove("_meta");
+    // replaced by it. The top level is in sorted order ('_' sorts between
+    // upper- and lower-case names).
+    let mut keys: Vec<(&str, Option<usize>)> = shown
+        .into_iter()
+        .map(|g| (inv.groups[g].name.as_str(), Some(g)))
+        .filter(|(name, _)| *name != "_meta")
+        .collect();
+    keys.push(("_meta", None));
+    keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let depths = inv.depths();
     let mut order: Vec<usize> = (0..inv.hosts.len()).collect();
-    order.sort_unstable_by(|&a, &b| inv.hosts[a].name.cmp(&inv.hosts[b].name));
-    // The top level: the groups and `_meta`, in sorted order ('_' sorts
-    // between upper- and lower-case names).
-    let mut keys: Vec<&str> = groups.keys().map(String::as_str).collect();
-    keys.push("_meta");
-    keys.sort_unstable();
+    order.par_sort_unstable_by(|&a, &b| inv.hosts[a].name.cmp(&inv.hosts[b].name));
     let mut text = String::from("{\n");
-    for (i, k) in keys.iter().enumerate() {
+    for (i, (k, group)) in keys.iter().enumerate() {
         pad(&mut text, 4);
         write_str(k, &mut text);
         text.push_str(": ");
-        if *k == "_meta" {
-            text.push_str("{\n");
-            pad(&mut text, 8);
-            text.push_str("\"hostvars\": ");
-            let mut first = true;
-            // What each set of direct groups passes down, worked out once
-            // per set (a few hundred sets for 100k hosts).
-            let mut layers: crate::FastMap<&[usize], usize> = crate::FastMap::default();
-            let mut inherited: Vec<Vec<(&str, &VarValue)>> = Vec::new();
-            let layer_of: Vec<usize> = inv
-                .hosts
-                .values()
-                .map(|h| {
-                    *layers.entry(h.groups.as_slice()).or_insert_with(|| {
-                        inherited.push(inv.group_layer(&h.groups, &depths));
-                        inherited.len() - 1
-                    })
-                })
-                .collect();
-            for chunk in order.chunks(LIST_CHUNK) {
-                let rendered: Vec<Option<String>> = chunk
-                    .par_iter()
-                    .map(|&h| {
-                        let mut vars = inv.over_group_layer(h, &inherited[layer_of[h]]);
-                        vars.retain(|(k, _)| !INTERNAL.contains(k));
-                        if vars.is_empty() {
-                            return None;
-                        }
-                        let mut t = String::with_capacity(64 * vars.len() + 64);
-                        pad(&mut t, 12);
-                        write_str(&inv.hosts[h].name, &mut t);
-                        t.push_str(": ");
-                        write_entries(vars.into_iter(), 12, &mut t);
-                        Some(t)
-                    })
-                    .collect();
-                for t in rendered.into_iter().flatten() {
-                    text.push_str(if first { "{\n" } else { ",\n" });
-                    first = false;
-                    text.push_str(&t);
-                }
-                out.write_all(text.as_bytes())?;
-                text.clear();
-            }
-            if first {
-                text.push_str("{}");
-            } else {
-                text.push('\n');
+        match group {
+            Some(g) => write_group(inv, *g, &mut text),
+            None => {
+                text.push_str("{\n");
                 pad(&mut text, 8);
+                text.push_str("\"hostvars\": ");
+                write_hostvars(inv, &order, &depths, &mut text, out)?;
+                text.push_str(",\n");
+                pad(&mut text, 8);
+                text.push_str("\"profile\": \"inventory_legacy\"\n");
+                pad(&mut text, 4);
                 text.push('}');
             }
-            text.push_str(",\n");
-            pad(&mut text, 8);
-            text.push_str("\"profile\": \"inventory_legacy\"\n");
-            pad(&mut text, 4);
-            text.push('}');
-        } else {
-            write_json(&groups[*k], 4, &mut text);
         }
         if i + 1 < keys.len() {
             text.push(',');
@@ -164,35 +121,176 @@ pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Res
     out.write_all(text.as_bytes())
 }
 
-fn format_group(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Map<String, Value>) {
-    let group = &inv.groups[g];
-    let mut entry = Map::new();
-    if g != ALL && !group.hosts.is_empty() {
-        entry.insert(
-            "hosts".into(),
-            Value::Array(
-                group
-                    .hosts
-                    .iter()
-                    .map(|&h| Value::String(inv.hosts[h].name.to_string()))
-                    .collect(),
-            ),
-        );
+/// Hosts rendered into one string by one worker (fewer, larger pieces).
+const LIST_PIECE: usize = 64;
+
+/// `_meta.hostvars`: hosts in name order, a chunk at a time, each chunk's
+/// pieces rendered in parallel and written out (flushing `text` first).
+fn write_hostvars(
+    inv: &Inventory,
+    order: &[usize],
+    depths: &[u32],
+    text: &mut String,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    // What each set of direct groups passes down, worked out once per set
+    // (a few hundred sets for 100k hosts).
+    let mut layers: crate::FastMap<&[usize], usize> = crate::FastMap::default();
+    let mut inherited: Vec<Vec<(&str, &VarValue)>> = Vec::new();
+    let layer_of: Vec<usize> = inv
+        .hosts
+        .values()
+        .map(|h| {
+            *layers.entry(h.groups.as_slice()).or_insert_with(|| {
+                inherited.push(inv.group_layer(&h.groups, depths));
+                inherited.len() - 1
+            })
+        })
+        .collect();
+    let mut first = true;
+    for chunk in order.chunks(LIST_CHUNK) {
+        // Each host's entry starts with ",\n"; the very first one's becomes
+        // the opening brace.
+        let pieces: Vec<String> = chunk
+            .par_chunks(LIST_PIECE)
+            .map(|hosts| {
+                let mut t = String::with_capacity(600 * hosts.len());
+                for &h in hosts {
+                    let mut vars = inv.over_group_layer(h, &inherited[layer_of[h]]);
+                    vars.retain(|(k, _)| !internal(k));
+                    if vars.is_empty() {
+                        continue;
+                    }
+                    t.push_str(",\n");
+                    pad(&mut t, 12);
+                    write_str(&inv.hosts[h].name, &mut t);
+                    t.push_str(": ");
+                    write_entries(vars.into_iter(), 12, &mut t);
+                }
+                t
+            })
+            .collect();
+        for p in pieces.iter().filter(|p| !p.is_empty()) {
+            if first {
+                text.push_str("{\n");
+                text.push_str(&p[2..]);
+                first = false;
+            } else {
+                text.push_str(p);
+            }
+        }
+        out.write_all(text.as_bytes())?;
+        text.clear();
     }
-    let mut children = Vec::new();
+    if first {
+        text.push_str("{}");
+    } else {
+        text.push('\n');
+        pad(text, 8);
+        text.push('}');
+    }
+    Ok(())
+}
+
+/// One of [`INTERNAL`] (a match the compiler turns into length and byte
+/// tests, not 33 comparisons per variable).
+fn internal(k: &str) -> bool {
+    matches!(
+        k,
+        "ansible_async_path"
+            | "ansible_collection_name"
+            | "ansible_config_file"
+            | "ansible_dependent_role_names"
+            | "ansible_diff_mode"
+            | "ansible_facts"
+            | "ansible_forks"
+            | "ansible_inventory_sources"
+            | "ansible_limit"
+            | "ansible_play_batch"
+            | "ansible_play_hosts"
+            | "ansible_play_hosts_all"
+            | "ansible_play_role_names"
+            | "ansible_playbook_python"
+            | "ansible_role_name"
+            | "ansible_role_names"
+            | "ansible_run_tags"
+            | "ansible_skip_tags"
+            | "ansible_verbosity"
+            | "ansible_version"
+            | "inventory_dir"
+            | "inventory_file"
+            | "inventory_hostname"
+            | "inventory_hostname_short"
+            | "groups"
+            | "group_names"
+            | "hostvars"
+            | "playbook_dir"
+            | "play_hosts"
+            | "role_name"
+            | "role_names"
+            | "role_path"
+            | "role_uuid"
+    )
+}
+
+/// The groups `--list` shows, in ansible-inventory's traversal from `all`:
+/// each group with hosts (`all`'s are not listed) or children, once.
+fn listed_groups(inv: &Inventory, g: usize, seen: &mut [bool], out: &mut Vec<usize>) {
+    let group = &inv.groups[g];
     for &c in &group.children {
-        children.push(Value::String(inv.groups[c].name.clone()));
         if !seen[c] {
-            format_group(inv, c, seen, out);
+            listed_groups(inv, c, seen, out);
             seen[c] = true;
         }
     }
-    if !children.is_empty() {
-        entry.insert("children".into(), Value::Array(children));
+    if !group.children.is_empty() || (g != ALL && !group.hosts.is_empty()) {
+        out.push(g);
     }
-    if !entry.is_empty() {
-        out.insert(group.name.clone(), Value::Object(entry));
+}
+
+/// A group's `{"children": [...], "hosts": [...]}` at the top level.
+fn write_group(inv: &Inventory, g: usize, out: &mut String) {
+    let group = &inv.groups[g];
+    let children = group.children.iter().map(|&c| inv.groups[c].name.as_str());
+    let hosts: &[usize] = if g == ALL { &[] } else { &group.hosts };
+    let hosts = hosts.iter().map(|&h| inv.hosts[h].name.as_str());
+    out.push_str("{\n");
+    let has_children = !group.children.is_empty();
+    if has_children {
+        pad(out, 8);
+        out.push_str("\"children\": ");
+        write_names(children, 8, out);
     }
+    if hosts.len() > 0 {
+        if has_children {
+            out.push(',');
+            out.push('\n');
+        }
+        pad(out, 8);
+        out.push_str("\"hosts\": ");
+        write_names(hosts, 8, out);
+    }
+    out.push('\n');
+    pad(out, 4);
+    out.push('}');
+}
+
+/// A non-empty list of names, as `json.dumps(indent=4)` writes it.
+fn write_names<'a>(names: impl Iterator<Item = &'a str>, level: usize, out: &mut String) {
+    out.push_str("[\n");
+    let mut first = true;
+    for n in names {
+        if !first {
+            out.push_str(",\n");
+        }
+        first = false;
+        pad(out, level + 4);
+        write_str(n, out);
+    }
+    out.push('\n');
+    pad(out, level);
+    out.push(']');
 }
 
 /// The `--graph [GROUP] [--vars]` text; `None` when the group does not exist.
@@ -475,6 +573,23 @@ mod tests {
         let vfs = MemVfs::new(&[("hosts.yml", text)]);
         let cache = FileCache::new(&vfs, Default::default());
         super::list_text(&load_view(&cache, &["hosts.yml".to_string()]))
+    }
+
+    #[test]
+    fn internal_vars_are_the_listed_ones() {
+        for k in super::INTERNAL {
+            assert!(super::internal(k), "{k}");
+        }
+        for k in [
+            "ansible_host",
+            "ansible_user",
+            "groups_x",
+            "group",
+            "",
+            "role_names2",
+        ] {
+            assert!(!super::internal(k), "{k}");
+        }
     }
 
     #[test]
