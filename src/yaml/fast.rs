@@ -246,14 +246,22 @@ fn close(
 
 /// Parse `text` when it is inside the subset; `None` means "use the
 /// general parser".
+/// Every byte printable ASCII or a newline. Checked a block at a time
+/// without a branch per byte, which the compiler turns into SIMD (a byte
+/// loop that stops at the first bad byte was half of this parser's time).
+fn printable_lines(bytes: &[u8]) -> bool {
+    bytes.chunks(4096).all(|block| {
+        !block.iter().fold(false, |bad, &b| {
+            bad | ((b != b'\n') & (b.wrapping_sub(0x20) >= 0x5f))
+        })
+    })
+}
+
 pub fn parse(text: &str, limits: Limits) -> Option<Node> {
     let bytes = text.as_bytes();
     // Printable ASCII and newlines only: no tabs, CRs, BOMs or Unicode
     // line breaks to get wrong.
-    if !bytes
-        .iter()
-        .all(|&b| b == b'\n' || (0x20..0x7f).contains(&b))
-    {
+    if !printable_lines(bytes) {
         return None;
     }
     let mut stack: Vec<Frame> = Vec::new();
@@ -379,6 +387,19 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_lines_checks_every_byte() {
+        for b in 0u8..=255 {
+            for at in [0usize, 5, 4095, 4096, 9000] {
+                let mut t = vec![b'a'; 9001];
+                t[at] = b;
+                let ok = b == b'\n' || (0x20..0x7f).contains(&b);
+                assert_eq!(printable_lines(&t), ok, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(printable_lines(b""));
+    }
 
     /// The fast path either declines or builds what the general path builds.
     fn same(text: &str) -> bool {
