@@ -10,7 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 // The validator allocates many small nodes; mimalloc halves the time the
-// system allocator spent on them.
+// system allocator spent on them. Its v2 (the `v2` feature) over v3: at 10k
+// hosts 48 MB peak RSS instead of 68 MB (v3's pages spread over more
+// transparent huge pages, each one zeroed by the kernel on first touch),
+// validate 23.5 -> 21.3 ms, list at 100k 271 -> 224 ms.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
