@@ -3,7 +3,7 @@
 use super::{Fatal, HostDef, Inventory, Loc, VarConflict, VarDef, VarValue};
 use crate::diagnostic::Code;
 use crate::hostpattern;
-use crate::source::SourceFile;
+use crate::source::{SourceFile, Span};
 use crate::yaml::value::{self, entries, key_string, resolve_scalar, Scalar};
 use crate::yaml::{Node, NodeKind};
 use std::sync::Arc;
@@ -25,9 +25,12 @@ pub const MAX_VAR_COPIES: usize = 1_000_000;
 
 impl Ctx<'_> {
     fn loc(&self, node: &Node) -> Loc {
+        self.loc_at(node.span)
+    }
+    fn loc_at(&self, span: Span) -> Loc {
         Loc {
             file: self.file.clone(),
-            span: node.span,
+            span,
         }
     }
     fn fatal(&self, code: Code, node: &Node, message: impl Into<String>) -> Fatal {
@@ -408,16 +411,25 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                     ),
                 ));
             }
-            let mut out = Vec::new();
             if count > 1 {
                 var_nodes = crate::yaml::node_size(v);
             }
-            for e in entries(v).map_err(|er| ctx.construct_err(er))? {
-                let k = key_string(e.key).map_err(|er| ctx.construct_err(er))?;
-                let val = VarValue::from_node(e.value).map_err(|er| ctx.construct_err(er))?;
-                out.push((k, val, e.key));
-            }
-            out
+            let var = |k: &Node, val: &Node| -> Result<_, value::ConstructError> {
+                Ok((key_string(k)?, VarValue::from_node(val)?, k.span))
+            };
+            let list: Result<Vec<_>, _> = match v.as_map() {
+                // Distinct plain keys (the usual mapping): its pairs are its
+                // entries, no list of entries in between.
+                Some(pairs) if value::distinct_str_keys(pairs) => {
+                    pairs.iter().map(|(k, val)| var(k, val)).collect()
+                }
+                _ => entries(v)
+                    .map_err(|er| ctx.construct_err(er))?
+                    .into_iter()
+                    .map(|e| var(e.key, e.value))
+                    .collect(),
+            };
+            list.map_err(|er| ctx.construct_err(er))?
         }
         _ => Vec::new(),
     };
@@ -489,7 +501,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         // already distinct, nothing to compare against.
         let fresh = ctx.inv.hosts[hi].vars.is_empty();
         for (k, val, at) in own {
-            let vloc = ctx.loc(at);
+            let vloc = ctx.loc_at(at);
             if fresh {
                 ctx.inv.hosts[hi].vars.insert_new(
                     k,

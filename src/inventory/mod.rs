@@ -349,14 +349,26 @@ impl Inventory {
     }
 
     /// The given groups and every group above them (through `parents`).
+    /// A host's groups are a handful: the ones found so far are searched
+    /// as a list, and only a long list gets a table of every group.
     fn upward(&self, start: &[usize]) -> Vec<usize> {
-        let mut seen = vec![false; self.groups.len()];
-        let mut out = Vec::new();
+        let mut out: Vec<usize> = Vec::with_capacity(8);
+        let mut seen: Option<Vec<bool>> = None;
         let mut stack: Vec<usize> = start.to_vec();
         while let Some(g) = stack.pop() {
-            if !seen[g] {
-                seen[g] = true;
+            let new = match seen.as_mut() {
+                Some(seen) => !std::mem::replace(&mut seen[g], true),
+                None => !out.contains(&g),
+            };
+            if new {
                 out.push(g);
+                if seen.is_none() && out.len() > 32 {
+                    let mut table = vec![false; self.groups.len()];
+                    for &x in &out {
+                        table[x] = true;
+                    }
+                    seen = Some(table);
+                }
                 stack.extend(self.groups[g].parents.iter().copied());
             }
         }
@@ -528,6 +540,36 @@ fn winners<'a>(layers: impl Iterator<Item = &'a Vars>) -> Vec<(&'a str, &'a VarV
         }
     }
     out
+}
+
+#[cfg(test)]
+mod graph_tests {
+    use super::Inventory;
+
+    #[test]
+    fn a_host_sees_every_group_above_it_however_many() {
+        // A chain of 50 groups plus a diamond: past 32 found groups the
+        // search switches from the list to a table; the answer is the same.
+        let mut inv = Inventory::new();
+        let groups: Vec<usize> = (0..50).map(|i| inv.add_group(&format!("g{i}"))).collect();
+        for w in groups.windows(2) {
+            inv.add_child_group(w[1], w[0]).unwrap();
+        }
+        let side = inv.add_group("side");
+        inv.add_child_group(side, groups[0]).unwrap();
+        inv.add_child_group(groups[10], side).unwrap();
+        let (h, _) = inv.add_host("h1".into());
+        inv.add_host_to_group(groups[0], h);
+        inv.reconcile();
+        let mut got = inv.host_groups_transitive(h);
+        got.sort_unstable();
+        let mut want: Vec<usize> = groups.clone();
+        want.extend([side, super::ALL]);
+        want.sort_unstable();
+        assert_eq!(got, want);
+        // Each group once, in the order of a depth-first climb from the host.
+        assert_eq!(inv.host_groups_transitive(h)[0], groups[0]);
+    }
 }
 
 #[cfg(test)]

@@ -115,6 +115,38 @@ pub fn host_in_domain(host: &[String], domain: &[String]) -> bool {
     host.len() > domain.len() && host.iter().zip(domain).all(|(a, b)| a == b)
 }
 
+/// [`host_labels`] then [`host_in_domain`], without building the labels
+/// (a host name is compared with every domain group above it: no strings
+/// to allocate per host and group). `None` when the host is not an FQDN.
+pub fn host_name_in_domain(host: &str, domain: &[String]) -> Option<bool> {
+    if !host.contains('.') || host.contains(':') {
+        return None;
+    }
+    if host
+        .split('.')
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
+    {
+        return None; // IPv4
+    }
+    // A label in group form: ASCII letters lowered, `-` as `_` (both keep
+    // the byte length, so the bytes compare one to one).
+    let same = |label: &str, group: &str| {
+        label.len() == group.len()
+            && label.bytes().zip(group.bytes()).all(|(h, g)| {
+                let h = h.to_ascii_lowercase();
+                (if h == b'-' { b'_' } else { h }) == g
+            })
+    };
+    let mut labels = host.trim_end_matches('.').split('.').rev();
+    for d in domain {
+        match labels.next() {
+            Some(l) if same(l, d) => {}
+            _ => return Some(false),
+        }
+    }
+    Some(labels.next().is_some())
+}
+
 /// One domain is a suffix of the other (or equal).
 pub fn related(a: &[String], b: &[String]) -> bool {
     a.iter().zip(b).all(|(x, y)| x == y)
@@ -123,6 +155,43 @@ pub fn related(a: &[String], b: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn host_name_in_domain_is_labels_then_in_domain() {
+        let mut compared = 0;
+        let domains = [
+            "johnson.int",
+            "dev.johnson.int",
+            "my_app.dev.johnson.int",
+            "x",
+        ];
+        let hosts = [
+            "db01.johnson.int",
+            "DB01.Johnson.INT",
+            "my-app.dev.johnson.int",
+            "a.my-app.dev.johnson.int",
+            "johnson.int",
+            "johnson.int.",
+            "web01",
+            "10.0.0.1",
+            "::1",
+            "h.x",
+            "h.é.x",
+            "a..int",
+        ];
+        for d in domains {
+            let group = group_for_domain("ca_domain", d);
+            let Some(Ok(labels)) = parse_group("ca_domain", &group) else {
+                continue; // not a domain group name (one label)
+            };
+            for h in hosts {
+                let want = host_labels(h).map(|hl| host_in_domain(&hl, &labels));
+                assert_eq!(host_name_in_domain(h, &labels), want, "{h} in {d}");
+                compared += 1;
+            }
+        }
+        assert!(compared >= 36);
+    }
 
     #[test]
     fn convention() {

@@ -65,10 +65,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let dom = domain::domain_text(&labels);
             for (h, direct) in subtree_hosts(inv, gi) {
                 let host = &inv.hosts[h];
-                let Some(hl) = domain::host_labels(&host.name) else {
-                    continue;
-                };
-                if domain::host_in_domain(&hl, &labels) {
+                if domain::host_name_in_domain(&host.name, &labels) != Some(false) {
                     continue;
                 }
                 let Some(def) = host.defs.iter().find(|d| d.group == direct) else {
