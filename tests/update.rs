@@ -645,6 +645,8 @@ fn a_local_path_borrows_objects_a_file_url_clones() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(!events.contains("upload-pack"), "{events}");
     assert!(events.contains("receive-pack"), "{events}");
+    // The server keeps the pushed pack (no loose objects written one by one).
+    assert!(events.contains("receive.unpackLimit=1"), "{events}");
     // A file:// URL goes through git's transport, as with git.
     let url = format!("file://{}", bare.display());
     let (o, events) = job(&url, "b02.dettonville.int", &[]);
