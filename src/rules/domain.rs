@@ -89,44 +89,23 @@ pub fn group_for_domain(prefix: &str, domain: &str) -> String {
     s
 }
 
-/// A host's labels in group form, TLD first, when it is an FQDN (not a short
-/// name, not an IP address).
-pub fn host_labels(host: &str) -> Option<Vec<String>> {
-    if !host.contains('.') || host.contains(':') {
-        return None;
-    }
-    if host
-        .split('.')
-        .all(|p| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
-    {
-        return None; // IPv4
-    }
-    Some(
-        host.trim_end_matches('.')
+/// Whether the domain rules read a host name as an FQDN: it has a dot and
+/// is not an IP address.
+fn is_fqdn(host: &str) -> bool {
+    host.contains('.')
+        && !host.contains(':')
+        && !host
             .split('.')
-            .rev()
-            .map(|l| l.to_ascii_lowercase().replace('-', "_"))
-            .collect(),
-    )
+            .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
 }
 
-/// Whether the host (labels TLD first) lies strictly inside the domain.
-pub fn host_in_domain(host: &[String], domain: &[String]) -> bool {
-    host.len() > domain.len() && host.iter().zip(domain).all(|(a, b)| a == b)
-}
-
-/// [`host_labels`] then [`host_in_domain`], without building the labels
-/// (a host name is compared with every domain group above it: no strings
-/// to allocate per host and group). `None` when the host is not an FQDN.
+/// Whether the host lies strictly inside the domain (labels TLD first, in
+/// group form), comparing the name's labels in place: a host name is
+/// compared with every domain group above it, so nothing is allocated per
+/// host and group. `None` when the host is not an FQDN.
 pub fn host_name_in_domain(host: &str, domain: &[String]) -> Option<bool> {
-    if !host.contains('.') || host.contains(':') {
+    if !is_fqdn(host) {
         return None;
-    }
-    if host
-        .split('.')
-        .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty())
-    {
-        return None; // IPv4
     }
     // A label in group form: ASCII letters lowered, `-` as `_` (both keep
     // the byte length, so the bytes compare one to one).
@@ -155,6 +134,22 @@ pub fn related(a: &[String], b: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The host's labels in group form, TLD first (the reference the
+    /// in-place comparison is held to).
+    fn host_labels(host: &str) -> Option<Vec<String>> {
+        is_fqdn(host).then(|| {
+            host.trim_end_matches('.')
+                .split('.')
+                .rev()
+                .map(|l| l.to_ascii_lowercase().replace('-', "_"))
+                .collect()
+        })
+    }
+
+    fn host_in_domain(host: &[String], domain: &[String]) -> bool {
+        host.len() > domain.len() && host.iter().zip(domain).all(|(a, b)| a == b)
+    }
 
     #[test]
     fn host_name_in_domain_is_labels_then_in_domain() {
