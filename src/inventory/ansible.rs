@@ -6,43 +6,6 @@ use super::{Inventory, VarValue, ALL};
 use crate::yaml::value::python_float_repr;
 use serde_json::{Map, Value};
 
-/// Variables ansible-inventory never prints (`C.INTERNAL_STATIC_VARS`).
-const INTERNAL: [&str; 33] = [
-    "ansible_async_path",
-    "ansible_collection_name",
-    "ansible_config_file",
-    "ansible_dependent_role_names",
-    "ansible_diff_mode",
-    "ansible_facts",
-    "ansible_forks",
-    "ansible_inventory_sources",
-    "ansible_limit",
-    "ansible_play_batch",
-    "ansible_play_hosts",
-    "ansible_play_hosts_all",
-    "ansible_play_role_names",
-    "ansible_playbook_python",
-    "ansible_role_name",
-    "ansible_role_names",
-    "ansible_run_tags",
-    "ansible_skip_tags",
-    "ansible_verbosity",
-    "ansible_version",
-    "inventory_dir",
-    "inventory_file",
-    "inventory_hostname",
-    "inventory_hostname_short",
-    "groups",
-    "group_names",
-    "hostvars",
-    "playbook_dir",
-    "play_hosts",
-    "role_name",
-    "role_names",
-    "role_path",
-    "role_uuid",
-];
-
 /// The flattened vars `--list` shows for one host, sorted by name and
 /// borrowed from the model.
 fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i VarValue)> {
@@ -193,8 +156,8 @@ fn write_hostvars(
     Ok(())
 }
 
-/// One of [`INTERNAL`] (a match the compiler turns into length and byte
-/// tests, not 33 comparisons per variable).
+/// A variable ansible-inventory never prints (`C.INTERNAL_STATIC_VARS`;
+/// a match the compiler turns into length and byte tests).
 fn internal(k: &str) -> bool {
     matches!(
         k,
@@ -351,9 +314,7 @@ fn graph_group(
         if group.priority != 1 {
             gv.insert("ansible_group_priority".into(), group.priority.into());
         }
-        for k in INTERNAL {
-            gv.remove(k);
-        }
+        gv.retain(|k, _| !internal(k));
         show_vars(&gv, depth, lines);
     }
 }
@@ -575,9 +536,46 @@ mod tests {
         super::list_text(&load_view(&cache, &["hosts.yml".to_string()]))
     }
 
+    /// ansible-core's `C.INTERNAL_STATIC_VARS`, the list `internal()` matches.
+    const INTERNAL: [&str; 33] = [
+        "ansible_async_path",
+        "ansible_collection_name",
+        "ansible_config_file",
+        "ansible_dependent_role_names",
+        "ansible_diff_mode",
+        "ansible_facts",
+        "ansible_forks",
+        "ansible_inventory_sources",
+        "ansible_limit",
+        "ansible_play_batch",
+        "ansible_play_hosts",
+        "ansible_play_hosts_all",
+        "ansible_play_role_names",
+        "ansible_playbook_python",
+        "ansible_role_name",
+        "ansible_role_names",
+        "ansible_run_tags",
+        "ansible_skip_tags",
+        "ansible_verbosity",
+        "ansible_version",
+        "inventory_dir",
+        "inventory_file",
+        "inventory_hostname",
+        "inventory_hostname_short",
+        "groups",
+        "group_names",
+        "hostvars",
+        "playbook_dir",
+        "play_hosts",
+        "role_name",
+        "role_names",
+        "role_path",
+        "role_uuid",
+    ];
+
     #[test]
     fn internal_vars_are_the_listed_ones() {
-        for k in super::INTERNAL {
+        for k in INTERNAL {
             assert!(super::internal(k), "{k}");
         }
         for k in [

@@ -322,11 +322,9 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
 fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue, at: &Node) {
     if k == "ansible_group_priority" {
         let p = match &val {
-            VarValue::Str(s) => s.trim().parse::<i64>().ok(),
             VarValue::Json(serde_json::Value::Number(n)) => n.as_f64().map(|f| f as i64),
-            VarValue::Json(serde_json::Value::String(s)) => s.trim().parse::<i64>().ok(),
             VarValue::Json(serde_json::Value::Bool(b)) => Some(*b as i64),
-            VarValue::Json(_) => None,
+            v => v.as_str().and_then(|s| s.trim().parse::<i64>().ok()),
         };
         if let Some(p) = p {
             ctx.inv.groups[gi].priority = p;
@@ -414,22 +412,10 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
             if count > 1 {
                 var_nodes = crate::yaml::node_size(v);
             }
-            let var = |k: &Node, val: &Node| -> Result<_, value::ConstructError> {
+            value::map_entries(v, |k, val| {
                 Ok((key_string(k)?, VarValue::from_node(val)?, k.span))
-            };
-            let list: Result<Vec<_>, _> = match v.as_map() {
-                // Distinct plain keys (the usual mapping): its pairs are its
-                // entries, no list of entries in between.
-                Some(pairs) if value::distinct_str_keys(pairs) => {
-                    pairs.iter().map(|(k, val)| var(k, val)).collect()
-                }
-                _ => entries(v)
-                    .map_err(|er| ctx.construct_err(er))?
-                    .into_iter()
-                    .map(|e| var(e.key, e.value))
-                    .collect(),
-            };
-            list.map_err(|er| ctx.construct_err(er))?
+            })
+            .map_err(|er| ctx.construct_err(er))?
         }
         _ => Vec::new(),
     };

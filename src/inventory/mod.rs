@@ -81,12 +81,6 @@ impl PartialEq for VarValue {
     }
 }
 
-impl From<Value> for VarValue {
-    fn from(v: Value) -> VarValue {
-        VarValue::from_json(v)
-    }
-}
-
 /// A variable value and where it was set.
 #[derive(Debug, Clone)]
 pub struct VarDef {

@@ -222,7 +222,6 @@ pub fn flatten<'a>(
     Ok(())
 }
 
-/// The effective entries of a mapping node, as the Python dict Ansible builds.
 /// The string of a key that is an untagged string scalar (not `<<`): the
 /// keys whose Python identity is their text.
 #[inline]
@@ -288,6 +287,7 @@ fn short_hash(b: &[u8]) -> u64 {
         .wrapping_mul(0xBF58_476D_1CE4_E5B9)
 }
 
+/// The effective entries of a mapping node, as the Python dict Ansible builds.
 pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
     let NodeKind::Map(pairs) = &node.kind else {
         return Err(cerr(node, "expected a mapping"));
@@ -355,6 +355,25 @@ pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
         }
     }
     Ok(out)
+}
+
+/// The effective entries of a mapping (key node, value node), as
+/// [`entries`], each mapped through `f`: a mapping whose keys are distinct
+/// plain strings is read straight from its pairs, with no list of entries
+/// in between.
+pub fn map_entries<'a, T>(
+    node: &'a Node,
+    mut f: impl FnMut(&'a Node, &'a Node) -> Result<T, ConstructError>,
+) -> Result<Vec<T>, ConstructError> {
+    match &node.kind {
+        NodeKind::Map(pairs) if distinct_str_keys(pairs) => {
+            pairs.iter().map(|(k, v)| f(k, v)).collect()
+        }
+        _ => entries(node)?
+            .into_iter()
+            .map(|e| f(e.key, e.value))
+            .collect(),
+    }
 }
 
 fn float_json(f: f64) -> Value {
