@@ -4,7 +4,7 @@
 
 use crate::config::Resolved;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::inventory::loader::{expand_source, load_view, FileCache, SourceEntry};
+use crate::inventory::loader::{expand_source, load_view, load_view_hosts, FileCache, SourceEntry};
 use crate::inventory::Loc;
 use crate::rules::{self, Context, FileCtx, FileRole, LinkProblem, View, ViewKind};
 use crate::vfs::{self, Raw, Vfs};
@@ -90,7 +90,7 @@ impl Report {
 }
 
 /// The views (sources per view) of a repository laid out as configured.
-pub fn discover(vfs: &dyn Vfs, config: &Resolved) -> Vec<(String, ViewKind, Vec<String>)> {
+pub fn discover(vfs: &dyn Vfs, config: &Resolved) -> Vec<ViewSpec> {
     let cfg = &config.raw;
     let inv_dir = cfg.inventory_dir.trim_end_matches('/').to_string();
     let mut views = Vec::new();
@@ -187,11 +187,22 @@ fn role_of(path: &str, config: &Resolved) -> FileRole {
 pub fn validate_views(
     vfs: &dyn Vfs,
     config: &Resolved,
-    views: Vec<(String, ViewKind, Vec<String>)>,
+    views: Vec<ViewSpec>,
     link_root: Option<&str>,
 ) -> Report {
+    let scope = Scope::everything(views.len());
+    validate_scoped(vfs, config, views, link_root, &scope)
+}
+
+fn validate_scoped(
+    vfs: &dyn Vfs,
+    config: &Resolved,
+    views: Vec<ViewSpec>,
+    link_root: Option<&str>,
+    scope: &Scope<'_>,
+) -> Report {
     let timer = Timer::new();
-    let cx = prepare(vfs, config, views, link_root, &timer);
+    let cx = prepare_scoped(vfs, config, views, link_root, &timer, scope);
     let diagnostics = rules::run_all_timed(&cx, &timer);
     timer.lap("rules");
     let report = Report {
@@ -208,16 +219,42 @@ pub fn validate_views(
     report
 }
 
-/// Everything the rules look at: each source file parsed once (in
-/// parallel), the inventory model of every view, the declared groups and
-/// the symlink problems under `link_root`.
-pub fn prepare<'c>(
-    vfs: &dyn Vfs,
-    config: &'c Resolved,
-    views: Vec<(String, ViewKind, Vec<String>)>,
-    link_root: Option<&str>,
-    timer: &Timer,
-) -> Context<'c> {
+/// One view to load: its name, its kind and its `-i` sources.
+pub type ViewSpec = (String, ViewKind, Vec<String>);
+
+/// What a run looks at. A *settled* view is built (other views' rules
+/// compare with it) but its own rules are not run; the per-file rules run
+/// only on the files `checked` picks.
+struct Scope<'s> {
+    settled: Vec<bool>,
+    checked: &'s (dyn Fn(&str) -> bool + Sync),
+}
+
+impl Scope<'_> {
+    /// Every view and every file.
+    fn everything(views: usize) -> Scope<'static> {
+        Scope {
+            settled: vec![false; views],
+            checked: &|_| true,
+        }
+    }
+}
+
+/// Views built over one tree, with the per-file rules of the files only
+/// one view loads already run.
+struct Built {
+    views: Vec<View>,
+    /// The per-file findings of those files.
+    findings: Vec<crate::diagnostic::Diagnostic>,
+    /// Those files (physical paths): their rules have run, or were not to.
+    done: std::collections::HashSet<String>,
+    /// Every file parsed, sorted by path (the trees of `done` files let go).
+    files: Vec<std::sync::Arc<crate::inventory::loader::Parsed>>,
+}
+
+/// Build every view over `vfs`, each file parsed once (in parallel), and
+/// run the per-file rules of the files only one view loads alongside.
+fn build(vfs: &dyn Vfs, config: &Resolved, views: &[ViewSpec], scope: &Scope<'_>) -> Built {
     let cache = FileCache::new(vfs, config.load_limits());
     // The files each view loads. A file only one view loads (an
     // environment's hosts.yml, the big ones) gives its tree back as soon as
@@ -286,8 +323,9 @@ pub fn prepare<'c>(
         (0..n).map(|_| OnceLock::new()).collect();
     // Shared borrows for the `move` closures below (the cache itself is
     // left to `release` at the end).
-    let (cache_ref, views, own_ref, next) = (&cache, &views, &own, &next);
+    let (cache_ref, own_ref, next) = (&cache, &own, &next);
     let (built_ref, found_ref) = (&built_slots, &found_slots);
+    let checked = scope.checked;
     rayon::scope(|s| {
         for _ in 0..rayon::current_num_threads().clamp(1, n.max(1)) {
             s.spawn(move |s| loop {
@@ -297,12 +335,20 @@ pub fn prepare<'c>(
                 };
                 let mine: Vec<FileCtx> = own_ref[i]
                     .iter()
+                    .filter(|p| checked(p))
                     .map(|p| file_ctx(cache_ref.get(p)))
                     .collect();
                 s.spawn(move |_| {
                     let _ = found_ref[i].set(rules::run_file_rules(config, &mine));
                 });
-                let inv = load_view(cache_ref, sources);
+                let settled = scope.settled.get(i).copied().unwrap_or(false);
+                // A settled view is there for the rules comparing views,
+                // which read its hosts only.
+                let inv = if settled {
+                    load_view_hosts(cache_ref, sources)
+                } else {
+                    load_view(cache_ref, sources)
+                };
                 // The cache lets go of the trees; the queued rules hold them
                 // until they are done.
                 for p in &own_ref[i] {
@@ -312,28 +358,68 @@ pub fn prepare<'c>(
                     inv,
                     name: name.clone(),
                     kind: *kind,
+                    settled,
                 });
             });
         }
     });
-    let built: Vec<View> = built_slots
-        .into_iter()
-        .filter_map(OnceLock::into_inner)
-        .collect();
-    let mut file_findings: Vec<crate::diagnostic::Diagnostic> = found_slots
-        .into_iter()
-        .filter_map(OnceLock::into_inner)
-        .flatten()
-        .collect();
+    let built = Built {
+        views: built_slots
+            .into_iter()
+            .filter_map(OnceLock::into_inner)
+            .collect(),
+        findings: found_slots
+            .into_iter()
+            .filter_map(OnceLock::into_inner)
+            .flatten()
+            .collect(),
+        done: own.into_iter().flatten().collect(),
+        files: cache.all(),
+    };
+    crate::release(cache);
+    built
+}
+
+/// Everything the rules look at: each source file parsed once (in
+/// parallel), the inventory model of every view, the declared groups and
+/// the symlink problems under `link_root`.
+pub fn prepare<'c>(
+    vfs: &dyn Vfs,
+    config: &'c Resolved,
+    views: Vec<ViewSpec>,
+    link_root: Option<&str>,
+    timer: &Timer,
+) -> Context<'c> {
+    let scope = Scope::everything(views.len());
+    prepare_scoped(vfs, config, views, link_root, timer, &scope)
+}
+
+fn prepare_scoped<'c>(
+    vfs: &dyn Vfs,
+    config: &'c Resolved,
+    views: Vec<ViewSpec>,
+    link_root: Option<&str>,
+    timer: &Timer,
+    scope: &Scope<'_>,
+) -> Context<'c> {
+    let built = build(vfs, config, &views, scope);
     timer.lap("views + their files' rules");
-    let files: Vec<FileCtx> = cache.all().into_iter().map(file_ctx).collect();
+    let files: Vec<FileCtx> = built
+        .files
+        .into_iter()
+        .map(|parsed| FileCtx {
+            role: role_of(&parsed.file.path, config),
+            parsed,
+        })
+        .collect();
     // Shared files (xenv_groups.yml) and vars files found while loading.
-    let done: std::collections::HashSet<&str> = own.iter().flatten().map(String::as_str).collect();
     let later: Vec<FileCtx> = files
         .iter()
-        .filter(|f| !done.contains(f.parsed.file.path.as_str()))
+        .filter(|f| !built.done.contains(f.parsed.file.path.as_str()))
+        .filter(|f| (scope.checked)(&f.parsed.file.path))
         .cloned()
         .collect();
+    let mut file_findings = built.findings;
     file_findings.extend(rules::run_file_rules(config, &later));
     let declared_groups = files
         .iter()
@@ -382,18 +468,24 @@ pub fn prepare<'c>(
     let cx = Context {
         config,
         files,
-        views: built,
+        views: built.views,
         declared_groups,
         links,
         file_findings,
     };
-    crate::release(cache);
     timer.lap("setup");
     cx
 }
 
 /// Validate a whole repository laid out as configured.
 pub fn validate_repo(vfs: &dyn Vfs, config: &Resolved) -> Report {
+    let (views, root) = repo_views(vfs, config);
+    let scope = Scope::everything(views.len());
+    validate_scoped(vfs, config, views, Some(&root), &scope)
+}
+
+/// The views of a repository and the directory whose symlinks are checked.
+fn repo_views(vfs: &dyn Vfs, config: &Resolved) -> (Vec<ViewSpec>, String) {
     let views = discover(vfs, config);
     let inv_dir = config.raw.inventory_dir.trim_end_matches('/').to_string();
     let root = if vfs::kind(vfs, &inv_dir) == Raw::Dir {
@@ -401,5 +493,339 @@ pub fn validate_repo(vfs: &dyn Vfs, config: &Resolved) -> Report {
     } else {
         String::new()
     };
-    validate_views(vfs, config, views, Some(&root))
+    (views, root)
+}
+
+/// Validate `vfs`, a change of the tree `before`, leaving out what the
+/// change cannot have altered: a view whose every input (each entry and
+/// directory listing its loading looks at, each file it may read, the
+/// declared groups) is as it was in `before` is settled (built, for the
+/// rules that compare views, but its own rules are not run), and the
+/// per-file rules run only on the files that changed.
+///
+/// So the report holds every finding `validate_repo` would give that
+/// `before` did not have (and possibly some it had): callers that only
+/// refuse what is new (the updater), or that know `before` had no findings
+/// (the hook, for a tree it accepted), decide as on the whole tree.
+/// Files are compared by their blob ids ([`Vfs::file_id`]); a tree that
+/// knows none (a working tree) settles nothing.
+pub fn validate_change(vfs: &dyn Vfs, before: &dyn Vfs, config: &Resolved) -> Report {
+    let timer = Timer::new();
+    let (views, root) = repo_views(vfs, config);
+    let settled: Vec<bool> = views
+        .iter()
+        .map(|(_, _, sources)| {
+            view_inputs(vfs, config, sources)
+                .iter()
+                .all(|q| q.same_in(before, vfs))
+        })
+        .collect();
+    let changed = |p: &str| !same_file(vfs, before, p);
+    let scope = Scope {
+        settled,
+        checked: &changed,
+    };
+    timer.lap("what the change touches");
+    let report = validate_scoped(vfs, config, views.clone(), Some(&root), &scope);
+    // Settled views hold their hosts or more (vars not read, so no var
+    // error ends a file early): a host found in two environments is
+    // checked again over the whole tree, to be exact.
+    let duplicate = report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == crate::diagnostic::Code::DuplicateHostEnv);
+    if duplicate && scope.settled.iter().any(|s| *s) {
+        let all = Scope::everything(views.len());
+        return validate_scoped(vfs, config, views, Some(&root), &all);
+    }
+    report
+}
+
+/// Whether `path` is the same file (the same blob) in both trees.
+fn same_file(now: &dyn Vfs, before: &dyn Vfs, path: &str) -> bool {
+    match (now.file_id(path), before.file_id(path)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A question loading a view asks of a tree, with the answer it got.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Asked {
+    /// What is at this path (file, directory, symlink, nothing).
+    Entry(String, Raw),
+    /// Whether this path is a submodule.
+    Submodule(String, bool),
+    /// The names in this directory (sorted), or none.
+    List(String, Option<Vec<String>>),
+    /// This file's contents.
+    Read(String),
+}
+
+impl Asked {
+    /// Whether `before` gives the answer `now` gave.
+    fn same_in(&self, before: &dyn Vfs, now: &dyn Vfs) -> bool {
+        match self {
+            Asked::Entry(p, r) => before.raw(p) == *r,
+            Asked::Submodule(p, r) => before.is_submodule(p) == *r,
+            Asked::List(d, names) => sorted_list(before, d) == *names,
+            Asked::Read(p) => same_file(now, before, p),
+        }
+    }
+}
+
+fn sorted_list(vfs: &dyn Vfs, dir: &str) -> Option<Vec<String>> {
+    let mut names = vfs.raw_list(dir).ok()?;
+    names.sort_unstable();
+    Some(names)
+}
+
+/// A tree that notes every question asked of it, with its answer.
+struct Noting<'a> {
+    inner: &'a dyn Vfs,
+    asked: std::sync::Mutex<Vec<Asked>>,
+}
+
+impl Noting<'_> {
+    fn note(&self, a: Asked) {
+        if let Ok(mut all) = self.asked.lock() {
+            all.push(a);
+        }
+    }
+}
+
+impl Vfs for Noting<'_> {
+    fn raw(&self, path: &str) -> Raw {
+        let r = self.inner.raw(path);
+        self.note(Asked::Entry(path.to_string(), r.clone()));
+        r
+    }
+    fn raw_list(&self, dir: &str) -> std::io::Result<Vec<String>> {
+        let r = self.inner.raw_list(dir);
+        let mut names = r.as_ref().ok().cloned();
+        if let Some(n) = &mut names {
+            n.sort_unstable();
+        }
+        self.note(Asked::List(dir.to_string(), names));
+        r
+    }
+    fn raw_read(&self, path: &str) -> std::io::Result<Vec<u8>> {
+        self.note(Asked::Read(path.to_string()));
+        self.inner.raw_read(path)
+    }
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn absolute_links_ok(&self) -> bool {
+        self.inner.absolute_links_ok()
+    }
+    fn is_submodule(&self, path: &str) -> bool {
+        let r = self.inner.is_submodule(path);
+        self.note(Asked::Submodule(path.to_string(), r));
+        r
+    }
+    fn file_id(&self, path: &str) -> Option<gix::ObjectId> {
+        self.inner.file_id(path)
+    }
+}
+
+/// Every question loading the view of `sources` may ask of `vfs`: the
+/// walk of its sources (symlinks resolved), its files, everything under the
+/// `group_vars/` and `host_vars/` beside each source (more than the loader
+/// reads, which is only what names a group or host), and the group
+/// hierarchy (`xenv_groups.yml`, for the declared groups).
+fn view_inputs(vfs: &dyn Vfs, config: &Resolved, sources: &[String]) -> Vec<Asked> {
+    let noting = Noting {
+        inner: vfs,
+        asked: std::sync::Mutex::new(Vec::new()),
+    };
+    let mut entries = Vec::new();
+    for s in sources {
+        expand_source(&noting, s, &mut entries);
+    }
+    for e in entries {
+        if let SourceEntry::File { phys, .. } = e {
+            noting.note(Asked::Read(phys));
+        }
+    }
+    for base in crate::inventory::loader::vars_bases(&noting, sources) {
+        for sub in ["group_vars", "host_vars"] {
+            let dir = if base.is_empty() {
+                sub.to_string()
+            } else {
+                format!("{base}/{sub}")
+            };
+            everything_under(&noting, &dir, 0);
+        }
+    }
+    if let Ok((phys, Raw::File)) = vfs::resolve_described(&noting, &config.raw.xenv_groups) {
+        noting.note(Asked::Read(phys));
+    }
+    noting.asked.into_inner().unwrap_or_default()
+}
+
+/// Ask about every entry under `path` (symlinks followed), and read every
+/// file there.
+fn everything_under(vfs: &Noting<'_>, path: &str, depth: usize) {
+    match vfs::resolve_described(vfs, path) {
+        // Too deep to follow: a question no tree answers the same way.
+        Ok((_, Raw::Dir)) if depth >= 64 => vfs.note(Asked::Read(path.to_string())),
+        Ok((phys, Raw::Dir)) => {
+            for name in vfs::list(vfs, &phys).unwrap_or_default() {
+                everything_under(vfs, &format!("{path}/{name}"), depth + 1);
+            }
+        }
+        Ok((phys, Raw::File)) => {
+            vfs.note(Asked::Read(phys));
+            vfs.note(Asked::Read(path.to_string()));
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{validate_change, validate_repo};
+    use crate::config::Config;
+    use crate::diagnostic::Code;
+    use crate::vfs::MemVfs;
+
+    const XENV: &str = "all:\n  children:\n    web:\n    db:\n";
+    const DEV: &str = "web:\n  hosts:\n    d1.example.int:\n      ansible_host: 10.0.1.1\n";
+    /// QA has an error already: two hosts at one address (INV022).
+    const QA: &str = "web:\n  hosts:\n    q1.example.int:\n      ansible_host: 10.0.2.1\n    q2.example.int:\n      ansible_host: 10.0.2.1\n";
+
+    fn tree(changes: &[(&str, &str)]) -> MemVfs {
+        let mut files = vec![
+            ("inventory/xenv_groups.yml", XENV),
+            ("inventory/DEV/hosts.yml", DEV),
+            ("inventory/DEV/xenv_groups.yml", "->../xenv_groups.yml"),
+            ("inventory/QA/hosts.yml", QA),
+            ("inventory/QA/xenv_groups.yml", "->../xenv_groups.yml"),
+        ];
+        for (p, t) in changes {
+            files.retain(|(q, _)| q != p);
+            files.push((p, t));
+        }
+        MemVfs::new(&files)
+    }
+
+    /// (code, path:line) of each diagnostic, sorted.
+    fn found(ds: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
+        let mut v: Vec<String> = ds
+            .iter()
+            .map(|d| format!("{} {}:{}", d.code, d.path(), d.primary.start().line))
+            .collect();
+        v.sort();
+        v
+    }
+
+    fn both(changes: &[(&str, &str)]) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let cfg = Config::default().resolve().expect("default config");
+        let before = tree(&[]);
+        let after = tree(changes);
+        (
+            found(&validate_change(&after, &before, &cfg).diagnostics),
+            found(&validate_repo(&after, &cfg).diagnostics),
+            found(&validate_repo(&before, &cfg).diagnostics),
+        )
+    }
+
+    /// What the change-only run leaves out was there before the change.
+    fn leaves_out_only_old(changed: &[String], whole: &[String], before: &[String]) {
+        for d in whole.iter().filter(|d| !changed.contains(d)) {
+            assert!(before.contains(d), "{d} is new but was not reported");
+        }
+    }
+
+    #[test]
+    fn an_environment_the_change_leaves_alone_is_settled() {
+        let dev = format!("{DEV}    d2.example.int:\n");
+        let (changed, whole, before) = both(&[("inventory/DEV/hosts.yml", &dev)]);
+        assert!(whole.iter().any(|d| d.starts_with("INV022 inventory/QA")));
+        assert!(changed.is_empty(), "{changed:?}");
+        leaves_out_only_old(&changed, &whole, &before);
+    }
+
+    #[test]
+    fn a_new_error_in_the_changed_environment_is_found() {
+        let dev = format!("{DEV}    d2.example.int:\n      ansible_host: 10.0.1.1\n");
+        let (changed, whole, before) = both(&[("inventory/DEV/hosts.yml", &dev)]);
+        assert_eq!(changed, vec!["INV022 inventory/DEV/hosts.yml:6"]);
+        leaves_out_only_old(&changed, &whole, &before);
+    }
+
+    #[test]
+    fn a_host_also_in_a_settled_environment_is_found_as_the_whole_run_finds_it() {
+        let dev = format!("{DEV}    q1.example.int:\n");
+        let (changed, whole, _) = both(&[("inventory/DEV/hosts.yml", &dev)]);
+        let dup = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .filter(|d| d.starts_with("INV020"))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(dup(&changed).len(), 1, "{changed:?}");
+        assert_eq!(dup(&changed), dup(&whole));
+    }
+
+    #[test]
+    fn a_file_every_environment_reads_settles_none() {
+        let xenv = format!("{XENV}    app:\n");
+        let (changed, whole, before) = both(&[("inventory/xenv_groups.yml", &xenv)]);
+        assert!(changed.iter().any(|d| d.starts_with("INV022 inventory/QA")));
+        assert_eq!(changed, whole);
+        leaves_out_only_old(&changed, &whole, &before);
+    }
+
+    #[test]
+    fn vars_beside_an_environment_unsettle_it() {
+        let (changed, whole, before) =
+            both(&[("inventory/QA/group_vars/web.yml", "owner: team1\n")]);
+        assert!(changed.iter().any(|d| d.starts_with("INV022 inventory/QA")));
+        assert!(!changed.iter().any(|d| d.contains("inventory/DEV")));
+        leaves_out_only_old(&changed, &whole, &before);
+    }
+
+    #[test]
+    fn a_new_file_in_an_environment_unsettles_it_only() {
+        let (changed, whole, before) = both(&[(
+            "inventory/QA/more.yml",
+            "db:\n  hosts:\n    q3.example.int:\n",
+        )]);
+        assert!(changed.iter().any(|d| d.starts_with("INV022 inventory/QA")));
+        leaves_out_only_old(&changed, &whole, &before);
+        // Removing QA's file: QA is gone, DEV settled, nothing reported.
+        let cfg = Config::default().resolve().expect("default config");
+        let before = tree(&[]);
+        let mut files = vec![
+            ("inventory/xenv_groups.yml", XENV),
+            ("inventory/DEV/hosts.yml", DEV),
+            ("inventory/DEV/xenv_groups.yml", "->../xenv_groups.yml"),
+        ];
+        files.push((
+            "inventory/QA/other.yml",
+            "web:\n  hosts:\n    q9.example.int:\n",
+        ));
+        let after = MemVfs::new(&files);
+        let r = validate_change(&after, &before, &cfg);
+        assert!(
+            !r.diagnostics
+                .iter()
+                .any(|d| d.code == Code::DuplicateAddress),
+            "{:?}",
+            found(&r.diagnostics)
+        );
+    }
+
+    #[test]
+    fn a_broken_yaml_file_in_the_change_is_reported() {
+        let (changed, _, _) = both(&[("inventory/DEV/hosts.yml", "web:\n  hosts: [\n")]);
+        assert!(
+            changed
+                .iter()
+                .any(|d| d.starts_with("INV001 inventory/DEV")),
+            "{changed:?}"
+        );
+    }
 }

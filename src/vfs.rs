@@ -90,6 +90,11 @@ pub trait Vfs: Send + Sync {
     fn is_submodule(&self, _path: &str) -> bool {
         false
     }
+    /// The blob id of the file `path` (not through symlinks), when the
+    /// tree knows it: two trees holding the same id hold the same file.
+    fn file_id(&self, _path: &str) -> Option<gix::ObjectId> {
+        None
+    }
 }
 
 fn join(dir: &str, name: &str) -> String {
@@ -372,11 +377,17 @@ fn read_blob(find: &FindObject<'_>, path: &str, oid: &gix::oid) -> Result<Vec<u8
 }
 
 /// The tree of one commit, read from the object database (no checkout).
+/// A clone shares the files' contents.
+#[derive(Clone)]
 pub struct GitTreeVfs {
     /// Every non-directory entry; file contents are read eagerly for the
     /// names an inventory can use (YAML/JSON or no extension), so the view
     /// is `Send + Sync` without gix's `parallel` feature.
     entries: BTreeMap<String, (Raw, Option<Blob>)>,
+    /// The blob id of every file as the tree holds it (not of files put).
+    ids: BTreeMap<String, gix::ObjectId>,
+    /// The id of the tree read.
+    tree: Option<gix::ObjectId>,
     dirs: BTreeSet<String>,
     submodules: BTreeSet<String>,
     what: String,
@@ -463,6 +474,23 @@ impl GitTreeVfs {
         Ok(vfs)
     }
 
+    /// The entries of the tree of a commit, tag or tree id in `stores`,
+    /// with their blob ids but without the files' contents (enough to
+    /// compare with another tree, not to read it).
+    pub fn structure_from_stores(
+        stores: &ObjectStores,
+        id: gix::ObjectId,
+        what: String,
+    ) -> Result<GitTreeVfs, String> {
+        let find = |o: &gix::hash::oid| stores.find(o);
+        Ok(Self::walk_tree(&find, id, stores.hash, what)?.0)
+    }
+
+    /// The id of the tree read (none once a file was put or removed).
+    pub fn tree_id(&self) -> Option<gix::ObjectId> {
+        self.tree
+    }
+
     /// The tree of a commit, tag or tree id, found through `find`.
     pub fn from_object(
         find: &FindObject<'_>,
@@ -496,12 +524,16 @@ impl GitTreeVfs {
             dir = &dir[..i];
             self.dirs.insert(dir.to_string());
         }
+        self.ids.remove(&path);
+        self.tree = None;
         self.set_blob(path, bytes);
     }
 
     /// Remove the file `path`.
     pub fn remove_file(&mut self, path: &str) {
         self.entries.remove(path);
+        self.ids.remove(path);
+        self.tree = None;
     }
 
     /// The contents of the file `path` as read or put (not through
@@ -551,6 +583,8 @@ impl GitTreeVfs {
         let tree = tree.ok_or_else(|| format!("{id}: too many levels of tags"))?;
         let mut vfs = GitTreeVfs {
             entries: BTreeMap::new(),
+            ids: BTreeMap::new(),
+            tree: Some(tree),
             dirs: BTreeSet::new(),
             submodules: BTreeSet::new(),
             what,
@@ -610,6 +644,7 @@ impl GitTreeVfs {
                 if crate::inventory::loader::yaml_plugin_accepts(&name) {
                     pending.push((path.clone(), oid));
                 }
+                self.ids.insert(path.clone(), oid);
                 self.entries.insert(path, (Raw::File, None));
             }
         }
@@ -658,6 +693,9 @@ impl Vfs for GitTreeVfs {
     }
     fn describe(&self) -> String {
         self.what.clone()
+    }
+    fn file_id(&self, path: &str) -> Option<gix::ObjectId> {
+        self.ids.get(path).copied()
     }
     fn is_submodule(&self, path: &str) -> bool {
         self.submodules.contains(path)
@@ -753,6 +791,10 @@ impl Vfs for MemVfs {
             .get(path)
             .cloned()
             .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, path.to_string()))
+    }
+    fn file_id(&self, path: &str) -> Option<gix::ObjectId> {
+        let data = self.data.get(path)?;
+        gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, data).ok()
     }
     fn describe(&self) -> String {
         "memory".into()

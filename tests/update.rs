@@ -912,3 +912,73 @@ fn quiet_on_pipes_and_in_json() {
     );
     let _: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is only JSON");
 }
+
+/// The updater validates what its change can alter: an error another
+/// environment already had is not its business (a job enrolling into PROD
+/// is not blocked by DEV), a host another environment has is refused.
+#[test]
+fn judges_what_the_change_touches_across_environments() {
+    let dir = tempdir("upd-envs");
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        &dir,
+    );
+    let work = dir.join("seed");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
+    std::fs::create_dir_all(work.join("inventory/PROD")).unwrap();
+    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
+    std::fs::write(work.join("inventory/xenv_groups.yml"), XENV).unwrap();
+    for env in ["PROD", "DEV"] {
+        std::os::unix::fs::symlink(
+            "../xenv_groups.yml",
+            work.join(format!("inventory/{env}/xenv_groups.yml")),
+        )
+        .unwrap();
+    }
+    std::fs::write(work.join("inventory/PROD/hosts.yml"), PROD).unwrap();
+    // DEV: two hosts at one address (INV022), from before the updater.
+    std::fs::write(
+        work.join("inventory/DEV/hosts.yml"),
+        "web:\n  hosts:\n    dev01.dettonville.int:\n      ansible_host: 10.9.0.1\n    dev02.dettonville.int:\n      ansible_host: 10.9.0.1\n",
+    )
+    .unwrap();
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "new01.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(show(&bare, "main:inventory/PROD/hosts.yml").contains("new01.dettonville.int"));
+    let head = show(&bare, "-s --format=%H main");
+
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "dev02.dettonville.int",
+            "--group",
+            "ca_domain_int_dettonville",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let r = json(&o);
+    let v = r["violations"].to_string();
+    assert!(
+        v.contains("INV020") && v.contains("dev02.dettonville.int"),
+        "{r}"
+    );
+    assert!(
+        !v.contains("INV022"),
+        "DEV's old error is not this change's: {r}"
+    );
+    assert_eq!(show(&bare, "-s --format=%H main"), head, "remote untouched");
+}

@@ -16,6 +16,8 @@ struct Ctx<'a> {
     range_limit: usize,
     /// Host-variable copies left for this file (a range times its vars).
     copies_left: usize,
+    /// Groups and hosts only: vars are not read (see [`add_yaml_hosts`]).
+    hosts_only: bool,
 }
 
 /// Most host-variable nodes one file may copy beyond the first (the extra
@@ -97,12 +99,36 @@ pub fn add_yaml_source(
     root: Option<&Node>,
     range_limit: usize,
 ) -> bool {
+    add_yaml(inv, file, root, range_limit, false)
+}
+
+/// [`add_yaml_source`] without the vars: the groups, the hosts and where
+/// each is defined, in a third of the time. An error Ansible meets in a
+/// var (which ends the file for it) is not met, so the hosts are those of
+/// the whole inventory or more, never fewer.
+pub fn add_yaml_hosts(
+    inv: &mut Inventory,
+    file: &Arc<SourceFile>,
+    root: Option<&Node>,
+    range_limit: usize,
+) -> bool {
+    add_yaml(inv, file, root, range_limit, true)
+}
+
+fn add_yaml(
+    inv: &mut Inventory,
+    file: &Arc<SourceFile>,
+    root: Option<&Node>,
+    range_limit: usize,
+    hosts_only: bool,
+) -> bool {
     inv.sources.push(file.clone());
     let mut ctx = Ctx {
         inv,
         file,
         range_limit,
         copies_left: MAX_VAR_COPIES,
+        hosts_only,
     };
     match parse_root(&mut ctx, root) {
         Ok(()) => true,
@@ -235,6 +261,7 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             continue; // skipped by Ansible (with a warning unless null)
         }
         match section {
+            Some("vars") if ctx.hosts_only => {}
             Some("vars") => {
                 if string_section {
                     let k = as_str(e.value).unwrap_or_default().to_string();
@@ -398,6 +425,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     let count = names.len();
     let mut var_nodes = 1usize;
     let var_entries = match vars {
+        _ if ctx.hosts_only => Vec::new(),
         Some(v) if truthy(v) => {
             if !matches!(v.kind, NodeKind::Map(_)) {
                 return Err(ctx.fatal(

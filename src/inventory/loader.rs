@@ -5,7 +5,7 @@
 //! `group_vars/` and `host_vars/` beside each source give file vars.
 //! Files are parsed once and shared between views through [`FileCache`].
 
-use super::build::add_yaml_source;
+use super::build::{add_yaml_hosts, add_yaml_source};
 use super::{Fatal, Inventory, Loc, VarDef, VarValue, Vars};
 use crate::diagnostic::Code;
 use crate::source::{SourceFile, Span};
@@ -250,6 +250,21 @@ pub fn expand_source(vfs: &dyn Vfs, path: &str, out: &mut Vec<SourceEntry>) {
 
 /// Build the inventory of a set of `-i` sources.
 pub fn load_view(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
+    load(cache, sources, false)
+}
+
+/// The groups and hosts of a set of `-i` sources, without vars (vars
+/// files are not read): see [`add_yaml_hosts`].
+pub fn load_view_hosts(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
+    load(cache, sources, true)
+}
+
+fn load(cache: &FileCache<'_>, sources: &[String], hosts_only: bool) -> Inventory {
+    let add = if hosts_only {
+        add_yaml_hosts
+    } else {
+        add_yaml_source
+    };
     let mut inv = Inventory::new();
     for src in sources {
         let mut files = Vec::new();
@@ -260,7 +275,7 @@ pub fn load_view(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
                     let parsed = cache.get(&phys);
                     match &parsed.doc {
                         Ok(doc) => {
-                            add_yaml_source(
+                            add(
                                 &mut inv,
                                 &parsed.file,
                                 doc.as_ref(),
@@ -286,7 +301,9 @@ pub fn load_view(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
         }
     }
     inv.reconcile();
-    load_vars_files(cache, sources, &mut inv);
+    if !hosts_only {
+        load_vars_files(cache, sources, &mut inv);
+    }
     inv
 }
 
@@ -411,16 +428,30 @@ fn merge_vars_file(cache: &FileCache<'_>, path: &str, vars: &mut Vars, inv: &mut
     }
 }
 
+/// The directories whose `group_vars/` and `host_vars/` the view of
+/// `sources` reads: each source directory, or a source file's directory.
+pub fn vars_bases(vfs: &dyn Vfs, sources: &[String]) -> Vec<String> {
+    sources
+        .iter()
+        .map(|src| {
+            let base = match vfs::kind(vfs, src) {
+                Raw::Dir => src.trim_end_matches('/').to_string(),
+                _ => match src.rfind('/') {
+                    Some(i) => src[..i].to_string(),
+                    None => String::new(),
+                },
+            };
+            if base == "." {
+                String::new()
+            } else {
+                base
+            }
+        })
+        .collect()
+}
+
 fn load_vars_files(cache: &FileCache<'_>, sources: &[String], inv: &mut Inventory) {
-    for src in sources {
-        let base = match vfs::kind(cache.vfs, src) {
-            Raw::Dir => src.trim_end_matches('/').to_string(),
-            _ => match src.rfind('/') {
-                Some(i) => src[..i].to_string(),
-                None => String::new(),
-            },
-        };
-        let base = if base == "." { String::new() } else { base };
+    for base in vars_bases(cache.vfs, sources) {
         if let Some(gd) = vars_dir(cache.vfs, &base, "group_vars") {
             for g in 0..inv.groups.len() {
                 let name = inv.groups[g].name.clone();

@@ -70,7 +70,7 @@ fn inline_vs_file(out: &mut Vec<Diagnostic>, what: &str, name: &str, inline: &Va
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for v in &cx.views {
+    for v in cx.checked_views() {
         for c in &v.inv.conflicts {
             push(
                 out,

@@ -42,7 +42,7 @@ ca_domain_int_johnson:
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let prefix = &cx.config.raw.domain_prefix;
     let patterns = &cx.config.exclusive;
-    for v in &cx.views {
+    for v in cx.checked_views() {
         let inv = &v.inv;
         // Which groups are in an exclusive set, and which set.
         let sets: Vec<Option<usize>> = inv

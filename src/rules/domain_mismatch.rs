@@ -56,7 +56,7 @@ pub fn subtree_hosts(inv: &Inventory, g: usize) -> Vec<(usize, usize)> {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let prefix = &cx.config.raw.domain_prefix;
-    for v in &cx.views {
+    for v in cx.checked_views() {
         let inv = &v.inv;
         for (gi, group) in inv.groups.values().enumerate() {
             let Some(Ok(labels)) = domain::parse_group(prefix, &group.name) else {

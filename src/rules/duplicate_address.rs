@@ -38,7 +38,7 @@ web:
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for v in &cx.views {
+    for v in cx.checked_views() {
         let mut seen: crate::FastMap<Cow<'_, str>, (&str, &VarDef)> = Default::default();
         seen.reserve(v.inv.hosts.len());
         for host in v.inv.hosts.values() {

@@ -74,7 +74,7 @@ fn report(out: &mut Vec<Diagnostic>, later: &Host, earlier: &Host, why: &str) {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for v in &cx.views {
+    for v in cx.checked_views() {
         let hosts: Vec<&Host> = v.inv.hosts.values().filter(|h| !is_ip(&h.name)).collect();
         let lowered: Vec<Cow<'_, str>> = hosts.iter().map(|h| lower(&h.name)).collect();
         let mut by_lower: crate::FastMap<&str, usize> = Default::default();

@@ -52,6 +52,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 }
                 Some((ovi, odef)) => {
                     let other = &cx.views[*ovi];
+                    // Two settled views: as in the tree already validated.
+                    if v.settled && other.settled {
+                        continue;
+                    }
                     // The same file loaded by both views is one definition.
                     let shared = host.defs.iter().any(|d| {
                         other.inv.hosts.get(&host.name).is_some_and(|oh| {

@@ -37,7 +37,7 @@ a:
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     super::fatal_diagnostics(cx, Code::GroupGraph, out);
-    for v in &cx.views {
+    for v in cx.checked_views() {
         for host in v.inv.hosts.values() {
             let Some(group) = v.inv.groups.get(host.name.as_str()) else {
                 continue;

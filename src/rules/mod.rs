@@ -64,6 +64,10 @@ pub struct View {
     pub name: String,
     pub kind: ViewKind,
     pub inv: Inventory,
+    /// Loaded from the same inputs as in a tree already validated: the
+    /// view's own rules are not run (see `validate::validate_change`); it
+    /// is there for the rules that compare views.
+    pub settled: bool,
 }
 
 /// A symlink that cannot be followed.
@@ -74,6 +78,13 @@ pub struct LinkProblem {
 }
 
 /// Everything the rules read.
+/// The views whose own rules run (those not settled).
+impl Context<'_> {
+    pub fn checked_views(&self) -> impl Iterator<Item = &View> {
+        self.views.iter().filter(|v| !v.settled)
+    }
+}
+
 pub struct Context<'a> {
     pub config: &'a Resolved,
     pub files: Vec<FileCtx>,
@@ -261,7 +272,7 @@ pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Di
 
 /// The model's fatal errors of a given code, from every view, as diagnostics.
 pub fn fatal_diagnostics(cx: &Context<'_>, code: Code, out: &mut Vec<Diagnostic>) {
-    for v in &cx.views {
+    for v in cx.checked_views() {
         for f in v.inv.fatal.iter().filter(|f| f.code == code) {
             let mut d = Diagnostic::new(code, &f.loc.file, f.loc.span, f.message.clone());
             for (loc, msg) in &f.related {

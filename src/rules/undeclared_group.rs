@@ -45,7 +45,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         return;
     };
     let xenv_path = &cx.config.raw.xenv_groups;
-    for v in cx.views.iter().filter(|v| v.kind == ViewKind::Env) {
+    for v in cx.checked_views().filter(|v| v.kind == ViewKind::Env) {
         for (gi, group) in v.inv.groups.values().enumerate() {
             if gi == ALL || gi == UNGROUPED || declared.contains_key(&group.name) {
                 continue;

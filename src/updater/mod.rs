@@ -821,6 +821,8 @@ fn run_turn(
             Ok(c) => c,
             Err(e) => return Turned::failed(fail(2, e)),
         };
+        // The tree as it was, to validate only what the change touches.
+        let before_vfs = vfs.clone();
         // Each request applied in turn to the tree the ones before it left.
         let mut outs: Vec<Outcome> = Vec::with_capacity(reqs.len());
         let mut touched = std::collections::BTreeSet::new();
@@ -893,16 +895,15 @@ fn run_turn(
         } else {
             vfs
         };
-        // The base is validated only when the result has errors (to tell new
-        // ones from old): a clean result needs one validation, not two.
-        let after_rep = validate::validate_repo(&after_vfs, &cfg);
+        // Only what the change can have altered is validated (the views
+        // loading an edited file, the edited files' own rules; the other
+        // environments are loaded for the rules that compare them). The base
+        // is validated only when the result has errors (to tell new ones
+        // from old): a clean result needs one validation, not two.
+        let after_rep = validate::validate_change(&after_vfs, &before_vfs, &cfg);
         let added_errors = if after_rep.errors() == 0 {
             Vec::new()
         } else {
-            let before_vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
-                Ok(v) => v,
-                Err(e) => return Turned::failed(fail(3, e)),
-            };
             let before_rep = validate::validate_repo(&before_vfs, &cfg);
             new_errors(&before_rep.diagnostics, &after_rep.diagnostics)
         };
