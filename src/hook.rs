@@ -144,6 +144,12 @@ impl Repo {
         GitTreeVfs::from_stores(&self.stores, id, format!("commit {oid}"))
     }
 
+    /// The entries of a commit's tree, without the files' contents.
+    fn structure(&self, oid: &str) -> Result<GitTreeVfs, String> {
+        let id = gix::ObjectId::from_hex(oid.as_bytes()).map_err(|e| format!("{oid}: {e}"))?;
+        GitTreeVfs::structure_from_stores(&self.stores, id, format!("commit {oid}"))
+    }
+
     /// The commit the default branch (HEAD) points at, if any.
     fn default_branch_tip(&self) -> Option<String> {
         let repo = gix::open(&self.git_dir).ok()?;
@@ -162,28 +168,35 @@ fn absolute_in(base: &Path, p: &Path) -> PathBuf {
 
 /// The configuration that applies: the server's override when there is one
 /// (`--config`, or `git-inventory.yml` in the repository's git dir), else the
-/// pushed tree's own `.git-inventory.yml`.
-fn config_for(tree: &GitTreeVfs, opts: &Options, git_dir: &Path) -> Result<Resolved, String> {
+/// pushed tree's own `.git-inventory.yml`; and the text it was read from
+/// (empty for the defaults).
+fn config_for(
+    tree: &GitTreeVfs,
+    opts: &Options,
+    git_dir: &Path,
+) -> Result<(Resolved, String), String> {
     let server = opts
         .config
         .clone()
         .or_else(|| Some(git_dir.join("git-inventory.yml")).filter(|p| p.is_file()));
-    let cfg = match server {
+    let (cfg, cfg_text) = match server {
         Some(p) => {
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            Config::parse(&text, &p.display().to_string()).map_err(|e| e.to_string())?
+            let c = Config::parse(&text, &p.display().to_string()).map_err(|e| e.to_string())?;
+            (c, format!("{}\n{text}", p.display()))
         }
         None => match crate::vfs::read(tree, config::FILE_NAME) {
             Ok(b) => {
                 let text = String::from_utf8(b)
                     .map_err(|_| format!("{}: not UTF-8", config::FILE_NAME))?;
-                Config::parse(&text, config::FILE_NAME).map_err(|e| e.to_string())?
+                let c = Config::parse(&text, config::FILE_NAME).map_err(|e| e.to_string())?;
+                (c, format!("{}\n{text}", config::FILE_NAME))
             }
-            Err(_) => Config::default(),
+            Err(_) => (Config::default(), String::new()),
         },
     };
-    cfg.resolve().map_err(|e| e.to_string())
+    Ok((cfg.resolve().map_err(|e| e.to_string())?, cfg_text))
 }
 
 /// The server-side config's hook timeout (4 s when none is set).
@@ -226,6 +239,64 @@ fn line_of(d: &Diagnostic) -> String {
     )
 }
 
+/// Where the hook notes the trees it accepted without an error: a line
+/// `<tree id> <fingerprint>` each, the newest last.
+const ACCEPTED: &str = "git-inventory/accepted-trees";
+
+/// Trees noted, at most.
+const ACCEPTED_KEPT: usize = 64;
+
+/// What judged a tree: this program (its version and its file's size and
+/// time, so that a rebuilt binary with other rules judges afresh) and the
+/// configuration it applied (the text it was read from). A tree accepted
+/// under one fingerprint is known to have no error only under the same one.
+fn fingerprint(cfg_text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    if let Some(m) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        m.len().hash(&mut h);
+        if let Ok(t) = m.modified() {
+            t.hash(&mut h);
+        }
+    }
+    cfg_text.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// Whether the hook accepted `tree` without an error under `fp`.
+fn accepted_before(git_dir: &Path, tree: gix::ObjectId, fp: &str) -> bool {
+    let want = format!("{tree} {fp}");
+    std::fs::read_to_string(git_dir.join(ACCEPTED))
+        .map(|t| t.lines().any(|l| l == want))
+        .unwrap_or(false)
+}
+
+/// Note that `tree` has no error under `fp` (the newest [`ACCEPTED_KEPT`]
+/// are kept). Best effort: a repository the hook cannot write to only
+/// loses the shortcut.
+fn note_accepted(git_dir: &Path, tree: gix::ObjectId, fp: &str) {
+    let path = git_dir.join(ACCEPTED);
+    let line = format!("{tree} {fp}");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut lines: Vec<&str> = old.lines().filter(|l| *l != line).collect();
+    lines.push(&line);
+    let keep = &lines[lines.len().saturating_sub(ACCEPTED_KEPT)..];
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    // Written aside and renamed: a reader sees the old list or the new.
+    let tmp = dir.join(format!(".accepted-trees.{}", std::process::id()));
+    if std::fs::write(&tmp, keep.join("\n") + "\n").is_ok() && std::fs::rename(&tmp, &path).is_err()
+    {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
 fn check_ref(
     repo: &Repo,
     u: &RefUpdate,
@@ -235,7 +306,7 @@ fn check_ref(
     let timer = validate::Timer::new();
     let tree = repo.tree(&u.new)?;
     timer.lap("read the pushed tree");
-    let cfg = config_for(&tree, opts, &repo.git_dir)?;
+    let (cfg, cfg_text) = config_for(&tree, opts, &repo.git_dir)?;
     let is_tag = u.name.starts_with("refs/tags/");
     if is_tag && !cfg.raw.hook.tags {
         return Ok(true);
@@ -248,14 +319,38 @@ fn check_ref(
     } else {
         Mode::Strict
     });
-    let report: Report = validate::validate_repo(&tree, &cfg);
+    // A push onto a tree this hook accepted without an error (under the
+    // same program and configuration): only what the push changed is
+    // validated, the environments it left as they were are known to be
+    // clean (`validate::validate_change`). A new branch is compared with the
+    // default branch.
+    let fp = fingerprint(&cfg_text);
+    let before = if is_zero(&u.old) {
+        repo.default_branch_tip()
+    } else {
+        Some(u.old.clone())
+    };
+    let clean_before = before.and_then(|b| repo.structure(&b).ok()).filter(|t| {
+        t.tree_id()
+            .is_some_and(|id| accepted_before(&repo.git_dir, id, &fp))
+    });
+    let report: Report = match &clean_before {
+        Some(old) => validate::validate_change(&tree, old, &cfg),
+        None => validate::validate_repo(&tree, &cfg),
+    };
+    if report.errors() == 0 {
+        if let Some(id) = tree.tree_id() {
+            note_accepted(&repo.git_dir, id, &fp);
+        }
+    }
     let mut blocking: Vec<&Diagnostic> = report
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .collect();
     let mut old_count = 0;
-    if mode == Mode::Ratchet {
+    // (Against a tree without errors, ratchet is strict.)
+    if mode == Mode::Ratchet && clean_before.is_none() {
         let base = if is_zero(&u.old) {
             repo.default_branch_tip()
         } else {

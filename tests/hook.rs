@@ -317,3 +317,93 @@ fn install_refuses_foreign_hooks_and_uninstall_removes_only_ours() {
         "not a bare repo"
     );
 }
+
+/// The hook notes each tree it accepts without an error; a push onto such a
+/// tree is validated for what it changes. An environment the push leaves
+/// as it was is not judged again: shown here with a tree noted by hand
+/// although its QA environment has an error (pushed before the hook).
+#[test]
+fn a_push_onto_an_accepted_tree_is_validated_for_what_it_changes() {
+    let s = Server::new("hook-accepted", &[]);
+    let qa_good = "web:\n  hosts:\n    qa01.dettonville.int:\n      ansible_host: 10.0.2.1\n    qa02.dettonville.int:\n      ansible_host: 10.0.2.2\n";
+    let qa_bad = "web:\n  hosts:\n    qa01.dettonville.int:\n      ansible_host: 10.0.2.1\n    qa02.dettonville.int:\n      ansible_host: 10.0.2.1\n";
+    s.write("inventory/QA/hosts.yml", qa_good);
+    std::os::unix::fs::symlink(
+        "../xenv_groups.yml",
+        s.work.join("inventory/QA/xenv_groups.yml"),
+    )
+    .unwrap();
+    s.commit("two environments");
+    let o = s.push(&["main"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let noted_path = s.bare.join("git-inventory/accepted-trees");
+    let noted = std::fs::read_to_string(&noted_path).expect("the accepted tree is noted");
+    let tree = git_stdout(&["rev-parse", "HEAD^{tree}"], &s.work);
+    let line = noted
+        .lines()
+        .find(|l| l.starts_with(tree.trim()))
+        .expect("this tree");
+    let fingerprint = line.split(' ').nth(1).unwrap().to_string();
+
+    // QA gets an error past the hook (pushed with the hook removed).
+    let hook = s.bare.join("hooks/pre-receive");
+    let shim = std::fs::read(&hook).unwrap();
+    std::fs::remove_file(&hook).unwrap();
+    s.write("inventory/QA/hosts.yml", qa_bad);
+    s.commit("QA: one address twice");
+    assert!(s.push(&["main"]).status.success());
+    std::fs::write(&hook, &shim).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let messy = git_stdout(&["rev-parse", "HEAD"], &s.work)
+        .trim()
+        .to_string();
+    let messy_tree = git_stdout(&["rev-parse", "HEAD^{tree}"], &s.work);
+
+    // Not noted: a DEV change onto it is validated whole, QA's error found.
+    s.write(
+        "inventory/DEV/hosts.yml",
+        &format!("{GOOD}    web02.dettonville.int:\n"),
+    );
+    s.commit("DEV: one more host");
+    assert_rejected(&s.push(&["main"]), &["inventory/QA/hosts.yml:6", "INV022"]);
+
+    // Noted (as if the hook had accepted it): only DEV is judged.
+    let mut text = std::fs::read_to_string(&noted_path).unwrap();
+    text.push_str(&format!("{} {fingerprint}\n", messy_tree.trim()));
+    std::fs::write(&noted_path, text).unwrap();
+    let o = s.push(&["main"]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(err(&o).contains("0 errors"), "{}", err(&o));
+    let dev_tip = git_stdout(&["rev-parse", "HEAD"], &s.work)
+        .trim()
+        .to_string();
+
+    // A change in QA is judged: its error is found again.
+    s.write(
+        "inventory/QA/hosts.yml",
+        &format!("{qa_bad}    qa03.dettonville.int:\n"),
+    );
+    s.commit("QA: one more host");
+    assert_rejected(&s.push(&["main"]), &["inventory/QA/hosts.yml:6", "INV022"]);
+    git(&["reset", "-q", "--hard", &dev_tip], &s.work);
+
+    // A DEV host that QA has too: found across environments, exactly.
+    s.write(
+        "inventory/DEV/hosts.yml",
+        &format!("{GOOD}    qa01.dettonville.int:\n"),
+    );
+    s.commit("DEV: QA's host");
+    assert_rejected(&s.push(&["main"]), &["INV020", "qa01.dettonville.int"]);
+    git(&["reset", "-q", "--hard", &dev_tip], &s.work);
+
+    // Another configuration judges afresh: the whole tree, QA's error found.
+    git(&["reset", "-q", "--hard", &messy], &s.work);
+    git(&["push", "-q", "-f", "origin", "main"], &s.work);
+    s.write(".git-inventory.yml", "version: 1\n");
+    s.write(
+        "inventory/DEV/hosts.yml",
+        &format!("{GOOD}    web03.dettonville.int:\n"),
+    );
+    s.commit("config and DEV");
+    assert_rejected(&s.push(&["main"]), &["inventory/QA/hosts.yml:6", "INV022"]);
+}
