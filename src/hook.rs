@@ -297,22 +297,24 @@ fn note_accepted(git_dir: &Path, tree: gix::ObjectId, fp: &str) {
     }
 }
 
+/// Validate one ref update: its lines go to `out`; the number of findings
+/// that reject it is returned (0: accepted).
 fn check_ref(
     repo: &Repo,
     u: &RefUpdate,
     opts: &Options,
     out: &mut Vec<String>,
-) -> Result<bool, String> {
+) -> Result<usize, String> {
     let timer = validate::Timer::new();
     let tree = repo.tree(&u.new)?;
     timer.lap("read the pushed tree");
     let (cfg, cfg_text) = config_for(&tree, opts, &repo.git_dir)?;
     let is_tag = u.name.starts_with("refs/tags/");
     if is_tag && !cfg.raw.hook.tags {
-        return Ok(true);
+        return Ok(0);
     }
     if !is_tag && !cfg.raw.hook.refs.iter().any(|g| glob_match(g, &u.name)) {
-        return Ok(true);
+        return Ok(0);
     }
     let mode = opts.mode.unwrap_or(if cfg.raw.hook.mode == "ratchet" {
         Mode::Ratchet
@@ -407,7 +409,7 @@ fn check_ref(
             "push rejected"
         }
     ));
-    Ok(blocking.is_empty())
+    Ok(blocking.len())
 }
 
 /// Decide a push. Never panics: any failure rejects the push.
@@ -422,7 +424,7 @@ pub fn decide(input: &str, git_dir: &Path, opts: &Options) -> Verdict {
         }
         let repo = Repo::open(git_dir)?;
         for u in todo {
-            accept &= check_ref(&repo, u, opts, &mut lines)?;
+            accept &= check_ref(&repo, u, opts, &mut lines)? == 0;
         }
         Ok(Verdict { accept, lines })
     };
@@ -507,6 +509,36 @@ pub fn pre_receive(opts: &Options) -> u8 {
     } else {
         1
     }
+}
+
+/// Validate the default branch's tip as the hook would (`config` as given
+/// to `install`), noting it as accepted when it has no error, so that the
+/// first push onto it is validated for what it changes. `None` for a
+/// repository without commits; else the tip and its error count.
+pub fn note_tip(repo: &Path, config: Option<&Path>) -> Result<Option<(String, usize)>, String> {
+    let r = Repo::open(repo)?;
+    let Some(tip) = r.default_branch_tip() else {
+        return Ok(None);
+    };
+    let head = gix::open(repo)
+        .ok()
+        .and_then(|g| g.head_name().ok().flatten())
+        .map(|n| n.as_bstr().to_string())
+        .unwrap_or_else(|| "HEAD".to_string());
+    let opts = Options {
+        config: config.map(Path::to_path_buf),
+        mode: Some(Mode::Strict),
+        gitlab: false,
+        timeout: None,
+    };
+    let u = RefUpdate {
+        old: "0".repeat(tip.len()),
+        new: tip.clone(),
+        name: head,
+    };
+    let mut lines = Vec::new();
+    let blocking = check_ref(&r, &u, &opts, &mut lines)?;
+    Ok(Some((tip, blocking)))
 }
 
 /// First line of every shim we write; how `install` recognises its own.

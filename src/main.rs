@@ -243,8 +243,22 @@ fn main() -> ExitCode {
                     gitlab,
                     force,
                     config,
-                } => hook::install(&repo, gitlab, force, config.as_deref())
-                    .map(|p| format!("installed {}", p.display())),
+                } => hook::install(&repo, gitlab, force, config.as_deref()).map(|p| {
+                    let tip = match hook::note_tip(&repo, config.as_deref()) {
+                        Ok(Some((tip, 0))) => format!(
+                            "; the default branch's tip {} has no error: noted as accepted",
+                            &tip[..tip.len().min(12)]
+                        ),
+                        Ok(Some((tip, n))) => format!(
+                            "; the default branch's tip {} has {n} error{}: the first push onto it is validated whole",
+                            &tip[..tip.len().min(12)],
+                            if n == 1 { "" } else { "s" }
+                        ),
+                        Ok(None) => String::new(),
+                        Err(e) => format!("; the default branch's tip was not validated: {e}"),
+                    };
+                    format!("installed {}{tip}", p.display())
+                }),
                 HookAction::Uninstall { repo, gitlab } => {
                     hook::uninstall(&repo, gitlab).map(|p| format!("removed {}", p.display()))
                 }

@@ -241,6 +241,11 @@ fn ratchet_lets_fixes_through_a_messy_repo_and_blocks_new_violations() {
     assert!(s.push(&["main"]).status.success());
     let o = run(&["hook", "install", s.bare.to_str().unwrap()], &s.dir);
     assert!(o.status.success());
+    assert!(
+        stdout(&o).contains("has 1 error: the first push onto it is validated whole"),
+        "{}",
+        stdout(&o)
+    );
     // Strict: an unrelated change is blocked by the old violation.
     s.write("inventory/DEV/hosts.yml", "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n    web03.dettonville.int:\n");
     s.commit("unrelated");
@@ -344,6 +349,18 @@ fn a_push_onto_an_accepted_tree_is_validated_for_what_it_changes() {
         .find(|l| l.starts_with(tree.trim()))
         .expect("this tree");
     let fingerprint = line.split(' ').nth(1).unwrap().to_string();
+    // Installing again validates the default branch's tip and notes it.
+    let line = line.to_string();
+    std::fs::remove_file(&noted_path).unwrap();
+    let o = run(&["hook", "install", s.bare.to_str().unwrap()], &s.dir);
+    assert!(
+        stdout(&o).contains("has no error: noted as accepted"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(std::fs::read_to_string(&noted_path)
+        .unwrap()
+        .contains(&line));
 
     // QA gets an error past the hook (pushed with the hook removed).
     let hook = s.bare.join("hooks/pre-receive");
