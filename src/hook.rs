@@ -267,6 +267,65 @@ fn fingerprint(cfg_text: &str) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// Where the hook keeps each environment's host names, by the inputs the
+/// environment was loaded from: `<fingerprint>-<key>`, a JSON list each.
+const KEPT_HOSTS: &str = "git-inventory/hosts";
+
+/// Kept host lists, at most (the newest); about 1 MB each per 33k hosts.
+const KEPT_HOSTS_MAX: usize = 24;
+
+/// [`validate::KnownHosts`] in the repository: best effort, like the list
+/// of accepted trees (a write that fails only loses the shortcut).
+struct KeptHosts {
+    dir: PathBuf,
+    fingerprint: String,
+}
+
+impl KeptHosts {
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{}-{key}", self.fingerprint))
+    }
+
+    /// Remove all but the newest [`KEPT_HOSTS_MAX`] lists.
+    fn prune(&self) {
+        let Ok(rd) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = rd
+            .flatten()
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .collect();
+        if files.len() <= KEPT_HOSTS_MAX {
+            return;
+        }
+        files.sort();
+        for (_, p) in &files[..files.len() - KEPT_HOSTS_MAX] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+impl validate::KnownHosts for KeptHosts {
+    fn get(&self, key: &str) -> Option<Vec<String>> {
+        let text = std::fs::read(self.path(key)).ok()?;
+        serde_json::from_slice(&text).ok()
+    }
+
+    fn put(&self, key: &str, hosts: Vec<String>) {
+        let path = self.path(key);
+        if key.is_empty() || path.exists() || std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let Ok(text) = serde_json::to_vec(&hosts) else {
+            return;
+        };
+        let tmp = self.dir.join(format!(".{key}.{}", std::process::id()));
+        if std::fs::write(&tmp, text).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
 /// Whether the hook accepted `tree` without an error under `fp`.
 fn accepted_before(git_dir: &Path, tree: gix::ObjectId, fp: &str) -> bool {
     let want = format!("{tree} {fp}");
@@ -306,8 +365,11 @@ fn check_ref(
     out: &mut Vec<String>,
 ) -> Result<usize, String> {
     let timer = validate::Timer::new();
-    let tree = repo.tree(&u.new)?;
-    timer.lap("read the pushed tree");
+    // The pushed tree's entries; of the files, first the configuration.
+    let mut tree = repo.structure(&u.new)?;
+    if let Ok((phys, _)) = crate::vfs::resolve(&tree, config::FILE_NAME) {
+        tree.read_files(&repo.stores, &|p| p == phys)?;
+    }
     let (cfg, cfg_text) = config_for(&tree, opts, &repo.git_dir)?;
     let is_tag = u.name.starts_with("refs/tags/");
     if is_tag && !cfg.raw.hook.tags {
@@ -336,10 +398,28 @@ fn check_ref(
         t.tree_id()
             .is_some_and(|id| accepted_before(&repo.git_dir, id, &fp))
     });
-    let report: Report = match &clean_before {
-        Some(old) => validate::validate_change(&tree, old, &cfg),
-        None => validate::validate_repo(&tree, &cfg),
+    // Otherwise the whole tree is validated (a change from nothing); both
+    // keep each environment's hosts by its inputs, and use them for a
+    // settled one: its files are then not even read.
+    let nothing = crate::vfs::MemVfs::new(&[]);
+    let kept = KeptHosts {
+        dir: repo.git_dir.join(KEPT_HOSTS),
+        fingerprint: fp.clone(),
     };
+    let plan = match &clean_before {
+        Some(old) => validate::plan_change(&tree, old, &cfg, Some(&kept)),
+        None => validate::plan_change(&tree, &nothing, &cfg, Some(&kept)),
+    };
+    tree.read_files(&repo.stores, &|p| plan.reads(p))?;
+    timer.lap("read the pushed tree");
+    let report: Report = match plan.validate(&tree, &cfg) {
+        Some(r) => r,
+        None => {
+            tree.read_files(&repo.stores, &|_| true)?;
+            validate::validate_repo(&tree, &cfg)
+        }
+    };
+    kept.prune();
     if report.errors() == 0 {
         if let Some(id) = tree.tree_id() {
             note_accepted(&repo.git_dir, id, &fp);

@@ -222,12 +222,19 @@ fn validate_scoped(
 /// One view to load: its name, its kind and its `-i` sources.
 pub type ViewSpec = (String, ViewKind, Vec<String>);
 
+/// Told each view built: its index and model.
+type Keep<'a> = dyn Fn(usize, &crate::inventory::Inventory) + Sync + 'a;
+
 /// What a run looks at. A *settled* view is built (other views' rules
 /// compare with it) but its own rules are not run; the per-file rules run
 /// only on the files `checked` picks.
 struct Scope<'s> {
     settled: Vec<bool>,
     checked: &'s (dyn Fn(&str) -> bool + Sync),
+    /// The hosts of settled views known without loading them.
+    hosts: Vec<Option<Vec<String>>>,
+    /// Told each view built (its index and model).
+    keep: Option<&'s Keep<'s>>,
 }
 
 impl Scope<'_> {
@@ -236,6 +243,8 @@ impl Scope<'_> {
         Scope {
             settled: vec![false; views],
             checked: &|_| true,
+            hosts: vec![None; views],
+            keep: None,
         }
     }
 }
@@ -344,11 +353,18 @@ fn build(vfs: &dyn Vfs, config: &Resolved, views: &[ViewSpec], scope: &Scope<'_>
                 let settled = scope.settled.get(i).copied().unwrap_or(false);
                 // A settled view is there for the rules comparing views,
                 // which read its hosts only.
-                let inv = if settled {
-                    load_view_hosts(cache_ref, sources)
-                } else {
-                    load_view(cache_ref, sources)
+                let inv = match scope.hosts.get(i) {
+                    Some(Some(names)) if settled => {
+                        crate::inventory::Inventory::of_host_names(names)
+                    }
+                    _ if settled => load_view_hosts(cache_ref, sources),
+                    _ => load_view(cache_ref, sources),
                 };
+                if let Some(keep) = scope.keep {
+                    if !matches!(scope.hosts.get(i), Some(Some(_))) {
+                        keep(i, &inv);
+                    }
+                }
                 // The cache lets go of the trees; the queued rules hold them
                 // until they are done.
                 for p in &own_ref[i] {
@@ -510,35 +526,159 @@ fn repo_views(vfs: &dyn Vfs, config: &Resolved) -> (Vec<ViewSpec>, String) {
 /// Files are compared by their blob ids ([`Vfs::file_id`]); a tree that
 /// knows none (a working tree) settles nothing.
 pub fn validate_change(vfs: &dyn Vfs, before: &dyn Vfs, config: &Resolved) -> Report {
+    let plan = plan_change(vfs, before, config, None);
+    match plan.validate(vfs, config) {
+        Some(report) => report,
+        None => validate_repo(vfs, config),
+    }
+}
+
+/// Host names of views, kept between runs by the view's inputs (the hook
+/// keeps them in the repository): a settled view whose hosts are known is
+/// not loaded at all, its files not even read.
+pub trait KnownHosts: Sync {
+    /// The hosts of the view whose inputs hash to `key`, if kept.
+    fn get(&self, key: &str) -> Option<Vec<String>>;
+    /// Keep the hosts of the view whose inputs hash to `key`.
+    fn put(&self, key: &str, hosts: Vec<String>);
+}
+
+/// What a validation of a change will look at: see [`plan_change`].
+pub struct Plan<'k> {
+    views: Vec<ViewSpec>,
+    root: String,
+    settled: Vec<bool>,
+    /// Each view's inputs, as a key for [`KnownHosts`].
+    keys: Vec<String>,
+    /// The hosts of the settled views that `known` had.
+    hosts: Vec<Option<Vec<String>>>,
+    /// The files each view may read.
+    reads: Vec<Vec<String>>,
+    /// Files changed since `before`.
+    changed: std::collections::HashSet<String>,
+    /// The group hierarchy (read by every run, for the declared groups).
+    declared: Option<String>,
+    known: Option<&'k dyn KnownHosts>,
+}
+
+/// Work out which views of `vfs` a change from `before` left settled
+/// (only the trees' entries and blob ids are looked at: `vfs` need not
+/// hold the files' contents yet; see [`Plan::reads`]).
+pub fn plan_change<'k>(
+    vfs: &dyn Vfs,
+    before: &dyn Vfs,
+    config: &Resolved,
+    known: Option<&'k dyn KnownHosts>,
+) -> Plan<'k> {
     let timer = Timer::new();
     let (views, root) = repo_views(vfs, config);
-    let settled: Vec<bool> = views
+    let mut settled = Vec::new();
+    let mut keys = Vec::new();
+    let mut reads = Vec::new();
+    let mut changed = std::collections::HashSet::new();
+    for spec in &views {
+        let inputs = view_inputs(vfs, config, &spec.2);
+        settled.push(inputs.iter().all(|q| q.same_in(before, vfs)));
+        keys.push(inputs_key(vfs, spec, &inputs));
+        let mut files = Vec::new();
+        for q in &inputs {
+            if let Asked::Read(p) = q {
+                if !same_file(vfs, before, p) {
+                    changed.insert(p.clone());
+                }
+                files.push(p.clone());
+            }
+        }
+        reads.push(files);
+    }
+    let declared = match vfs::resolve(vfs, &config.raw.xenv_groups) {
+        Ok((p, Raw::File)) => Some(p),
+        _ => None,
+    };
+    let hosts = settled
         .iter()
-        .map(|(_, _, sources)| {
-            view_inputs(vfs, config, sources)
-                .iter()
-                .all(|q| q.same_in(before, vfs))
+        .zip(&keys)
+        .map(|(s, k)| {
+            if *s {
+                known.and_then(|kh| kh.get(k))
+            } else {
+                None
+            }
         })
         .collect();
-    let changed = |p: &str| !same_file(vfs, before, p);
-    let scope = Scope {
-        settled,
-        checked: &changed,
-    };
     timer.lap("what the change touches");
-    let report = validate_scoped(vfs, config, views.clone(), Some(&root), &scope);
-    // Settled views hold their hosts or more (vars not read, so no var
-    // error ends a file early): a host found in two environments is
-    // checked again over the whole tree, to be exact.
-    let duplicate = report
-        .diagnostics
-        .iter()
-        .any(|d| d.code == crate::diagnostic::Code::DuplicateHostEnv);
-    if duplicate && scope.settled.iter().any(|s| *s) {
-        let all = Scope::everything(views.len());
-        return validate_scoped(vfs, config, views, Some(&root), &all);
+    Plan {
+        views,
+        root,
+        settled,
+        keys,
+        hosts,
+        reads,
+        changed,
+        declared,
+        known,
     }
-    report
+}
+
+impl Plan<'_> {
+    /// Whether the validation reads the file `path` (a tree may be given
+    /// to [`Plan::validate`] holding only these files' contents).
+    pub fn reads(&self, path: &str) -> bool {
+        self.declared.as_deref() == Some(path)
+            || self
+                .reads
+                .iter()
+                .zip(&self.hosts)
+                .any(|(files, known)| known.is_none() && files.iter().any(|f| f == path))
+    }
+
+    /// Run it over `vfs` (the tree planned for, with the contents of the
+    /// files it [`reads`](Plan::reads)). `None` when a host turned out to
+    /// be in two environments with a settled view in the run: the whole
+    /// tree is then to be validated, for an exact report.
+    pub fn validate(self, vfs: &dyn Vfs, config: &Resolved) -> Option<Report> {
+        let changed = |p: &str| self.changed.contains(p) || vfs.file_id(p).is_none();
+        let keep = |i: usize, inv: &crate::inventory::Inventory| {
+            if let (Some(k), Some(key)) = (self.known, self.keys.get(i)) {
+                k.put(key, inv.hosts.keys().map(|h| h.to_string()).collect());
+            }
+        };
+        let scope = Scope {
+            settled: self.settled.clone(),
+            checked: &changed,
+            hosts: self.hosts.clone(),
+            keep: Some(&keep),
+        };
+        let any_settled = scope.settled.iter().any(|s| *s);
+        let report = validate_scoped(vfs, config, self.views, Some(&self.root), &scope);
+        // Settled views hold their hosts or more (vars not read, so no var
+        // error ends a file early; kept names, with no place to point at).
+        let duplicate = report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == crate::diagnostic::Code::DuplicateHostEnv);
+        (!(duplicate && any_settled)).then_some(report)
+    }
+}
+
+/// A key for a view's inputs: every question and answer, each file's
+/// blob id, the view itself (SHA-1, hex).
+fn inputs_key(vfs: &dyn Vfs, spec: &ViewSpec, inputs: &[Asked]) -> String {
+    let mut text = format!("{spec:?}\n");
+    for q in inputs {
+        text.push_str(&format!("{q:?}"));
+        if let Asked::Read(p) = q {
+            text.push_str(&format!(" {:?}", vfs.file_id(p)));
+        }
+        text.push('\n');
+    }
+    gix::objs::compute_hash(
+        gix::hash::Kind::Sha1,
+        gix::objs::Kind::Blob,
+        text.as_bytes(),
+    )
+    .map(|id| id.to_string())
+    .unwrap_or_default()
 }
 
 /// Whether `path` is the same file (the same blob) in both trees.

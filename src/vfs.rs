@@ -431,12 +431,61 @@ impl GitTreeVfs {
     ) -> Result<GitTreeVfs, String> {
         let find = |o: &gix::hash::oid| stores.find(o);
         let (mut vfs, pending) = Self::walk_tree(&find, id, stores.hash, what)?;
+        vfs.read_pending(stores, pending)?;
+        Ok(vfs)
+    }
+
+    /// The entries of the tree of a commit, tag or tree id in `stores`,
+    /// with their blob ids but without the files' contents (enough to
+    /// compare with another tree, not to read it; see
+    /// [`GitTreeVfs::read_files`]).
+    pub fn structure_from_stores(
+        stores: &ObjectStores,
+        id: gix::ObjectId,
+        what: String,
+    ) -> Result<GitTreeVfs, String> {
+        let find = |o: &gix::hash::oid| stores.find(o);
+        Ok(Self::walk_tree(&find, id, stores.hash, what)?.0)
+    }
+
+    /// The id of the tree read (none once a file was put or removed).
+    pub fn tree_id(&self) -> Option<gix::ObjectId> {
+        self.tree
+    }
+
+    /// Read the contents of the files `want` picks, of a tree read by
+    /// [`GitTreeVfs::structure_from_stores`] (files read already are kept).
+    pub fn read_files(
+        &mut self,
+        stores: &ObjectStores,
+        want: &dyn Fn(&str) -> bool,
+    ) -> Result<(), String> {
+        let pending: Vec<(String, gix::ObjectId)> = self
+            .ids
+            .iter()
+            .filter(|(p, _)| {
+                let name = p.rsplit('/').next().unwrap_or(p);
+                crate::inventory::loader::yaml_plugin_accepts(name)
+                    && matches!(self.entries.get(p.as_str()), Some((Raw::File, None)))
+                    && want(p)
+            })
+            .map(|(p, id)| (p.clone(), *id))
+            .collect();
+        self.read_pending(stores, pending)
+    }
+
+    /// Read blobs, on several threads when there are several.
+    fn read_pending(
+        &mut self,
+        stores: &ObjectStores,
+        pending: Vec<(String, gix::ObjectId)>,
+    ) -> Result<(), String> {
+        let find = |o: &gix::hash::oid| stores.find(o);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(pending.len());
         if threads <= 1 {
-            vfs.read_blobs(&find, pending)?;
-            return Ok(vfs);
+            return self.read_blobs(&find, pending);
         }
         let next = std::sync::atomic::AtomicUsize::new(0);
         let (dirs, hash) = (&stores.dirs, stores.hash);
@@ -468,27 +517,11 @@ impl GitTreeVfs {
         });
         for r in read {
             for (path, blob) in r? {
-                vfs.set_blob(path, blob);
+                self.entries
+                    .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
             }
         }
-        Ok(vfs)
-    }
-
-    /// The entries of the tree of a commit, tag or tree id in `stores`,
-    /// with their blob ids but without the files' contents (enough to
-    /// compare with another tree, not to read it).
-    pub fn structure_from_stores(
-        stores: &ObjectStores,
-        id: gix::ObjectId,
-        what: String,
-    ) -> Result<GitTreeVfs, String> {
-        let find = |o: &gix::hash::oid| stores.find(o);
-        Ok(Self::walk_tree(&find, id, stores.hash, what)?.0)
-    }
-
-    /// The id of the tree read (none once a file was put or removed).
-    pub fn tree_id(&self) -> Option<gix::ObjectId> {
-        self.tree
+        Ok(())
     }
 
     /// The tree of a commit, tag or tree id, found through `find`.

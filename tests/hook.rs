@@ -391,6 +391,11 @@ fn a_push_onto_an_accepted_tree_is_validated_for_what_it_changes() {
     let o = s.push(&["main"]);
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("0 errors"), "{}", err(&o));
+    // Each environment's hosts are kept by its inputs (QA's were not read).
+    let kept = std::fs::read_dir(s.bare.join("git-inventory/hosts"))
+        .unwrap()
+        .count();
+    assert!(kept >= 2, "{kept} host lists kept");
     let dev_tip = git_stdout(&["rev-parse", "HEAD"], &s.work)
         .trim()
         .to_string();

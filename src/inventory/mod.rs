@@ -293,6 +293,26 @@ impl Inventory {
         inv
     }
 
+    /// A model holding only host names (kept from an earlier run), each
+    /// defined nowhere that can be shown: for the rules that compare views'
+    /// hosts, which then have the whole tree validated to say where.
+    pub fn of_host_names(names: &[String]) -> Inventory {
+        let mut inv = Inventory::new();
+        let nowhere = Loc {
+            file: crate::source::SourceFile::new(String::new(), String::new()),
+            span: crate::source::Span::default(),
+        };
+        for n in names {
+            let (h, _) = inv.add_host(n.as_str().into());
+            inv.hosts[h].defs.push(HostDef {
+                group: UNGROUPED,
+                loc: nowhere.clone(),
+                pattern: n.as_str().into(),
+            });
+        }
+        inv
+    }
+
     pub fn add_group(&mut self, name: &str) -> usize {
         if let Some(i) = self.groups.get_index_of(name) {
             return i;
