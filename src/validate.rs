@@ -599,7 +599,7 @@ pub fn plan_change<'k>(
         .iter()
         .zip(&keys)
         .map(|(s, k)| {
-            if *s {
+            if *s && !k.is_empty() {
                 known.and_then(|kh| kh.get(k))
             } else {
                 None
@@ -640,6 +640,9 @@ impl Plan<'_> {
         let changed = |p: &str| self.changed.contains(p) || vfs.file_id(p).is_none();
         let keep = |i: usize, inv: &crate::inventory::Inventory| {
             if let (Some(k), Some(key)) = (self.known, self.keys.get(i)) {
+                if key.is_empty() {
+                    return;
+                }
                 k.put(key, inv.hosts.keys().map(|h| h.to_string()).collect());
             }
         };
@@ -662,13 +665,17 @@ impl Plan<'_> {
 }
 
 /// A key for a view's inputs: every question and answer, each file's
-/// blob id, the view itself (SHA-1, hex).
+/// blob id, the view itself (SHA-1, hex). Empty (no key) when a file it
+/// reads has no blob id (a file written since the tree was read).
 fn inputs_key(vfs: &dyn Vfs, spec: &ViewSpec, inputs: &[Asked]) -> String {
     let mut text = format!("{spec:?}\n");
     for q in inputs {
         text.push_str(&format!("{q:?}"));
         if let Asked::Read(p) = q {
-            text.push_str(&format!(" {:?}", vfs.file_id(p)));
+            match vfs.file_id(p) {
+                Some(id) => text.push_str(&format!(" {id}")),
+                None => return String::new(),
+            }
         }
         text.push('\n');
     }
