@@ -311,12 +311,12 @@ impl validate::KnownHosts for KeptHosts {
         serde_json::from_slice(&text).ok()
     }
 
-    fn put(&self, key: &str, hosts: Vec<String>) {
+    fn put(&self, key: &str, hosts: &dyn Fn() -> Vec<String>) {
         let path = self.path(key);
         if key.is_empty() || path.exists() || std::fs::create_dir_all(&self.dir).is_err() {
             return;
         }
-        let Ok(text) = serde_json::to_vec(&hosts) else {
+        let Ok(text) = serde_json::to_vec(&hosts()) else {
             return;
         };
         let tmp = self.dir.join(format!(".{key}.{}", std::process::id()));

@@ -539,8 +539,9 @@ pub fn validate_change(vfs: &dyn Vfs, before: &dyn Vfs, config: &Resolved) -> Re
 pub trait KnownHosts: Sync {
     /// The hosts of the view whose inputs hash to `key`, if kept.
     fn get(&self, key: &str) -> Option<Vec<String>>;
-    /// Keep the hosts of the view whose inputs hash to `key`.
-    fn put(&self, key: &str, hosts: Vec<String>);
+    /// Keep the hosts of the view whose inputs hash to `key` (`hosts`
+    /// lists them; not called when they are kept already).
+    fn put(&self, key: &str, hosts: &dyn Fn() -> Vec<String>);
 }
 
 /// What a validation of a change will look at: see [`plan_change`].
@@ -643,7 +644,7 @@ impl Plan<'_> {
                 if key.is_empty() {
                     return;
                 }
-                k.put(key, inv.hosts.keys().map(|h| h.to_string()).collect());
+                k.put(key, &|| inv.hosts.keys().map(|h| h.to_string()).collect());
             }
         };
         let scope = Scope {
