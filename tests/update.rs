@@ -12,6 +12,25 @@ const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        
 
 /// A bare repo with the hook, holding `hosts` as inventory/PROD/hosts.yml.
 fn server(tag: &str, hosts: &str) -> (PathBuf, PathBuf) {
+    seeded_server(
+        tag,
+        &[("PROD", hosts)],
+        &[(
+            "inventory/PROD/host_vars/old01.dettonville.int.yml",
+            "rack: r1\n",
+        )],
+        true,
+    )
+}
+
+/// A bare repo whose first commit holds each `(ENV, hosts.yml)` of `envs`
+/// (with xenv_groups.yml linked in) and the `files`; the hook when `hook`.
+fn seeded_server(
+    tag: &str,
+    envs: &[(&str, &str)],
+    files: &[(&str, &str)],
+    hook: bool,
+) -> (PathBuf, PathBuf) {
     let dir = tempdir(tag);
     let bare = dir.join("srv.git");
     git(
@@ -20,24 +39,29 @@ fn server(tag: &str, hosts: &str) -> (PathBuf, PathBuf) {
     );
     let work = dir.join("seed");
     git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-    std::fs::create_dir_all(work.join("inventory/PROD/host_vars")).unwrap();
+    std::fs::create_dir_all(work.join("inventory")).unwrap();
     std::fs::write(work.join("inventory/xenv_groups.yml"), XENV).unwrap();
-    std::os::unix::fs::symlink(
-        "../xenv_groups.yml",
-        work.join("inventory/PROD/xenv_groups.yml"),
-    )
-    .unwrap();
-    std::fs::write(work.join("inventory/PROD/hosts.yml"), hosts).unwrap();
-    std::fs::write(
-        work.join("inventory/PROD/host_vars/old01.dettonville.int.yml"),
-        "rack: r1\n",
-    )
-    .unwrap();
+    for (env, hosts) in envs {
+        std::fs::create_dir_all(work.join(format!("inventory/{env}"))).unwrap();
+        std::os::unix::fs::symlink(
+            "../xenv_groups.yml",
+            work.join(format!("inventory/{env}/xenv_groups.yml")),
+        )
+        .unwrap();
+        std::fs::write(work.join(format!("inventory/{env}/hosts.yml")), hosts).unwrap();
+    }
+    for (path, text) in files {
+        let p = work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
     git(&["add", "-A"], &work);
     git(&["commit", "-qm", "seed"], &work);
     git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
-    let o = run(&["hook", "install", bare.to_str().unwrap()], &dir);
-    assert!(o.status.success());
+    if hook {
+        let o = run(&["hook", "install", bare.to_str().unwrap()], &dir);
+        assert!(o.status.success());
+    }
     (dir, bare)
 }
 
@@ -55,6 +79,15 @@ fn update(bare: &Path, extra: &[&str]) -> Output {
     ];
     args.extend_from_slice(extra);
     run(&args, bare.parent().unwrap())
+}
+
+/// Enrol `host` into inventory/PROD/hosts.yml under the
+/// `ca_domain_int_dettonville` group.
+fn enrol(bare: &Path, host: &str) -> Output {
+    update(
+        bare,
+        &["--host", host, "--group", "ca_domain_int_dettonville"],
+    )
 }
 
 fn json(o: &Output) -> serde_json::Value {
@@ -236,15 +269,7 @@ fn overwrite_batch_group_creation_and_dry_run() {
 fn refuses_a_change_that_breaks_validation() {
     let (_d, bare) = server("upd-refuse", PROD);
     let head = show(&bare, "-s --format=%H main");
-    let o = update(
-        &bare,
-        &[
-            "--host",
-            "db01.johnson.int",
-            "--group",
-            "ca_domain_int_dettonville",
-        ],
-    );
+    let o = enrol(&bare, "db01.johnson.int");
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let r = json(&o);
     assert_eq!(r["failed"], true);
@@ -918,57 +943,17 @@ fn quiet_on_pipes_and_in_json() {
 /// is not blocked by DEV), a host another environment has is refused.
 #[test]
 fn judges_what_the_change_touches_across_environments() {
-    let dir = tempdir("upd-envs");
-    let bare = dir.join("srv.git");
-    git(
-        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
-        &dir,
-    );
-    let work = dir.join("seed");
-    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-    std::fs::create_dir_all(work.join("inventory/PROD")).unwrap();
-    std::fs::create_dir_all(work.join("inventory/DEV")).unwrap();
-    std::fs::write(work.join("inventory/xenv_groups.yml"), XENV).unwrap();
-    for env in ["PROD", "DEV"] {
-        std::os::unix::fs::symlink(
-            "../xenv_groups.yml",
-            work.join(format!("inventory/{env}/xenv_groups.yml")),
-        )
-        .unwrap();
-    }
-    std::fs::write(work.join("inventory/PROD/hosts.yml"), PROD).unwrap();
-    // DEV: two hosts at one address (INV022), from before the updater.
-    std::fs::write(
-        work.join("inventory/DEV/hosts.yml"),
-        "web:\n  hosts:\n    dev01.dettonville.int:\n      ansible_host: 10.9.0.1\n    dev02.dettonville.int:\n      ansible_host: 10.9.0.1\n",
-    )
-    .unwrap();
-    git(&["add", "-A"], &work);
-    git(&["commit", "-qm", "seed"], &work);
-    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    // DEV: two hosts at one address (INV022), from before the updater
+    // (and before any hook: there is none here).
+    let dev = "web:\n  hosts:\n    dev01.dettonville.int:\n      ansible_host: 10.9.0.1\n    dev02.dettonville.int:\n      ansible_host: 10.9.0.1\n";
+    let (_d, bare) = seeded_server("upd-envs", &[("PROD", PROD), ("DEV", dev)], &[], false);
 
-    let o = update(
-        &bare,
-        &[
-            "--host",
-            "new01.dettonville.int",
-            "--group",
-            "ca_domain_int_dettonville",
-        ],
-    );
+    let o = enrol(&bare, "new01.dettonville.int");
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(show(&bare, "main:inventory/PROD/hosts.yml").contains("new01.dettonville.int"));
     let head = show(&bare, "-s --format=%H main");
 
-    let o = update(
-        &bare,
-        &[
-            "--host",
-            "dev02.dettonville.int",
-            "--group",
-            "ca_domain_int_dettonville",
-        ],
-    );
+    let o = enrol(&bare, "dev02.dettonville.int");
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     let r = json(&o);
     let v = r["violations"].to_string();
