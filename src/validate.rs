@@ -233,6 +233,8 @@ struct Scope<'s> {
     checked: &'s (dyn Fn(&str) -> bool + Sync),
     /// The hosts of settled views known without loading them.
     hosts: Vec<Option<Vec<String>>>,
+    /// Files parsed ahead, from the contents this tree holds.
+    parsed: Vec<std::sync::Arc<crate::inventory::loader::Parsed>>,
     /// Told each view built (its index and model).
     keep: Option<&'s Keep<'s>>,
 }
@@ -244,6 +246,7 @@ impl Scope<'_> {
             settled: vec![false; views],
             checked: &|_| true,
             hosts: vec![None; views],
+            parsed: Vec::new(),
             keep: None,
         }
     }
@@ -265,6 +268,9 @@ struct Built {
 /// run the per-file rules of the files only one view loads alongside.
 fn build(vfs: &dyn Vfs, config: &Resolved, views: &[ViewSpec], scope: &Scope<'_>) -> Built {
     let cache = FileCache::new(vfs, config.load_limits());
+    for p in &scope.parsed {
+        cache.adopt(p.clone());
+    }
     // The files each view loads. A file only one view loads (an
     // environment's hosts.yml, the big ones) gives its tree back as soon as
     // that view is built and the per-file rules have read it, so the trees
@@ -553,6 +559,8 @@ pub struct Plan<'k> {
     keys: Vec<String>,
     /// The hosts of the settled views that `known` had.
     hosts: Vec<Option<Vec<String>>>,
+    /// Files parsed ahead ([`Plan::with_parsed`]).
+    parsed: Vec<std::sync::Arc<crate::inventory::loader::Parsed>>,
     /// The files each view may read.
     reads: Vec<Vec<String>>,
     /// Files changed since `before`.
@@ -609,6 +617,7 @@ pub fn plan_change<'k>(
         .collect();
     timer.lap("what the change touches");
     Plan {
+        parsed: Vec::new(),
         views,
         root,
         settled,
@@ -633,6 +642,23 @@ impl Plan<'_> {
                 .any(|(files, known)| known.is_none() && files.iter().any(|f| f == path))
     }
 
+    /// Take files parsed ahead from the tree before the change (the
+    /// updater parses its untouched environments' files while it makes the
+    /// change): those the change left as they were stand for their parse.
+    pub fn with_parsed(
+        mut self,
+        parsed: Vec<std::sync::Arc<crate::inventory::loader::Parsed>>,
+    ) -> Self {
+        self.parsed = parsed
+            .into_iter()
+            .filter(|p| {
+                let path = p.file.path.as_str();
+                !self.changed.contains(path) && self.reads.iter().flatten().any(|f| f == path)
+            })
+            .collect();
+        self
+    }
+
     /// Run it over `vfs` (the tree planned for, with the contents of the
     /// files it [`reads`](Plan::reads)). `None` when a host turned out to
     /// be in two environments with a settled view in the run: the whole
@@ -651,6 +677,7 @@ impl Plan<'_> {
             settled: self.settled.clone(),
             checked: &changed,
             hosts: self.hosts.clone(),
+            parsed: self.parsed,
             keep: Some(&keep),
         };
         let any_settled = scope.settled.iter().any(|s| *s);
@@ -663,6 +690,31 @@ impl Plan<'_> {
             .any(|d| d.code == crate::diagnostic::Code::DuplicateHostEnv);
         (!(duplicate && any_settled)).then_some(report)
     }
+}
+
+/// Parse the files the views of `vfs` that `wanted` picks load (one after
+/// the other, on the caller's thread), for [`Plan::with_parsed`].
+pub fn parse_ahead(
+    vfs: &dyn Vfs,
+    config: &Resolved,
+    wanted: &dyn Fn(&ViewSpec) -> bool,
+) -> Vec<std::sync::Arc<crate::inventory::loader::Parsed>> {
+    let cache = FileCache::new(vfs, config.load_limits());
+    let mut out = Vec::new();
+    for (_, _, sources) in discover(vfs, config).iter().filter(|v| wanted(v)) {
+        let mut entries = Vec::new();
+        for s in sources {
+            expand_source(vfs, s, &mut entries);
+        }
+        for e in entries {
+            if let SourceEntry::File { phys, .. } = e {
+                out.push(cache.get(&phys));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    out.dedup_by(|a, b| a.file.path == b.file.path);
+    out
 }
 
 /// A key for a view's inputs: every question and answer, each file's
@@ -963,6 +1015,36 @@ mod tests {
                 .any(|d| d.code == Code::DuplicateAddress),
             "{:?}",
             found(&r.diagnostics)
+        );
+    }
+
+    #[test]
+    fn files_parsed_ahead_stand_only_for_unchanged_files() {
+        let cfg = Config::default().resolve().expect("default config");
+        let before = tree(&[]);
+        // QA changes too: its parse from `before` must not be used.
+        let qa = format!("{QA}    q3.example.int:\n      ansible_host: 10.0.2.1\n");
+        let dev = format!("{DEV}    d2.example.int:\n");
+        let after = tree(&[
+            ("inventory/DEV/hosts.yml", &dev),
+            ("inventory/QA/hosts.yml", &qa),
+        ]);
+        let ahead = super::parse_ahead(&before, &cfg, &|_| true);
+        assert!(ahead
+            .iter()
+            .any(|p| p.file.path == "inventory/QA/hosts.yml"));
+        let with = super::plan_change(&after, &before, &cfg, None)
+            .with_parsed(ahead)
+            .validate(&after, &cfg)
+            .expect("no host in two environments");
+        let without = validate_change(&after, &before, &cfg);
+        assert_eq!(found(&with.diagnostics), found(&without.diagnostics));
+        assert!(
+            found(&with.diagnostics)
+                .iter()
+                .any(|d| d == "INV022 inventory/QA/hosts.yml:8"),
+            "{:?}",
+            found(&with.diagnostics)
         );
     }
 

@@ -96,6 +96,15 @@ impl<'v> FileCache<'v> {
         }
     }
 
+    /// Take a file parsed elsewhere (from the same contents) as the parse
+    /// of its path.
+    pub fn adopt(&self, parsed: Arc<Parsed>) {
+        if let Ok(mut map) = self.map.lock() {
+            let path = parsed.file.path.clone();
+            map.insert(path, Arc::new(std::sync::OnceLock::from(parsed)));
+        }
+    }
+
     /// Parse a file by its physical (symlink-free) path, once.
     pub fn get(&self, phys: &str) -> Arc<Parsed> {
         let slot: Slot = match self.map.lock() {

@@ -821,8 +821,11 @@ fn run_turn(
             Ok(c) => c,
             Err(e) => return Turned::failed(fail(2, e)),
         };
-        // The tree as it was, to validate only what the change touches.
+        // The tree as it was, to validate only what the change touches; the
+        // files of the environments the requests do not edit are parsed on
+        // the other core while the change is made.
         let before_vfs = vfs.clone();
+        let ahead = parse_ahead(&vfs, &cfg, reqs);
         // Each request applied in turn to the tree the ones before it left.
         let mut outs: Vec<Outcome> = Vec::with_capacity(reqs.len());
         let mut touched = std::collections::BTreeSet::new();
@@ -900,7 +903,15 @@ fn run_turn(
         // environments are loaded for the rules that compare them). The base
         // is validated only when the result has errors (to tell new ones
         // from old): a clean result needs one validation, not two.
-        let after_rep = validate::validate_change(&after_vfs, &before_vfs, &cfg);
+        let parsed = ahead.and_then(|h| h.join().ok()).unwrap_or_default();
+        timer.lap("files parsed ahead");
+        let after_rep = match validate::plan_change(&after_vfs, &before_vfs, &cfg, None)
+            .with_parsed(parsed)
+            .validate(&after_vfs, &cfg)
+        {
+            Some(r) => r,
+            None => validate::validate_repo(&after_vfs, &cfg),
+        };
         let added_errors = if after_rep.errors() == 0 {
             Vec::new()
         } else {
@@ -1053,6 +1064,42 @@ fn run_turn(
     o.attempts = attempts;
     o.remote = last_remote;
     Turned::failed(o)
+}
+
+/// Start parsing, on a thread of its own, the files of the environments of
+/// `vfs` that load none of the files the requests edit (see
+/// [`validate::parse_ahead`]); `None` when every environment loads one.
+fn parse_ahead(
+    vfs: &GitTreeVfs,
+    cfg: &Resolved,
+    reqs: &[&Request],
+) -> Option<std::thread::JoinHandle<Vec<std::sync::Arc<crate::inventory::loader::Parsed>>>> {
+    use crate::inventory::loader::{expand_source, SourceEntry};
+    let edited: Vec<String> = reqs
+        .iter()
+        .filter_map(|q| vfs::resolve(vfs, &q.file).ok().map(|(p, _)| p))
+        .collect();
+    let untouched = |sources: &[String]| {
+        let mut files = Vec::new();
+        for s in sources {
+            expand_source(vfs, s, &mut files);
+        }
+        !files.iter().any(|f| match f {
+            SourceEntry::File { phys, .. } => edited.contains(phys),
+            SourceEntry::BadLink { .. } => false,
+        })
+    };
+    let picked: Vec<validate::ViewSpec> = validate::discover(vfs, cfg)
+        .into_iter()
+        .filter(|(_, _, sources)| untouched(sources))
+        .collect();
+    if picked.is_empty() {
+        return None;
+    }
+    let (vfs, cfg) = (vfs.clone(), cfg.clone());
+    std::thread::Builder::new()
+        .spawn(move || validate::parse_ahead(&vfs, &cfg, &|v| picked.contains(v)))
+        .ok()
 }
 
 /// The message of one commit carrying several jobs' changes: their ticket
