@@ -386,7 +386,7 @@ fn check_ref(
     // A push onto a tree this hook accepted without an error (under the
     // same program and configuration): only what the push changed is
     // validated, the environments it left as they were are known to be
-    // clean (`validate::validate_change`). A new branch is compared with the
+    // clean (`validate::plan_change`). A new branch is compared with the
     // default branch.
     let fp = fingerprint(&cfg_text);
     let before = if is_zero(&u.old) {
@@ -394,10 +394,13 @@ fn check_ref(
     } else {
         Some(u.old.clone())
     };
-    let clean_before = before.and_then(|b| repo.structure(&b).ok()).filter(|t| {
-        t.tree_id()
-            .is_some_and(|id| accepted_before(&repo.git_dir, id, &fp))
-    });
+    let clean_before = before
+        .as_ref()
+        .and_then(|b| repo.structure(b).ok())
+        .filter(|t| {
+            t.tree_id()
+                .is_some_and(|id| accepted_before(&repo.git_dir, id, &fp))
+        });
     // Otherwise the whole tree is validated (a change from nothing); both
     // keep each environment's hosts by its inputs, and use them for a
     // settled one: its files are then not even read.
@@ -433,13 +436,8 @@ fn check_ref(
     let mut old_count = 0;
     // (Against a tree without errors, ratchet is strict.)
     if mode == Mode::Ratchet && clean_before.is_none() {
-        let base = if is_zero(&u.old) {
-            repo.default_branch_tip()
-        } else {
-            Some(u.old.clone())
-        };
-        if let Some(base) = base {
-            if let Ok(old_tree) = repo.tree(&base) {
+        if let Some(base) = &before {
+            if let Ok(old_tree) = repo.tree(base) {
                 let old = validate::validate_repo(&old_tree, &cfg);
                 let mut allowed: HashMap<(String, &'static str, String), usize> = HashMap::new();
                 for d in old

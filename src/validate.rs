@@ -357,19 +357,16 @@ fn build(vfs: &dyn Vfs, config: &Resolved, views: &[ViewSpec], scope: &Scope<'_>
                     let _ = found_ref[i].set(rules::run_file_rules(config, &mine));
                 });
                 let settled = scope.settled.get(i).copied().unwrap_or(false);
+                let known = scope.hosts.get(i).and_then(Option::as_ref);
                 // A settled view is there for the rules comparing views,
                 // which read its hosts only.
-                let inv = match scope.hosts.get(i) {
-                    Some(Some(names)) if settled => {
-                        crate::inventory::Inventory::of_host_names(names)
-                    }
+                let inv = match known {
+                    Some(names) if settled => crate::inventory::Inventory::of_host_names(names),
                     _ if settled => load_view_hosts(cache_ref, sources),
                     _ => load_view(cache_ref, sources),
                 };
-                if let Some(keep) = scope.keep {
-                    if !matches!(scope.hosts.get(i), Some(Some(_))) {
-                        keep(i, &inv);
-                    }
+                if let (Some(keep), None) = (scope.keep, known) {
+                    keep(i, &inv);
                 }
                 // The cache lets go of the trees; the queued rules hold them
                 // until they are done.
@@ -532,11 +529,7 @@ fn repo_views(vfs: &dyn Vfs, config: &Resolved) -> (Vec<ViewSpec>, String) {
 /// Files are compared by their blob ids ([`Vfs::file_id`]); a tree that
 /// knows none (a working tree) settles nothing.
 pub fn validate_change(vfs: &dyn Vfs, before: &dyn Vfs, config: &Resolved) -> Report {
-    let plan = plan_change(vfs, before, config, None);
-    match plan.validate(vfs, config) {
-        Some(report) => report,
-        None => validate_repo(vfs, config),
-    }
+    plan_change(vfs, before, config, None).run(vfs, config)
 }
 
 /// Host names of views, kept between runs by the view's inputs (the hook
@@ -659,6 +652,15 @@ impl Plan<'_> {
         self
     }
 
+    /// [`Plan::validate`] over `vfs` holding every file's contents, or the
+    /// whole tree when the plan cannot give an exact report.
+    pub fn run(self, vfs: &dyn Vfs, config: &Resolved) -> Report {
+        match self.validate(vfs, config) {
+            Some(report) => report,
+            None => validate_repo(vfs, config),
+        }
+    }
+
     /// Run it over `vfs` (the tree planned for, with the contents of the
     /// files it [`reads`](Plan::reads)). `None` when a host turned out to
     /// be in two environments with a settled view in the run: the whole
@@ -692,25 +694,30 @@ impl Plan<'_> {
     }
 }
 
-/// Parse the files the views of `vfs` that `wanted` picks load (one after
-/// the other, on the caller's thread), for [`Plan::with_parsed`].
+/// Parse the files of the views of `vfs` that load none of the files
+/// `edited` (physical paths), one after the other on the caller's thread,
+/// for [`Plan::with_parsed`].
 pub fn parse_ahead(
     vfs: &dyn Vfs,
     config: &Resolved,
-    wanted: &dyn Fn(&ViewSpec) -> bool,
+    edited: &[String],
 ) -> Vec<std::sync::Arc<crate::inventory::loader::Parsed>> {
     let cache = FileCache::new(vfs, config.load_limits());
     let mut out = Vec::new();
-    for (_, _, sources) in discover(vfs, config).iter().filter(|v| wanted(v)) {
-        let mut entries = Vec::new();
-        for s in sources {
+    for (_, _, sources) in discover(vfs, config) {
+        let mut files = Vec::new();
+        for s in &sources {
+            let mut entries = Vec::new();
             expand_source(vfs, s, &mut entries);
+            files.extend(entries.into_iter().filter_map(|e| match e {
+                SourceEntry::File { phys, .. } => Some(phys),
+                SourceEntry::BadLink { .. } => None,
+            }));
         }
-        for e in entries {
-            if let SourceEntry::File { phys, .. } = e {
-                out.push(cache.get(&phys));
-            }
+        if files.iter().any(|f| edited.contains(f)) {
+            continue;
         }
+        out.extend(files.iter().map(|f| cache.get(f)));
     }
     out.sort_by(|a, b| a.file.path.cmp(&b.file.path));
     out.dedup_by(|a, b| a.file.path == b.file.path);
@@ -1029,7 +1036,7 @@ mod tests {
             ("inventory/DEV/hosts.yml", &dev),
             ("inventory/QA/hosts.yml", &qa),
         ]);
-        let ahead = super::parse_ahead(&before, &cfg, &|_| true);
+        let ahead = super::parse_ahead(&before, &cfg, &[]);
         assert!(ahead
             .iter()
             .any(|p| p.file.path == "inventory/QA/hosts.yml"));

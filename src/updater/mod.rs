@@ -905,13 +905,9 @@ fn run_turn(
         // from old): a clean result needs one validation, not two.
         let parsed = ahead.and_then(|h| h.join().ok()).unwrap_or_default();
         timer.lap("files parsed ahead");
-        let after_rep = match validate::plan_change(&after_vfs, &before_vfs, &cfg, None)
+        let after_rep = validate::plan_change(&after_vfs, &before_vfs, &cfg, None)
             .with_parsed(parsed)
-            .validate(&after_vfs, &cfg)
-        {
-            Some(r) => r,
-            None => validate::validate_repo(&after_vfs, &cfg),
-        };
+            .run(&after_vfs, &cfg);
         let added_errors = if after_rep.errors() == 0 {
             Vec::new()
         } else {
@@ -1068,37 +1064,19 @@ fn run_turn(
 
 /// Start parsing, on a thread of its own, the files of the environments of
 /// `vfs` that load none of the files the requests edit (see
-/// [`validate::parse_ahead`]); `None` when every environment loads one.
+/// [`validate::parse_ahead`]).
 fn parse_ahead(
     vfs: &GitTreeVfs,
     cfg: &Resolved,
     reqs: &[&Request],
 ) -> Option<std::thread::JoinHandle<Vec<std::sync::Arc<crate::inventory::loader::Parsed>>>> {
-    use crate::inventory::loader::{expand_source, SourceEntry};
     let edited: Vec<String> = reqs
         .iter()
         .filter_map(|q| vfs::resolve(vfs, &q.file).ok().map(|(p, _)| p))
         .collect();
-    let untouched = |sources: &[String]| {
-        let mut files = Vec::new();
-        for s in sources {
-            expand_source(vfs, s, &mut files);
-        }
-        !files.iter().any(|f| match f {
-            SourceEntry::File { phys, .. } => edited.contains(phys),
-            SourceEntry::BadLink { .. } => false,
-        })
-    };
-    let picked: Vec<validate::ViewSpec> = validate::discover(vfs, cfg)
-        .into_iter()
-        .filter(|(_, _, sources)| untouched(sources))
-        .collect();
-    if picked.is_empty() {
-        return None;
-    }
     let (vfs, cfg) = (vfs.clone(), cfg.clone());
     std::thread::Builder::new()
-        .spawn(move || validate::parse_ahead(&vfs, &cfg, &|v| picked.contains(v)))
+        .spawn(move || validate::parse_ahead(&vfs, &cfg, &edited))
         .ok()
 }
 
