@@ -517,8 +517,7 @@ impl GitTreeVfs {
         });
         for r in read {
             for (path, blob) in r? {
-                self.entries
-                    .insert(path, (Raw::File, Some(std::sync::Arc::new(blob))));
+                self.set_blob(path, blob);
             }
         }
         Ok(())
