@@ -153,6 +153,11 @@ struct UpdateArgs {
     /// cheaper clone from a server that keeps its objects packed).
     #[arg(long, default_value_t = 1)]
     depth: u32,
+    /// How jobs updating the repository at once take turns: auto (jobs of
+    /// this machine, then machines through refs/git-inventory/ in the
+    /// remote), local (this machine only) or off.
+    #[arg(long, value_enum, default_value = "auto")]
+    queue: updater::Queue,
     #[arg(long, value_enum, default_value = "human")]
     format: UpdFormat,
 }
@@ -405,6 +410,7 @@ fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String
         retries: a.retries,
         depth: std::num::NonZeroU32::new(a.depth),
         workdir: a.workdir,
+        queue: a.queue,
         // Progress only on a terminal, never in JSON mode.
         progress: matches!(a.format, UpdFormat::Human)
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),

@@ -665,8 +665,13 @@ fn a_local_path_borrows_objects_a_file_url_clones() {
             .unwrap();
         (o, std::fs::read_to_string(&trace).unwrap_or_default())
     };
-    // A path: no upload-pack (nothing is copied), only the push's receive-pack.
-    let (o, events) = job(bare.to_str().unwrap(), "b01.dettonville.int", &[]);
+    // A path: no upload-pack (nothing is copied), only the push's
+    // receive-pack (and no turn in the remote, which reads its queue).
+    let (o, events) = job(
+        bare.to_str().unwrap(),
+        "b01.dettonville.int",
+        &["--queue", "local"],
+    );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(!events.contains("upload-pack"), "{events}");
     assert!(events.contains("receive-pack"), "{events}");
@@ -966,4 +971,182 @@ fn judges_what_the_change_touches_across_environments() {
         "DEV's old error is not this change's: {r}"
     );
     assert_eq!(show(&bare, "-s --format=%H main"), head, "remote untouched");
+}
+
+/// Hold the turn in the remote as a job of another machine would: a
+/// commit at refs/git-inventory/turn.
+fn hold_remote_turn(bare: &Path) -> String {
+    let tree = git_stdout(&["hash-object", "-t", "tree", "-w", "/dev/null"], bare);
+    let c = git_stdout(
+        &["commit-tree", &tree, "-m", "a turn held by the test"],
+        bare,
+    );
+    git(&["update-ref", "refs/git-inventory/turn", &c], bare);
+    c
+}
+
+fn remote_refs(bare: &Path, under: &str) -> Vec<String> {
+    git_stdout(
+        &[
+            "for-each-ref",
+            "--format=%(refname)",
+            &format!("refs/git-inventory/{under}"),
+        ],
+        bare,
+    )
+    .lines()
+    .map(String::from)
+    .collect()
+}
+
+#[test]
+fn jobs_on_machines_apart_take_turns_in_the_remote() {
+    let (dir, bare) = server("upd-remote-turns", PROD);
+    let before = commits(&bare);
+    hold_remote_turn(&bare);
+    // Six jobs, each on a "machine" of its own (its own temporary
+    // directory), over file:// and by path, no retries allowed.
+    let url = format!("file://{}", bare.display());
+    let children: Vec<std::process::Child> = (0..6)
+        .map(|i| {
+            let m = dir.join(format!("machine-{i}"));
+            std::fs::create_dir_all(&m).unwrap();
+            let repo = if i % 2 == 0 {
+                url.clone()
+            } else {
+                bare_str(&bare)
+            };
+            spawn_job(
+                &dir,
+                &repo,
+                &format!("apart{i}.dettonville.int"),
+                "0",
+                Some(&m),
+                &[],
+            )
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while remote_refs(&bare, "queue/").len() < 6 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        remote_refs(&bare, "queue/").len(),
+        6,
+        "every job queued in the remote"
+    );
+    // The turn given back: one job takes it and does every request.
+    git(&["update-ref", "-d", "refs/git-inventory/turn"], &bare);
+    let outs: Vec<Output> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for (i, o) in outs.iter().enumerate() {
+        assert_eq!(o.status.code(), Some(0), "{}{}", stdout(o), stderr(o));
+        let j = json(o);
+        assert_eq!(j["changed"], true);
+        assert_eq!(j["hosts_added"][0], format!("apart{i}.dettonville.int"));
+        assert!(
+            j["message"]
+                .as_str()
+                .unwrap()
+                .contains("one commit with 5 other jobs' changes"),
+            "{j}"
+        );
+        // Its own change's diff, not the others'.
+        let prepared = j["diff"]["prepared"].as_str().unwrap();
+        assert!(
+            prepared.contains(&format!("+        apart{i}.dettonville.int:")),
+            "{prepared}"
+        );
+        for k in (0..6).filter(|k| *k != i) {
+            let other = format!("+        apart{k}.");
+            assert!(!prepared.contains(&other), "{prepared}");
+        }
+    }
+    assert_eq!(commits(&bare), before + 1, "one commit for six jobs");
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    for i in 0..6 {
+        let h = format!("apart{i}.dettonville.int:");
+        assert_eq!(text.matches(&h).count(), 2, "{h} once per group:\n{text}");
+    }
+    assert_eq!(
+        remote_refs(&bare, ""),
+        Vec::<String>::new(),
+        "nothing left in the remote"
+    );
+}
+
+#[test]
+fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alone() {
+    let (dir, bare) = server("upd-remote-stale", PROD);
+    // A turn nobody gives back: after GIT_INVENTORY_TURN_STALE_SECS of
+    // seeing it unchanged, a job deletes it and goes on.
+    hold_remote_turn(&bare);
+    let m = dir.join("machine-stale");
+    std::fs::create_dir_all(&m).unwrap();
+    let started = std::time::Instant::now();
+    let o = Command::new(bin())
+        .args([
+            "update",
+            "--repo",
+            &bare_str(&bare),
+            "--file",
+            "inventory/PROD/hosts.yml",
+        ])
+        .args([
+            "--format",
+            "json",
+            "--retries",
+            "0",
+            "--host",
+            "stale1.dettonville.int",
+        ])
+        .args(["--group", "ca_domain_int_dettonville"])
+        .env("TMPDIR", &m)
+        .env("GIT_INVENTORY_TURN_STALE_SECS", "1")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(started.elapsed() >= std::time::Duration::from_secs(1));
+    assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
+    // `--queue local` does not look at the remote's turn.
+    hold_remote_turn(&bare);
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "local1.dettonville.int",
+            "--group",
+            "web",
+            "--queue",
+            "local",
+            "--retries",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    git(&["update-ref", "-d", "refs/git-inventory/turn"], &bare);
+    // A server that takes no refs outside branches: the job goes on alone.
+    let hook = bare.join("hooks/update");
+    std::fs::write(
+        &hook,
+        "#!/bin/sh\ncase \"$1\" in refs/heads/*) exit 0;; esac\necho \"no such refs here: $1\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "alone1.dettonville.int",
+            "--group",
+            "web",
+            "--retries",
+            "0",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(json(&o)["hosts_added"][0], "alone1.dettonville.int");
+    assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
 }

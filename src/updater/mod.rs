@@ -16,6 +16,7 @@
 
 pub mod edit;
 pub mod params;
+pub mod remote_turns;
 pub mod turns;
 
 use crate::config::{Config, Resolved};
@@ -83,6 +84,24 @@ pub struct Request {
     pub workdir: Option<PathBuf>,
     /// Show clone progress (the CLI sets it for a terminal, never for JSON).
     pub progress: bool,
+    /// How jobs updating the same repository at once take turns.
+    #[serde(default)]
+    pub queue: Queue,
+}
+
+/// How concurrent jobs take turns ([`turns`], [`remote_turns`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Queue {
+    /// Jobs of one machine through its temporary directory, then machines
+    /// through refs in the remote (`refs/git-inventory/`).
+    #[default]
+    Auto,
+    /// Jobs of one machine only: nothing is written to the remote but the
+    /// branch.
+    Local,
+    /// No turns: every job clones, pushes, and retries when it lost a race.
+    Off,
 }
 
 /// The result, shaped like an Ansible module's.
@@ -671,7 +690,27 @@ pub fn run(r: &Request) -> Outcome {
         turns::Waited::Ours(t) => t,
     };
     timer.lap("wait for our turn");
-    let claimed = turn.as_ref().map(|t| t.claim(r)).unwrap_or_default();
+    // Then the turn among machines, in the remote.
+    let remote = if r.queue == Queue::Auto {
+        match remote_turns::wait(r, &url) {
+            remote_turns::Waited::Answered(o) => return *o,
+            remote_turns::Waited::Ours(t) => t,
+        }
+    } else {
+        None
+    };
+    timer.lap("wait for our turn in the remote");
+    let mut claimed = turn.as_ref().map(|t| t.claim(r)).unwrap_or_default();
+    if let Some(t) = &remote {
+        claimed.extend(
+            t.claim(r)
+                .into_iter()
+                .map(|(spot, request)| turns::Claimed {
+                    at: turns::At::Remote(spot),
+                    request,
+                }),
+        );
+    }
     let mut outs = {
         let reqs: Vec<&Request> = std::iter::once(r)
             .chain(claimed.iter().map(|c| &c.request))
@@ -704,7 +743,7 @@ pub fn run(r: &Request) -> Outcome {
         Turned::Failed(o) => std::iter::repeat_n(*o, claimed.len() + 1).collect(),
     };
     let own = outs.remove(0);
-    turns::answer(&claimed, outs);
+    turns::answer(claimed, outs, remote);
     own
 }
 

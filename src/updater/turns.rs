@@ -26,6 +26,7 @@
 //! done (it was asked for), and its unread answer is removed ten minutes
 //! later by a batching job.
 
+use super::remote_turns::{self, Spot};
 use super::{Diff, Outcome, Request};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -46,18 +47,26 @@ pub enum Waited {
     Answered(Box<Outcome>),
 }
 
-/// A claimed request: its file (renamed `.claimed`) and what it asks.
+/// A claimed request: where it waited and what it asks.
 pub struct Claimed {
-    pub path: PathBuf,
+    pub at: At,
     pub request: Request,
+}
+
+/// Where a claimed request waited.
+pub enum At {
+    /// In this machine's queue: its file, renamed `.claimed`.
+    File(PathBuf),
+    /// In the remote's queue ([`remote_turns`]).
+    Remote(Spot),
 }
 
 /// What is handed back: the outcome and its exit code (not part of the
 /// outcome's JSON).
 #[derive(serde::Serialize, serde::Deserialize)]
-struct Answer {
-    exit: u8,
-    outcome: Outcome,
+pub(super) struct Answer {
+    pub exit: u8,
+    pub outcome: Outcome,
 }
 
 /// The lock and queue names for the repository at `url` (normalized: a
@@ -150,7 +159,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// whose turn it is while we wait. A dry run or `--no-push` neither waits
 /// nor joins a batch.
 pub fn wait(r: &Request, url: &str) -> Waited {
-    if r.dry_run || r.no_push {
+    if r.dry_run || r.no_push || r.queue == super::Queue::Off {
         return Waited::Ours(None);
     }
     let Some((lock, queue)) = names(url) else {
@@ -283,7 +292,7 @@ impl Turn {
                         && q.author_email == r.author_email =>
                 {
                     got.push(Claimed {
-                        path: claimed,
+                        at: At::File(claimed),
                         request: q,
                     })
                 }
@@ -298,15 +307,19 @@ impl Turn {
 
 /// Write a claimed request's diff texts next to it (`<id>.diff`) and keep
 /// only the unified diff in memory; its job reads them with the answer.
+/// A request from the remote's queue gets the unified diff only.
 pub fn stash_diff(c: &Claimed, d: &mut Diff) {
     let (before, after) = (std::mem::take(&mut d.before), std::mem::take(&mut d.after));
+    let At::File(path) = &c.at else {
+        return;
+    };
     // The length of `before` on a line, then both texts as they are (no
     // JSON escaping of two 11 MB strings).
     let mut b = Vec::with_capacity(before.len() + after.len() + 24);
     b.extend_from_slice(format!("{}\n", before.len()).as_bytes());
     b.extend_from_slice(before.as_bytes());
     b.extend_from_slice(after.as_bytes());
-    let _ = write_whole(&c.path.with_extension("diff"), &b);
+    let _ = write_whole(&path.with_extension("diff"), &b);
 }
 
 /// The texts [`stash_diff`] wrote.
@@ -322,26 +335,46 @@ fn read_diff(path: &Path) -> Option<(String, String)> {
     ))
 }
 
-/// Give claimed requests back to the queue (their jobs run them in their
-/// own turn).
+/// Give claimed requests back to their queue (their jobs run them in their
+/// own turn); the remote's stay where they are.
 pub fn release(claimed: Vec<Claimed>) {
     for c in claimed {
-        let _ = std::fs::remove_file(c.path.with_extension("diff"));
-        let _ = std::fs::rename(&c.path, c.path.with_extension("req"));
+        if let At::File(path) = c.at {
+            let _ = std::fs::remove_file(path.with_extension("diff"));
+            let _ = std::fs::rename(&path, path.with_extension("req"));
+        }
     }
 }
 
-/// Hand each claimed request its outcome.
-pub fn answer(claimed: &[Claimed], outcomes: Vec<Outcome>) {
-    for (c, outcome) in claimed.iter().zip(outcomes) {
+/// Hand each claimed request its outcome, and end our turn in the remote
+/// (`remote`) with the answers of the requests taken from there.
+pub fn answer(
+    claimed: Vec<Claimed>,
+    outcomes: Vec<Outcome>,
+    remote: Option<Box<remote_turns::Turn>>,
+) {
+    let mut spots = Vec::new();
+    let mut theirs = Vec::new();
+    for (c, outcome) in claimed.into_iter().zip(outcomes) {
+        let path = match c.at {
+            At::File(path) => path,
+            At::Remote(spot) => {
+                spots.push(spot);
+                theirs.push(outcome);
+                continue;
+            }
+        };
         let a = Answer {
             exit: outcome.exit,
             outcome,
         };
         if let Ok(b) = serde_json::to_vec(&a) {
-            let _ = write_whole(&c.path.with_extension("out"), &b);
+            let _ = write_whole(&path.with_extension("out"), &b);
         }
-        let _ = std::fs::remove_file(&c.path);
+        let _ = std::fs::remove_file(&path);
+    }
+    if let Some(t) = remote {
+        t.finish(&spots, theirs);
     }
 }
 

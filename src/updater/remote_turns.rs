@@ -1,0 +1,475 @@
+//! Jobs on different machines (AWX pods, CI runners) that update the same
+//! repository take turns through refs in that repository, the one place
+//! they all reach, and the job whose turn it is does the waiting jobs'
+//! requests with its own in one commit: the group commit of [`super::turns`]
+//! across machines. Without it, twenty jobs started at once collide: each
+//! loser fetches, re-applies, validates and pushes through the server's
+//! hook again, twenty times over.
+//!
+//! The protocol, all under `refs/git-inventory/` in the remote (pushes to
+//! these refs never touch a branch; the pre-receive hook checks branches):
+//! - `turn`: a commit naming the job whose turn it is. Taken by creating
+//!   the ref with `--force-with-lease=<ref>:` (it must not exist: git
+//!   checks that in the ref transaction, so one job wins), given back by
+//!   deleting it with a lease on the value it wrote.
+//! - `queue/<id>`: a waiting job's request, as JSON in a commit message
+//!   (with no URL, key or path of the job's: the remote is shared). Pushed
+//!   in the same push that tries to take the turn.
+//! - `done/<id>`: the outcome the job whose turn it was hands back (JSON in
+//!   a commit message), created in one atomic push with the deletion of the
+//!   requests it did and of `turn`. The waiting job reads it and deletes it.
+//!
+//! A waiting job polls `turn` and its `done/<id>` with `git ls-remote`
+//! (gently: one upload-pack on the server per poll). When `turn` is gone
+//! and its answer is not there, it takes the turn and does its request
+//! itself (with whatever else waits). A turn that keeps the same value
+//! for two minutes belongs to a job that died: it is deleted, with a lease
+//! on that value. Requests are idempotent, so a request done twice (a job
+//! thought dead that was not) reports "nothing to change" the second time.
+//!
+//! What the answer does not carry: the whole file's texts before and
+//! after (`diff.before`/`after`, 11 MB each at 100k hosts). The waiting job
+//! gets the unified diff of its own change (`diff.prepared`).
+
+use super::turns::Answer;
+use super::{git, temp_dir, Outcome, Request, TempDir, LOCAL_RECEIVE_PACK, LOCAL_UPLOAD_PACK};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const TURN: &str = "refs/git-inventory/turn";
+const QUEUE: &str = "refs/git-inventory/queue/";
+const DONE: &str = "refs/git-inventory/done/";
+/// A turn whose ref keeps one value this long is a dead job's (two minutes,
+/// or `GIT_INVENTORY_TURN_STALE_SECS`: a turn on a huge repository over a
+/// slow link may need more).
+fn stale() -> Duration {
+    let secs = std::env::var("GIT_INVENTORY_TURN_STALE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(120);
+    Duration::from_secs(secs)
+}
+/// How long a job waits in all before it goes on alone.
+const GIVE_UP: Duration = Duration::from_secs(300);
+
+/// Our turn: the lock ref we created and the small repository we talk to
+/// the remote from.
+pub struct Turn {
+    /// A bare repository of our own (a few tiny commits).
+    local: Local,
+    /// Our request's ref (deleted when the turn ends).
+    own: String,
+    /// The value we gave `turn`.
+    lock: String,
+    finished: bool,
+}
+
+/// The small bare repository a job writes its request, turn and answers
+/// in, and pushes from; removed with it.
+struct Local {
+    dir: TempDir,
+    repo: gix::Repository,
+    url: String,
+    /// The job's request: its key and ssh options reach git.
+    req: Request,
+}
+
+/// A request taken into our batch: its ref in the remote and its value.
+pub struct Spot {
+    pub name: String,
+    pub oid: String,
+}
+
+/// How waiting ended.
+pub enum Waited {
+    /// Our turn, or none to take (the remote refuses these refs, a dry
+    /// run, five minutes gone): then the job goes on alone.
+    Ours(Option<Box<Turn>>),
+    /// The job whose turn it was did our request.
+    Answered(Box<Outcome>),
+}
+
+impl Local {
+    fn new(r: &Request, url: &str) -> Option<Local> {
+        let dir = TempDir(temp_dir());
+        let repo = gix::init_bare(&dir.0).ok()?;
+        Some(Local {
+            dir,
+            repo,
+            url: url.to_string(),
+            req: r.clone(),
+        })
+    }
+
+    /// A commit of the empty tree carrying `message`.
+    fn commit(&self, message: &str) -> Option<String> {
+        let tree = self.repo.write_object(gix::objs::Tree::empty()).ok()?;
+        let sig = gix::actor::Signature {
+            name: self.req.author_name.as_str().into(),
+            email: self.req.author_email.as_str().into(),
+            time: gix::date::Time::now_local_or_utc(),
+        };
+        let commit = gix::objs::Commit {
+            tree: tree.detach(),
+            parents: Vec::new().into(),
+            author: sig.clone(),
+            committer: sig,
+            encoding: None,
+            message: message.into(),
+            extra_headers: Vec::new(),
+        };
+        self.repo
+            .write_object(&commit)
+            .ok()
+            .map(|id| id.detach().to_string())
+    }
+
+    fn git(&self, args: &[&str]) -> Option<(bool, String)> {
+        git(&self.req, &self.dir.0, args)
+            .ok()
+            .map(|(ok, out, _)| (ok, out))
+    }
+
+    /// Push `specs` (`src:dst`, `:dst` to delete) with `leases`
+    /// (`ref:value`, `ref:` for "must not exist"); which destinations were
+    /// updated. Not atomic unless asked: each ref stands alone.
+    fn push(&self, atomic: bool, leases: &[String], specs: &[String]) -> Option<Vec<String>> {
+        let mut args: Vec<String> = vec!["push".into(), "--porcelain".into()];
+        if atomic {
+            args.push("--atomic".into());
+        }
+        if self.url.starts_with("file://") {
+            args.extend(["--receive-pack".into(), LOCAL_RECEIVE_PACK.into()]);
+        }
+        args.extend(leases.iter().map(|l| format!("--force-with-lease={l}")));
+        args.push(self.url.clone());
+        args.extend(specs.iter().cloned());
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (_, out) = self.git(&args)?;
+        Some(pushed(&out))
+    }
+
+    /// The values of `refs` in the remote (absent ones left out).
+    fn ls_remote(&self, refs: &[&str]) -> Option<HashMap<String, String>> {
+        let mut args = vec!["ls-remote"];
+        if self.url.starts_with("file://") {
+            args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
+        }
+        args.push(&self.url);
+        args.extend(refs);
+        let (ok, out) = self.git(&args)?;
+        if !ok {
+            return None;
+        }
+        Some(
+            out.lines()
+                .filter_map(|l| l.split_once('\t'))
+                .filter(|(_, name)| refs.contains(name))
+                .map(|(oid, name)| (name.to_string(), oid.to_string()))
+                .collect(),
+        )
+    }
+
+    /// Fetch `refspec` from the remote into this repository.
+    fn fetch(&self, refspec: &str) -> bool {
+        let mut args = vec!["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"];
+        if self.url.starts_with("file://") {
+            args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
+        }
+        args.extend([self.url.as_str(), refspec]);
+        self.git(&args).is_some_and(|(ok, _)| ok)
+    }
+
+    /// The message of commit `oid` (fetched before).
+    fn message(&self, oid: &str) -> Option<Vec<u8>> {
+        let id = gix::ObjectId::from_hex(oid.as_bytes()).ok()?;
+        let c = self.repo.find_commit(id).ok()?;
+        let decoded = c.decode().ok()?;
+        Some(decoded.message.to_vec())
+    }
+
+    /// Fetch and read our answer at `done`, then delete it in the remote.
+    fn answer(&self, done: &str, oid: &str) -> Option<Outcome> {
+        if !self.fetch(&format!("{done}:refs/answer")) {
+            return None;
+        }
+        let bytes = self.message(oid)?;
+        let a: Answer = serde_json::from_slice(&bytes).ok()?;
+        let _ = self.push(false, &[format!("{done}:{oid}")], &[format!(":{done}")]);
+        let mut o = a.outcome;
+        o.exit = a.exit;
+        Some(o)
+    }
+}
+
+/// The destinations a `git push --porcelain` updated (every flag but `!`).
+fn pushed(porcelain: &str) -> Vec<String> {
+    porcelain
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.splitn(3, '\t');
+            let flag = f.next()?;
+            let spec = f.next()?;
+            let (_, dst) = spec.rsplit_once(':')?;
+            (flag.len() == 1 && flag != "!").then(|| dst.to_string())
+        })
+        .collect()
+}
+
+/// A name no other job uses, on any machine: the time, our process id and
+/// the machine's name.
+fn unique_id() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let host: String = host
+        .trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(40)
+        .collect();
+    format!("{nanos:x}-{}-{host}", std::process::id())
+}
+
+/// Between two polls: 150 ms at first, growing to a second, jittered so
+/// that waiting jobs do not ask all at once.
+fn pause(polls: u32) -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0) as u64;
+    let base = (150u64 + 50 * u64::from(polls)).min(1000);
+    Duration::from_millis(base * 3 / 4 + nanos % (base / 2 + 1))
+}
+
+/// Try to take the turn (create `turn` with the value `lock`), pushing
+/// `extra` with it; which refs the push updated.
+fn take(local: &Local, lock: &str, extra: Option<String>) -> Option<Vec<String>> {
+    let mut specs = vec![format!("{lock}:{TURN}")];
+    specs.extend(extra);
+    local.push(false, &[format!("{TURN}:")], &specs)
+}
+
+/// Queue our request in the remote and wait for our turn or our answer.
+pub fn wait(r: &Request, url: &str) -> Waited {
+    if r.dry_run || r.no_push {
+        return Waited::Ours(None);
+    }
+    let Some(local) = Local::new(r, url) else {
+        return Waited::Ours(None);
+    };
+    let id = unique_id();
+    let own = format!("{QUEUE}{id}");
+    let done = format!("{DONE}{id}");
+    // What the remote keeps of the request: what to change, not how we
+    // reach the remote.
+    let mut shared = r.clone();
+    shared.repo = String::new();
+    shared.ssh_key = None;
+    shared.ssh_opts = None;
+    shared.workdir = None;
+    shared.progress = false;
+    let (Some(req), Some(lock)) = (
+        serde_json::to_string(&shared)
+            .ok()
+            .and_then(|j| local.commit(&j)),
+        local.commit(&format!("git-inventory: the turn of {id}")),
+    ) else {
+        return Waited::Ours(None);
+    };
+    let Some(first) = take(&local, &lock, Some(format!("{req}:{own}"))) else {
+        return Waited::Ours(None);
+    };
+    let queued = first.contains(&own);
+    let turn = |local: Local| Turn {
+        local,
+        own: own.clone(),
+        lock: lock.clone(),
+        finished: false,
+    };
+    if first.iter().any(|d| d == TURN) {
+        return Waited::Ours(Some(Box::new(turn(local))));
+    }
+    if !queued {
+        // The remote takes no such refs (or is unreachable): alone.
+        return Waited::Ours(None);
+    }
+    let started = Instant::now();
+    let mut seen: Option<(String, Instant)> = None;
+    let mut polls = 0;
+    while started.elapsed() < GIVE_UP {
+        std::thread::sleep(pause(polls));
+        polls += 1;
+        let Some(refs) = local.ls_remote(&[TURN, &done]) else {
+            continue;
+        };
+        if let Some(oid) = refs.get(&done) {
+            if let Some(o) = local.answer(&done, oid) {
+                return Waited::Answered(Box::new(o));
+            }
+        }
+        match refs.get(TURN) {
+            None => {
+                if take(&local, &lock, None).is_some_and(|p| p.iter().any(|d| d == TURN)) {
+                    // The answer may have come with the turn's end.
+                    let t = turn(local);
+                    if let Some(o) = t
+                        .local
+                        .ls_remote(&[&done])
+                        .and_then(|m| m.get(&done).cloned())
+                        .and_then(|oid| t.local.answer(&done, &oid))
+                    {
+                        drop(t);
+                        return Waited::Answered(Box::new(o));
+                    }
+                    return Waited::Ours(Some(Box::new(t)));
+                }
+            }
+            Some(oid) => match &seen {
+                Some((v, since)) if v == oid => {
+                    if since.elapsed() > stale() {
+                        // A dead job's turn.
+                        let _ =
+                            local.push(false, &[format!("{TURN}:{oid}")], &[format!(":{TURN}")]);
+                        seen = None;
+                    }
+                }
+                _ => seen = Some((oid.clone(), Instant::now())),
+            },
+        }
+    }
+    // Withdraw the request and go on alone.
+    let _ = local.push(false, &[format!("{own}:{req}")], &[format!(":{own}")]);
+    Waited::Ours(None)
+}
+
+impl Turn {
+    /// The waiting requests that can share a commit with `r` (the same
+    /// branch and author), oldest first; others stay queued.
+    pub fn claim(&self, r: &Request) -> Vec<(Spot, Request)> {
+        let l = &self.local;
+        if !l.fetch(&format!("+{QUEUE}*:refs/queue/*")) {
+            return Vec::new();
+        }
+        let Ok(refs) = l.repo.references() else {
+            return Vec::new();
+        };
+        let Ok(iter) = refs.prefixed("refs/queue/") else {
+            return Vec::new();
+        };
+        let mut got: Vec<(i64, Spot, Request)> = Vec::new();
+        for mut reference in iter.flatten() {
+            let name = format!(
+                "{QUEUE}{}",
+                reference
+                    .name()
+                    .as_bstr()
+                    .to_string()
+                    .trim_start_matches("refs/queue/")
+            );
+            if name == self.own {
+                continue;
+            }
+            let Ok(id) = reference.peel_to_id() else {
+                continue;
+            };
+            let Ok(commit) = l.repo.find_commit(id) else {
+                continue;
+            };
+            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
+            let Some(q) = commit
+                .decode()
+                .ok()
+                .and_then(|c| serde_json::from_slice::<Request>(c.message).ok())
+            else {
+                continue;
+            };
+            if q.branch == r.branch
+                && q.author_name == r.author_name
+                && q.author_email == r.author_email
+            {
+                let spot = Spot {
+                    name,
+                    oid: id.to_string(),
+                };
+                got.push((time, spot, q));
+            }
+        }
+        got.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
+        got.into_iter().map(|(_, s, q)| (s, q)).collect()
+    }
+
+    /// End the turn: hand each claimed request its outcome (`done/<id>`),
+    /// delete the requests done and ours, and give the turn back, in one
+    /// atomic push; if that fails (our turn was taken as a dead job's),
+    /// the answers still go out.
+    pub fn finish(mut self, claimed: &[Spot], outcomes: Vec<Outcome>) {
+        self.finished = true;
+        let l = &self.local;
+        let mut leases = Vec::new();
+        let mut specs = Vec::new();
+        for (spot, mut outcome) in claimed.iter().zip(outcomes) {
+            let exit = outcome.exit;
+            outcome.diff.before.clear();
+            outcome.diff.after.clear();
+            let Some(c) = serde_json::to_string(&Answer { exit, outcome })
+                .ok()
+                .and_then(|j| l.commit(&j))
+            else {
+                continue;
+            };
+            let id = spot.name.trim_start_matches(QUEUE);
+            specs.push(format!("{c}:{DONE}{id}"));
+            leases.push(format!("{}:{}", spot.name, spot.oid));
+            specs.push(format!(":{}", spot.name));
+        }
+        let answers = (leases.clone(), specs.clone());
+        specs.push(format!(":{}", self.own));
+        leases.push(format!("{TURN}:{}", self.lock));
+        specs.push(format!(":{TURN}"));
+        let all = l.push(true, &leases, &specs);
+        if all.is_none_or(|p| !p.iter().any(|d| d == TURN)) && !answers.1.is_empty() {
+            let _ = l.push(false, &answers.0, &answers.1);
+            let _ = l.push(false, &[], &[format!(":{}", self.own)]);
+        }
+    }
+}
+
+impl Drop for Turn {
+    /// A turn ended without [`Turn::finish`]: give it back, withdraw ours.
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = self.local.push(
+                false,
+                &[format!("{TURN}:{}", self.lock)],
+                &[format!(":{TURN}"), format!(":{}", self.own)],
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pushed;
+
+    #[test]
+    fn porcelain_lines_name_what_was_updated() {
+        let out = "To file:///srv.git\n\
+                   *\tabc:refs/git-inventory/queue/x\t[new reference]\n\
+                   !\tdef:refs/git-inventory/turn\t[rejected] (stale info)\n\
+                   -\t:refs/git-inventory/done/y\t[deleted]\n\
+                   Done\n";
+        assert_eq!(
+            pushed(out),
+            vec![
+                "refs/git-inventory/queue/x".to_string(),
+                "refs/git-inventory/done/y".to_string()
+            ]
+        );
+    }
+}
