@@ -700,6 +700,18 @@ pub fn run(r: &Request) -> Outcome {
         None
     };
     timer.lap("wait for our turn in the remote");
+    // The clone first, then the requests that queued meanwhile (twenty
+    // jobs started at once queue while it is made).
+    let cloned = match open_clone(r, &url, &timer) {
+        Ok(c) => c,
+        Err(t) => {
+            turns::answer(Vec::new(), Vec::new(), remote);
+            return match t {
+                Turned::Failed(o) => *o,
+                _ => fail(3, "cannot clone"),
+            };
+        }
+    };
     let mut claimed = turn.as_ref().map(|t| t.claim(r)).unwrap_or_default();
     if let Some(t) = &remote {
         claimed.extend(
@@ -722,14 +734,14 @@ pub fn run(r: &Request) -> Outcome {
                 turns::stash_diff(c, d);
             }
         };
-        run_turn(r, &url, &timer, &reqs, &stash)
+        run_turn(r, &url, &timer, &cloned, &reqs, &stash)
     };
     let claimed = match outs {
         Turned::Refused if !claimed.is_empty() => {
             // Together the changes add an error: each job's change is then
             // judged alone, ours now and theirs in their own turns.
             turns::release(claimed);
-            outs = run_turn(r, &url, &timer, &[r], &|_, _| {});
+            outs = run_turn(r, &url, &timer, &cloned, &[r], &|_, _| {});
             Vec::new()
         }
         _ => claimed,
@@ -763,15 +775,21 @@ impl Turned {
     }
 }
 
-/// Clone, then apply `reqs` (ours first, then the claimed ones) to one
-/// tree, validate, commit and push, retrying when another job pushed first.
-fn run_turn(
-    r: &Request,
-    url: &str,
-    timer: &validate::Timer,
-    reqs: &[&Request],
-    stash: &dyn Fn(usize, &mut Diff),
-) -> Turned {
+/// The clone a turn works in: where it is, the branch and its tip.
+struct Cloned {
+    /// Removes a temporary clone when the turn is over.
+    _cleanup: Option<TempDir>,
+    clone: PathBuf,
+    repo: gix::Repository,
+    /// The repository on this machine whose objects are borrowed.
+    local: Option<PathBuf>,
+    branch: String,
+    base: gix::ObjectId,
+}
+
+/// Clone the branch (or borrow a local repository's objects, or fetch
+/// into a kept --workdir clone).
+fn open_clone(r: &Request, url: &str, timer: &validate::Timer) -> Result<Cloned, Turned> {
     // A private temporary clone, removed on the way out; or a --workdir
     // that is kept and fetched into on the next run.
     let (_cleanup, base_dir) = match &r.workdir {
@@ -783,10 +801,10 @@ fn run_turn(
         }
     };
     if let Err(e) = std::fs::create_dir_all(&base_dir) {
-        return Turned::failed(fail(
+        return Err(Turned::failed(fail(
             3,
             format!("cannot create {}: {e}", base_dir.display()),
-        ));
+        )));
     }
     let clone = base_dir.join("repo.git");
     // A repository on this machine, named by its path: borrow its objects
@@ -810,19 +828,19 @@ fn run_turn(
     } else if let Some(src) = &local {
         match borrow_clone(r, src, &clone) {
             Ok(repo) => repo,
-            Err(e) => return Turned::failed(fail(3, e)),
+            Err(e) => return Err(Turned::failed(fail(3, e))),
         }
     } else if url.starts_with("file://") {
         let _ = std::fs::remove_dir_all(&clone);
         match clone_on_this_machine(r, url, &clone) {
             Ok(repo) => repo,
-            Err(e) => return Turned::failed(fail(3, e)),
+            Err(e) => return Err(Turned::failed(fail(3, e))),
         }
     } else {
         let _ = std::fs::remove_dir_all(&clone);
         match clone_branch(r, url, &clone) {
             Ok(repo) => repo,
-            Err(e) => return Turned::failed(fail(3, e)),
+            Err(e) => return Err(Turned::failed(fail(3, e))),
         }
     };
     timer.lap("clone");
@@ -830,7 +848,12 @@ fn run_turn(
         Some(b) => b.clone(),
         None => match repo.head_name() {
             Ok(Some(n)) => n.shorten().to_string(),
-            _ => return Turned::failed(fail(3, "the remote has no default branch".to_string())),
+            _ => {
+                return Err(Turned::failed(fail(
+                    3,
+                    "the remote has no default branch".to_string(),
+                )))
+            }
         },
     };
     let head = if reused {
@@ -838,20 +861,53 @@ fn run_turn(
     } else {
         None
     };
-    let mut base = match head
+    let base = match head
         .map(Ok)
         .unwrap_or_else(|| repo.head_id().map(|i| i.detach()))
     {
         Ok(id) => id,
-        Err(e) => return Turned::failed(fail(3, format!("the branch has no commit: {e}"))),
+        Err(e) => {
+            return Err(Turned::failed(fail(
+                3,
+                format!("the branch has no commit: {e}"),
+            )))
+        }
     };
+    Ok(Cloned {
+        _cleanup,
+        clone,
+        repo,
+        local,
+        branch,
+        base,
+    })
+}
+
+/// Apply `reqs` (ours first, then the claimed ones) to one tree of the
+/// clone, validate, commit and push, retrying when another job pushed first.
+fn run_turn(
+    r: &Request,
+    url: &str,
+    timer: &validate::Timer,
+    cloned: &Cloned,
+    reqs: &[&Request],
+    stash: &dyn Fn(usize, &mut Diff),
+) -> Turned {
+    let Cloned {
+        clone,
+        repo,
+        local,
+        branch,
+        ..
+    } = cloned;
+    let mut base = cloned.base;
     let batch = reqs.len() > 1;
     let mut last_remote: Vec<String> = Vec::new();
     let mut attempts = 0;
     for attempt in 1..=r.retries.saturating_add(1) {
         attempts = attempt;
         let started = std::time::Instant::now();
-        let mut vfs = match GitTreeVfs::from_repo(&repo, &base.to_string()) {
+        let mut vfs = match GitTreeVfs::from_repo(repo, &base.to_string()) {
             Ok(v) => v,
             Err(e) => return Turned::failed(fail(3, e)),
         };
@@ -917,7 +973,7 @@ fn run_turn(
         } else {
             batch_message(reqs, &messages)
         };
-        let commit = match write_commit(&repo, r, base, &vfs, &touched, &message) {
+        let commit = match write_commit(repo, r, base, &vfs, &touched, &message) {
             Ok(c) => c,
             Err(e) => return Turned::failed(fail(3, e)),
         };
@@ -930,7 +986,7 @@ fn run_turn(
         let removed = touched.iter().any(|p| vfs.file_blob(p).is_none());
         let after_vfs = if removed {
             drop(vfs);
-            match GitTreeVfs::from_repo(&repo, &commit.to_string()) {
+            match GitTreeVfs::from_repo(repo, &commit.to_string()) {
                 Ok(v) => v,
                 Err(e) => return Turned::failed(fail(3, e)),
             }
@@ -1007,7 +1063,7 @@ fn run_turn(
             args.extend(["--receive-pack", LOCAL_RECEIVE_PACK]);
         }
         args.extend([url, refspec.as_str()]);
-        let (ok, stdout, stderr) = match git(r, &clone, &args) {
+        let (ok, stdout, stderr) = match git(r, clone, &args) {
             Ok(x) => x,
             Err(e) => return Turned::failed(fail(3, e)),
         };
@@ -1072,13 +1128,13 @@ fn run_turn(
         std::thread::sleep(backoff(attempt, started.elapsed()));
         if let Some(src) = &local {
             // The borrowed objects already hold the new tip: read the ref.
-            base = match branch_tip(src, &branch) {
+            base = match branch_tip(src, branch) {
                 Ok(id) => id,
                 Err(e) => return Turned::failed(fail(3, e)),
             };
             continue;
         }
-        match fetch_tip(r, &clone, url, &branch) {
+        match fetch_tip(r, clone, url, branch) {
             Ok((true, _, _)) => {}
             Ok((false, _, e)) => {
                 return Turned::failed(fail(3, format!("cannot fetch {branch}: {}", e.trim())))

@@ -151,11 +151,7 @@ impl Local {
 
     /// The values of `refs` in the remote (absent ones left out).
     fn ls_remote(&self, refs: &[&str]) -> Option<HashMap<String, String>> {
-        let mut args = vec!["ls-remote"];
-        if self.url.starts_with("file://") {
-            args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
-        }
-        args.push(&self.url);
+        let mut args = vec!["ls-remote", self.url.as_str()];
         args.extend(refs);
         let (ok, out) = self.git(&args)?;
         if !ok {
@@ -236,14 +232,18 @@ fn unique_id() -> String {
     format!("{nanos:x}-{}-{host}", std::process::id())
 }
 
-/// Between two polls: 150 ms at first, growing to a second, jittered so
-/// that waiting jobs do not ask all at once.
+/// Between two polls: 300 ms at first, growing to a second, jittered so
+/// that waiting jobs do not ask all at once. Each poll costs the server a
+/// process (over ssh, a connection): twenty jobs polling every 150 ms took
+/// half of a 2-core server from the job whose turn it was (its clone:
+/// 0.5 -> 1.5 s). A turn lasts a second or more (clone, edit, validate,
+/// push), so the answer is seldom late by much.
 fn pause(polls: u32) -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0) as u64;
-    let base = (150u64 + 50 * u64::from(polls)).min(1000);
+    let base = (300u64 + 100 * u64::from(polls)).min(1000);
     Duration::from_millis(base * 3 / 4 + nanos % (base / 2 + 1))
 }
 
