@@ -115,6 +115,17 @@ options:
         it is); a shallow one costs a bounded recompression of the tip's files.
     type: int
     default: 1
+  queue:
+    description:
+      - How jobs updating the repository at once take turns. C(auto) - jobs of one machine through its
+        temporary directory, then machines through refs under C(refs/git-inventory/) in the remote; the job
+        whose turn it is does the waiting requests in one commit. C(local) - jobs of one machine only.
+        C(off) - every job pushes on its own and retries when another pushed first.
+      - A request done in another job's turn returns its unified diff (C(diff.prepared)), not the file's
+        whole texts.
+    type: str
+    choices: [auto, local, "off"]
+    default: auto
   binary_path:
     description: Path of the git-inventory binary (default - found on PATH).
     type: path
@@ -249,6 +260,7 @@ def main():
             git_user_email=dict(type="str"),
             retries=dict(type="int", default=10),
             clone_depth=dict(type="int", default=1),
+            queue=dict(type="str", choices=["auto", "local", "off"], default="auto"),
             binary_path=dict(type="path"),
         ),
         supports_check_mode=True,
@@ -259,7 +271,7 @@ def main():
 
     params = prune({k: module.params[k] for k in PASSED})
     cmd = [binary, "update", "--params", "-", "--format", "json", "--retries", str(module.params["retries"]),
-           "--depth", str(module.params["clone_depth"])]
+           "--depth", str(module.params["clone_depth"]), "--queue", module.params["queue"]]
     if module.check_mode:
         cmd.append("--dry-run")
     rc, out, err = module.run_command(cmd, data=json.dumps(params), binary_data=True)
@@ -269,7 +281,10 @@ def main():
         module.fail_json(msg="git-inventory did not answer in JSON (exit %d): %s" % (rc, (err or out).strip()), rc=rc)
 
     diff = result.pop("diff", {}) or {}
-    if module._diff:
+    if module._diff and not diff.get("before") and not diff.get("after") and diff.get("prepared"):
+        # Done in another job's turn: the unified diff of this change.
+        result["diff"] = {"prepared": diff["prepared"]}
+    elif module._diff:
         result["diff"] = {
             "before": diff.get("before", ""),
             "after": diff.get("after", ""),
