@@ -723,6 +723,7 @@ pub fn run(r: &Request) -> Outcome {
                 }),
         );
     }
+    timer.lap(&format!("claim {} waiting", claimed.len()));
     let mut outs = {
         let reqs: Vec<&Request> = std::iter::once(r)
             .chain(claimed.iter().map(|c| &c.request))
