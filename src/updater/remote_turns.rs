@@ -406,8 +406,8 @@ impl Turn {
 
     /// End the turn: hand each claimed request its outcome (`done/<id>`),
     /// delete the requests done and ours, and give the turn back, in one
-    /// atomic push; if that fails (our turn was taken as a dead job's),
-    /// the answers still go out.
+    /// atomic push (then ref by ref if that fails: the answers still go
+    /// out).
     pub fn finish(mut self, claimed: &[Spot], outcomes: Vec<Outcome>) {
         self.finished = true;
         let l = &self.local;
@@ -428,14 +428,14 @@ impl Turn {
             leases.push(format!("{}:{}", spot.name, spot.oid));
             specs.push(format!(":{}", spot.name));
         }
-        let answers = (leases.clone(), specs.clone());
         specs.push(format!(":{}", self.own));
         leases.push(format!("{TURN}:{}", self.lock));
         specs.push(format!(":{TURN}"));
         let all = l.push(true, &leases, &specs);
-        if all.is_none_or(|p| !p.iter().any(|d| d == TURN)) && !answers.1.is_empty() {
-            let _ = l.push(false, &answers.0, &answers.1);
-            let _ = l.push(false, &[], &[format!(":{}", self.own)]);
+        if all.is_none_or(|p| !p.iter().any(|d| d == TURN)) {
+            // Something moved meanwhile (a request withdrawn, our turn
+            // taken as a dead job's): each ref on its own, under its lease.
+            let _ = l.push(false, &leases, &specs);
         }
     }
 }
