@@ -153,10 +153,10 @@ struct UpdateArgs {
     /// cheaper clone from a server that keeps its objects packed).
     #[arg(long, default_value_t = 1)]
     depth: u32,
-    /// How jobs updating the repository at once take turns: auto (jobs of
-    /// this machine, then machines through refs/git-inventory/ in the
-    /// remote), local (this machine only) or off.
-    #[arg(long, value_enum, default_value = "auto")]
+    /// How jobs updating the repository at once take turns: local (jobs
+    /// of this machine), remote (then machines, through refs/git-inventory/
+    /// in the remote: whoever can push there can queue a change) or off.
+    #[arg(long, value_enum, default_value = "local")]
     queue: updater::Queue,
     #[arg(long, value_enum, default_value = "human")]
     format: UpdFormat,

@@ -665,13 +665,8 @@ fn a_local_path_borrows_objects_a_file_url_clones() {
             .unwrap();
         (o, std::fs::read_to_string(&trace).unwrap_or_default())
     };
-    // A path: no upload-pack (nothing is copied), only the push's
-    // receive-pack (and no turn in the remote, which reads its queue).
-    let (o, events) = job(
-        bare.to_str().unwrap(),
-        "b01.dettonville.int",
-        &["--queue", "local"],
-    );
+    // A path: no upload-pack (nothing is copied), only the push's receive-pack.
+    let (o, events) = job(bare.to_str().unwrap(), "b01.dettonville.int", &[]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(!events.contains("upload-pack"), "{events}");
     assert!(events.contains("receive-pack"), "{events}");
@@ -1022,7 +1017,7 @@ fn jobs_on_machines_apart_take_turns_in_the_remote() {
                 &format!("apart{i}.dettonville.int"),
                 "0",
                 Some(&m),
-                &[],
+                &["--queue", "remote"],
             )
         })
         .collect();
@@ -1103,6 +1098,7 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
             "stale1.dettonville.int",
         ])
         .args(["--group", "ca_domain_int_dettonville"])
+        .args(["--queue", "remote"])
         .env("TMPDIR", &m)
         .env("GIT_INVENTORY_TURN_STALE_SECS", "1")
         .output()
@@ -1110,7 +1106,7 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
     assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
-    // `--queue local` does not look at the remote's turn.
+    // `--queue local` (the default) does not look at the remote's turn.
     hold_remote_turn(&bare);
     let o = update(
         &bare,
@@ -1144,6 +1140,8 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
             "web",
             "--retries",
             "0",
+            "--queue",
+            "remote",
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));

@@ -93,13 +93,17 @@ pub struct Request {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Queue {
-    /// Jobs of one machine through its temporary directory, then machines
-    /// through refs in the remote (`refs/git-inventory/`).
+    /// Jobs of one machine only, through its temporary directory: nothing
+    /// is written to the remote but the branch.
     #[default]
-    Auto,
-    /// Jobs of one machine only: nothing is written to the remote but the
-    /// branch.
     Local,
+    /// Jobs of one machine, then machines through refs in the remote
+    /// (`refs/git-inventory/`). Opt-in: the job whose turn it is commits
+    /// the queued requests with its own credentials, so anyone who can push
+    /// to those refs can have a change made to the branch (the hook still
+    /// validates it). Use it where whoever can push to the repository may
+    /// change the inventory.
+    Remote,
     /// No turns: every job clones, pushes, and retries when it lost a race.
     Off,
 }
@@ -691,7 +695,7 @@ pub fn run(r: &Request) -> Outcome {
     };
     timer.lap("wait for our turn");
     // Then the turn among machines, in the remote.
-    let remote = if r.queue == Queue::Auto {
+    let remote = if r.queue == Queue::Remote {
         match remote_turns::wait(r, &url) {
             remote_turns::Waited::Answered(o) => return *o,
             remote_turns::Waited::Ours(t) => t,

@@ -117,15 +117,17 @@ options:
     default: 1
   queue:
     description:
-      - How jobs updating the repository at once take turns. C(auto) - jobs of one machine through its
-        temporary directory, then machines through refs under C(refs/git-inventory/) in the remote; the job
-        whose turn it is does the waiting requests in one commit. C(local) - jobs of one machine only.
-        C(off) - every job pushes on its own and retries when another pushed first.
+      - How jobs updating the repository at once take turns; the job whose turn it is does the waiting
+        requests in one commit. C(local) - jobs of one machine, through its temporary directory.
+        C(remote) - then jobs of every machine, through refs under C(refs/git-inventory/) in the remote
+        (whoever can push to those refs can queue a change that the job whose turn it is commits with its
+        credentials; the server's hook still validates it). C(off) - every job pushes on its own and retries
+        when another pushed first.
       - A request done in another job's turn returns its unified diff (C(diff.prepared)), not the file's
         whole texts.
     type: str
-    choices: [auto, local, "off"]
-    default: auto
+    choices: [local, remote, "off"]
+    default: local
   binary_path:
     description: Path of the git-inventory binary (default - found on PATH).
     type: path
@@ -260,7 +262,7 @@ def main():
             git_user_email=dict(type="str"),
             retries=dict(type="int", default=10),
             clone_depth=dict(type="int", default=1),
-            queue=dict(type="str", choices=["auto", "local", "off"], default="auto"),
+            queue=dict(type="str", choices=["local", "remote", "off"], default="local"),
             binary_path=dict(type="path"),
         ),
         supports_check_mode=True,
