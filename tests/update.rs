@@ -759,6 +759,63 @@ fn update_over_ssh() {
     );
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(text.contains("s01.dettonville.int"), "{text}");
+    // Two jobs of two "machines" taking turns in the remote over SSH (the
+    // queue's pushes, ls-remote and fetch go through the same ssh command).
+    let jobs: Vec<std::process::Child> = ["s02", "s03"]
+        .iter()
+        .map(|h| {
+            let mut p = params.clone();
+            p["host_list"][0]["host_name"] = format!("{h}.dettonville.int").into();
+            let tmp = server_ssh.home.join(format!("machine-{h}"));
+            std::fs::create_dir_all(&tmp).unwrap();
+            let mut c = Command::new(bin())
+                .args([
+                    "update", "--params", "-", "--format", "json", "--queue", "remote",
+                ])
+                .env("TMPDIR", &tmp)
+                .env("GIT_TRACE2_EVENT", tmp.join("trace"))
+                .current_dir(&server_ssh.home)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            use std::io::Write;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(p.to_string().as_bytes())
+                .unwrap();
+            c
+        })
+        .collect();
+    for c in jobs {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}{}\n{}",
+            stdout(&o),
+            stderr(&o),
+            server_ssh.log()
+        );
+    }
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        text.contains("s02.dettonville.int") && text.contains("s03.dettonville.int"),
+        "{text}"
+    );
+    assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
+    // A job took the turn over ssh and read the queue (it does only after
+    // its first push to refs/git-inventory/ went through).
+    let traces: String = ["s02", "s03"]
+        .iter()
+        .map(|h| {
+            std::fs::read_to_string(server_ssh.home.join(format!("machine-{h}/trace")))
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(traces.contains("refs/git-inventory/queue/*:refs/queue/*"));
 }
 
 fn update_params(bare: &Path, params: serde_json::Value) -> Output {
@@ -981,17 +1038,21 @@ fn hold_remote_turn(bare: &Path) -> String {
 }
 
 fn remote_refs(bare: &Path, under: &str) -> Vec<String> {
-    git_stdout(
+    let o = git_output(
         &[
+            "-c",
+            "safe.directory=*",
             "for-each-ref",
             "--format=%(refname)",
             &format!("refs/git-inventory/{under}"),
         ],
         bare,
-    )
-    .lines()
-    .map(String::from)
-    .collect()
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 #[test]
