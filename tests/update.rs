@@ -1209,3 +1209,50 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
     assert_eq!(json(&o)["hosts_added"][0], "alone1.dettonville.int");
     assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
 }
+
+#[test]
+fn a_request_from_the_remote_queue_is_checked_again() {
+    let (_dir, bare) = server("upd-remote-bad", PROD);
+    // What anyone able to push to refs/git-inventory/ could queue: a file
+    // outside the repository.
+    let req = serde_json::json!({
+        "repo": "", "branch": null, "file": "../../outside.yml",
+        "hosts": [{"name": "evil.dettonville.int", "groups": ["web"], "vars": []}],
+        "groups": [], "state": "merge", "message_prefix": null, "message_body": null,
+        "ssh_key": null, "accept_hostkey": false, "ssh_opts": null,
+        "author_name": "git-inventory", "author_email": "git-inventory@localhost",
+        "dry_run": false, "no_push": false, "retries": 0, "depth": 1, "workdir": null,
+        "progress": false
+    });
+    let tree = git_stdout(&["hash-object", "-t", "tree", "-w", "/dev/null"], &bare);
+    let c = git_stdout(&["commit-tree", &tree, "-m", &req.to_string()], &bare);
+    git(&["update-ref", "refs/git-inventory/queue/bad", &c], &bare);
+    let o = update(
+        &bare,
+        &[
+            "--host",
+            "good1.dettonville.int",
+            "--group",
+            "web",
+            "--queue",
+            "remote",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(
+        text.contains("good1.dettonville.int") && !text.contains("evil"),
+        "{text}"
+    );
+    // The bad request got its answer: refused as a bad --file.
+    assert_eq!(
+        remote_refs(&bare, ""),
+        vec!["refs/git-inventory/done/bad".to_string()]
+    );
+    let answer = git_stdout(
+        &["log", "-1", "--format=%B", "refs/git-inventory/done/bad"],
+        &bare,
+    );
+    assert!(answer.contains("must be a relative path"), "{answer}");
+    assert!(answer.contains("\"exit\":2"), "{answer}");
+}

@@ -728,6 +728,15 @@ pub fn run(r: &Request) -> Outcome {
         );
     }
     timer.lap(&format!("claim {} waiting", claimed.len()));
+    // A waiting job checked its own request, but one from the remote's
+    // queue is only what was pushed there: each is checked again here.
+    let (claimed, bad): (Vec<_>, Vec<_>) = claimed
+        .into_iter()
+        .partition(|c| check_request(&c.request).is_ok());
+    let bad_outs: Vec<Outcome> = bad
+        .iter()
+        .map(|c| fail(2, check_request(&c.request).err().unwrap_or_default()))
+        .collect();
     let mut outs = {
         let reqs: Vec<&Request> = std::iter::once(r)
             .chain(claimed.iter().map(|c| &c.request))
@@ -760,6 +769,9 @@ pub fn run(r: &Request) -> Outcome {
         Turned::Failed(o) => std::iter::repeat_n(*o, claimed.len() + 1).collect(),
     };
     let own = outs.remove(0);
+    let mut claimed = claimed;
+    claimed.extend(bad);
+    outs.extend(bad_outs);
     turns::answer(claimed, outs, remote);
     own
 }
