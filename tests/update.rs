@@ -744,19 +744,21 @@ fn update_over_ssh() {
         "ssh_params": {"key_file": key, "ssh_opts": port_opt}, "state": "present",
         "host_list": [{"host_name": "s01.dettonville.int", "parent_groups": ["ca_domain_int_dettonville", "web"]}]
     });
-    let o = run_stdin(
+    let landed = |o: &Output| {
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}{}\n{}",
+            stdout(o),
+            stderr(o),
+            server_ssh.log()
+        )
+    };
+    landed(&run_stdin(
         &["update", "--params", "-", "--format", "json"],
         &server_ssh.home,
         &params.to_string(),
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}{}\n{}",
-        stdout(&o),
-        stderr(&o),
-        server_ssh.log()
-    );
+    ));
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(text.contains("s01.dettonville.int"), "{text}");
     // Two jobs of two "machines" taking turns in the remote over SSH (the
@@ -790,15 +792,7 @@ fn update_over_ssh() {
         })
         .collect();
     for c in jobs {
-        let o = c.wait_with_output().unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}{}\n{}",
-            stdout(&o),
-            stderr(&o),
-            server_ssh.log()
-        );
+        landed(&c.wait_with_output().unwrap());
     }
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(
