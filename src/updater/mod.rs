@@ -89,6 +89,16 @@ pub struct Request {
     pub queue: Queue,
 }
 
+impl Request {
+    /// Whether `other` can go into the same commit as this request (the
+    /// same branch and author): what a job whose turn it is claims.
+    pub fn shares_commit_with(&self, other: &Request) -> bool {
+        self.branch == other.branch
+            && self.author_name == other.author_name
+            && self.author_email == other.author_email
+    }
+}
+
 /// How concurrent jobs take turns ([`turns`], [`remote_turns`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -277,11 +287,17 @@ fn git(r: &Request, cwd: &Path, args: &[&str]) -> Result<(bool, String, String),
     ))
 }
 
-fn temp_dir() -> PathBuf {
-    let nanos = std::time::SystemTime::now()
+/// Nanoseconds since the epoch (0 if the clock is before it): names no
+/// other job uses, and jitter.
+fn epoch_nanos() -> u128 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
+
+fn temp_dir() -> PathBuf {
+    let nanos = epoch_nanos();
     std::env::temp_dir().join(format!(
         "git-inventory-update-{}-{nanos}",
         std::process::id()
@@ -644,17 +660,27 @@ fn write_commit(
     let new_tree = ed
         .write()
         .map_err(|e| format!("cannot write the tree: {e}"))?;
-    let now = gix::date::Time::now_local_or_utc();
+    commit_object(repo, r, new_tree.detach(), vec![base], message)
+}
+
+/// Write a commit of `tree` on `parents`, by the request's author, now.
+fn commit_object(
+    repo: &gix::Repository,
+    r: &Request,
+    tree: gix::ObjectId,
+    parents: Vec<gix::ObjectId>,
+    message: &str,
+) -> Result<gix::ObjectId, String> {
     let sig = gix::actor::Signature {
         name: r.author_name.as_str().into(),
         email: r.author_email.as_str().into(),
-        time: now,
+        time: gix::date::Time::now_local_or_utc(),
     };
     let commit = gix::objs::Commit {
-        tree: new_tree.detach(),
-        parents: vec![base].into(),
+        tree,
+        parents: parents.into(),
         author: sig.clone(),
-        committer: sig.clone(),
+        committer: sig,
         encoding: None,
         message: message.into(),
         extra_headers: Vec::new(),
@@ -669,10 +695,7 @@ fn write_commit(
 /// when attempts are slow (a big repository, a loaded server), colliding
 /// jobs must spread out over at least that long, or they collide forever.
 fn backoff(attempt: u32, attempt_cost: Duration) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0) as u64;
+    let nanos = (epoch_nanos() % 1_000_000_000) as u64;
     let seed = nanos ^ (std::process::id() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     let cost = attempt_cost.as_millis().min(60_000) as u64;
     let base =
@@ -730,12 +753,16 @@ pub fn run(r: &Request) -> Outcome {
     timer.lap(&format!("claim {} waiting", claimed.len()));
     // A waiting job checked its own request, but one from the remote's
     // queue is only what was pushed there: each is checked again here.
-    let (claimed, bad): (Vec<_>, Vec<_>) = claimed
+    let mut bad: Vec<(turns::Claimed, Outcome)> = Vec::new();
+    let claimed: Vec<turns::Claimed> = claimed
         .into_iter()
-        .partition(|c| check_request(&c.request).is_ok());
-    let bad_outs: Vec<Outcome> = bad
-        .iter()
-        .map(|c| fail(2, check_request(&c.request).err().unwrap_or_default()))
+        .filter_map(|c| match check_request(&c.request) {
+            Ok(()) => Some(c),
+            Err(m) => {
+                bad.push((c, fail(2, m)));
+                None
+            }
+        })
         .collect();
     let mut outs = {
         let reqs: Vec<&Request> = std::iter::once(r)
@@ -769,6 +796,7 @@ pub fn run(r: &Request) -> Outcome {
         Turned::Failed(o) => std::iter::repeat_n(*o, claimed.len() + 1).collect(),
     };
     let own = outs.remove(0);
+    let (bad, bad_outs): (Vec<_>, Vec<_>) = bad.into_iter().unzip();
     let mut claimed = claimed;
     claimed.extend(bad);
     outs.extend(bad_outs);

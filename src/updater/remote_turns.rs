@@ -32,7 +32,10 @@
 //! gets the unified diff of its own change (`diff.prepared`).
 
 use super::turns::Answer;
-use super::{git, temp_dir, Outcome, Request, TempDir, LOCAL_RECEIVE_PACK, LOCAL_UPLOAD_PACK};
+use super::{
+    commit_object, epoch_nanos, git, temp_dir, Outcome, Request, TempDir, LOCAL_RECEIVE_PACK,
+    LOCAL_UPLOAD_PACK,
+};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -104,24 +107,9 @@ impl Local {
     /// A commit of the empty tree carrying `message`.
     fn commit(&self, message: &str) -> Option<String> {
         let tree = self.repo.write_object(gix::objs::Tree::empty()).ok()?;
-        let sig = gix::actor::Signature {
-            name: self.req.author_name.as_str().into(),
-            email: self.req.author_email.as_str().into(),
-            time: gix::date::Time::now_local_or_utc(),
-        };
-        let commit = gix::objs::Commit {
-            tree: tree.detach(),
-            parents: Vec::new().into(),
-            author: sig.clone(),
-            committer: sig,
-            encoding: None,
-            message: message.into(),
-            extra_headers: Vec::new(),
-        };
-        self.repo
-            .write_object(&commit)
+        commit_object(&self.repo, &self.req, tree.detach(), Vec::new(), message)
             .ok()
-            .map(|id| id.detach().to_string())
+            .map(|id| id.to_string())
     }
 
     fn git(&self, args: &[&str]) -> Option<(bool, String)> {
@@ -192,9 +180,7 @@ impl Local {
         let bytes = self.message(oid)?;
         let a: Answer = serde_json::from_slice(&bytes).ok()?;
         let _ = self.push(false, &[format!("{done}:{oid}")], &[format!(":{done}")]);
-        let mut o = a.outcome;
-        o.exit = a.exit;
-        Some(o)
+        Some(a.into_outcome())
     }
 }
 
@@ -215,10 +201,7 @@ fn pushed(porcelain: &str) -> Vec<String> {
 /// A name no other job uses, on any machine: the time, our process id and
 /// the machine's name.
 fn unique_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
+    let nanos = epoch_nanos();
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())
@@ -239,10 +222,7 @@ fn unique_id() -> String {
 /// 0.5 -> 1.5 s). A turn lasts a second or more (clone, edit, validate,
 /// push), so the answer is seldom late by much.
 fn pause(polls: u32) -> Duration {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0) as u64;
+    let nanos = (epoch_nanos() % 1_000_000_000) as u64;
     let base = (300u64 + 100 * u64::from(polls)).min(1000);
     Duration::from_millis(base * 3 / 4 + nanos % (base / 2 + 1))
 }
@@ -389,10 +369,7 @@ impl Turn {
             else {
                 continue;
             };
-            if q.branch == r.branch
-                && q.author_name == r.author_name
-                && q.author_email == r.author_email
-            {
+            if q.shares_commit_with(r) {
                 let spot = Spot {
                     name,
                     oid: id.to_string(),
@@ -414,10 +391,9 @@ impl Turn {
         let mut leases = Vec::new();
         let mut specs = Vec::new();
         for (spot, mut outcome) in claimed.iter().zip(outcomes) {
-            let exit = outcome.exit;
             outcome.diff.before.clear();
             outcome.diff.after.clear();
-            let Some(c) = serde_json::to_string(&Answer { exit, outcome })
+            let Some(c) = serde_json::to_string(&Answer::of(outcome))
                 .ok()
                 .and_then(|j| l.commit(&j))
             else {

@@ -65,8 +65,23 @@ pub enum At {
 /// outcome's JSON).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub(super) struct Answer {
-    pub exit: u8,
-    pub outcome: Outcome,
+    exit: u8,
+    outcome: Outcome,
+}
+
+impl Answer {
+    pub(super) fn of(outcome: Outcome) -> Answer {
+        Answer {
+            exit: outcome.exit,
+            outcome,
+        }
+    }
+
+    pub(super) fn into_outcome(self) -> Outcome {
+        let mut o = self.outcome;
+        o.exit = self.exit;
+        o
+    }
 }
 
 /// The lock and queue names for the repository at `url` (normalized: a
@@ -139,11 +154,7 @@ fn owned(p: &Path) -> bool {
 
 /// A name no other job on this machine uses.
 fn unique_id() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    format!("{}-{nanos}", std::process::id())
+    format!("{}-{}", std::process::id(), super::epoch_nanos())
 }
 
 /// Write `bytes` to `path` through a temporary name and a rename: a reader
@@ -196,8 +207,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
         let bytes = std::fs::read(&out).ok()?;
         let _ = std::fs::remove_file(&out);
         let a: Answer = serde_json::from_slice(&bytes).ok()?;
-        let mut o = a.outcome;
-        o.exit = a.exit;
+        let mut o = a.into_outcome();
         let diff = out.with_extension("diff");
         if let Some((before, after)) = read_diff(&diff) {
             o.diff.before = before;
@@ -286,16 +296,10 @@ impl Turn {
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Request>(&b).ok());
             match request {
-                Some(q)
-                    if q.branch == r.branch
-                        && q.author_name == r.author_name
-                        && q.author_email == r.author_email =>
-                {
-                    got.push(Claimed {
-                        at: At::File(claimed),
-                        request: q,
-                    })
-                }
+                Some(q) if q.shares_commit_with(r) => got.push(Claimed {
+                    at: At::File(claimed),
+                    request: q,
+                }),
                 _ => {
                     let _ = std::fs::rename(&claimed, &p);
                 }
@@ -364,11 +368,7 @@ pub fn answer(
                 continue;
             }
         };
-        let a = Answer {
-            exit: outcome.exit,
-            outcome,
-        };
-        if let Ok(b) = serde_json::to_vec(&a) {
+        if let Ok(b) = serde_json::to_vec(&Answer::of(outcome)) {
             let _ = write_whole(&path.with_extension("out"), &b);
         }
         let _ = std::fs::remove_file(&path);
