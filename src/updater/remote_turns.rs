@@ -280,6 +280,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
         return Waited::Ours(None);
     }
     let started = Instant::now();
+    let stale = stale();
     let mut seen: Option<(String, Instant)> = None;
     let mut polls = 0;
     while started.elapsed() < GIVE_UP {
@@ -312,7 +313,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
             }
             Some(oid) => match &seen {
                 Some((v, since)) if v == oid => {
-                    if since.elapsed() > stale() {
+                    if since.elapsed() > stale {
                         // A dead job's turn.
                         let _ =
                             local.push(false, &[format!("{TURN}:{oid}")], &[format!(":{TURN}")]);
