@@ -333,6 +333,7 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
     } else if let Some(hi) = ctx.inv.hosts.get_index_of(child) {
         // Ansible's add_child adds a known host of that name to the group.
         ctx.inv.add_host_to_group(parent, hi);
+        ctx.inv.order_bound = true;
         Ok(())
     } else {
         Err(ctx.fatal(
@@ -355,6 +356,7 @@ fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue
         };
         if let Some(p) = p {
             ctx.inv.groups[gi].priority = p;
+            ctx.inv.groups[gi].priority_given = true;
         }
         return;
     }
@@ -502,6 +504,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
         });
         if !existed {
             if let Some(p) = port {
+                ctx.inv.order_bound = true;
                 ctx.inv.hosts[hi].vars.insert(
                     "ansible_port".into(),
                     VarDef {

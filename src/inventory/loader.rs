@@ -269,51 +269,223 @@ pub fn load_view_hosts(cache: &FileCache<'_>, sources: &[String]) -> Inventory {
 }
 
 fn load(cache: &FileCache<'_>, sources: &[String], hosts_only: bool) -> Inventory {
+    let mut inv = Inventory::new();
+    for entry in source_entries(cache.vfs, sources) {
+        add_entry(&mut inv, cache, &entry, hosts_only);
+    }
+    finish(inv, cache, sources, hosts_only)
+}
+
+/// Every file the sources stand for, in Ansible's order.
+pub fn source_entries(vfs: &dyn Vfs, sources: &[String]) -> Vec<SourceEntry> {
+    let mut entries = Vec::new();
+    for src in sources {
+        expand_source(vfs, src, &mut entries);
+    }
+    entries
+}
+
+/// Load one file of a view into `inv` (or note why it cannot be read).
+fn add_entry(inv: &mut Inventory, cache: &FileCache<'_>, entry: &SourceEntry, hosts_only: bool) {
     let add = if hosts_only {
         add_yaml_hosts
     } else {
         add_yaml_source
     };
-    let mut inv = Inventory::new();
-    for src in sources {
-        let mut files = Vec::new();
-        expand_source(cache.vfs, src, &mut files);
-        for entry in files {
-            match entry {
-                SourceEntry::File { phys, .. } => {
-                    let parsed = cache.get(&phys);
-                    match &parsed.doc {
-                        Ok(doc) => {
-                            add(
-                                &mut inv,
-                                &parsed.file,
-                                doc.as_ref(),
-                                cache.limits.max_range_hosts,
-                            );
-                        }
-                        Err(e) => {
-                            inv.sources.push(parsed.file.clone());
-                            inv.fatal.push(Fatal::yaml(&parsed.file, e));
-                        }
-                    }
+    match entry {
+        SourceEntry::File { phys, .. } => {
+            let parsed = cache.get(phys);
+            match &parsed.doc {
+                Ok(doc) => {
+                    add(
+                        inv,
+                        &parsed.file,
+                        doc.as_ref(),
+                        cache.limits.max_range_hosts,
+                    );
                 }
-                SourceEntry::BadLink { path, error } => inv.fatal.push(Fatal {
-                    code: Code::DanglingSymlink,
-                    loc: Loc {
-                        file: SourceFile::new(path, String::new()),
-                        span: Span::default(),
-                    },
-                    message: error.to_string(),
-                    related: Vec::new(),
-                }),
+                Err(e) => {
+                    inv.sources.push(parsed.file.clone());
+                    inv.fatal.push(Fatal::yaml(&parsed.file, e));
+                }
             }
         }
+        SourceEntry::BadLink { path, error } => inv.fatal.push(Fatal {
+            code: Code::DanglingSymlink,
+            loc: Loc {
+                file: SourceFile::new(path.clone(), String::new()),
+                span: Span::default(),
+            },
+            message: error.to_string(),
+            related: Vec::new(),
+        }),
     }
+}
+
+/// What follows the files: `reconcile_inventory`, then the vars files.
+fn finish(
+    mut inv: Inventory,
+    cache: &FileCache<'_>,
+    sources: &[String],
+    hosts_only: bool,
+) -> Inventory {
     inv.reconcile();
     if !hosts_only {
         load_vars_files(cache, sources, &mut inv);
     }
     inv
+}
+
+/// [`load_view`] on `helpers` more threads. Each file is parsed and built
+/// into a model of its own, and the models are laid over one another in
+/// load order ([`Inventory::absorb`]) as they are ready. The threads parse
+/// the files first (the builds then never wait for a parse), then build
+/// them in order; this thread merges each model as soon as it is built,
+/// working (or waiting) meanwhile. Where a file's model depends on the
+/// ones before it (see `absorb`), the files are loaded again in order from
+/// the parses already made: the result is always [`load_view`]'s.
+pub fn load_view_parallel(cache: &FileCache<'_>, sources: &[String], helpers: usize) -> Inventory {
+    let entries = source_entries(cache.vfs, sources);
+    if helpers == 0 || entries.len() < 2 {
+        return load(cache, sources, false);
+    }
+    let board = Board::new(cache, &entries);
+    let merged = std::thread::scope(|s| {
+        for _ in 0..helpers.min(entries.len() - 1) {
+            s.spawn(|| while board.work(None) {});
+        }
+        let mut merged: Option<Inventory> = None;
+        for k in 0..entries.len() {
+            let model = board.take(k)?;
+            match merged.as_mut() {
+                None => merged = Some(model),
+                Some(m) => {
+                    if !m.absorb(model) {
+                        board.stop();
+                        return None;
+                    }
+                }
+            }
+        }
+        merged
+    });
+    match merged {
+        Some(inv) => finish(inv, cache, sources, false),
+        None => load(cache, sources, false),
+    }
+}
+
+/// The work of [`load_view_parallel`]: which files are parsed, which
+/// models are built (and not yet merged).
+struct Board<'b, 'v> {
+    cache: &'b FileCache<'v>,
+    entries: &'b [SourceEntry],
+    state: Mutex<BoardState<'b>>,
+    ready: std::sync::Condvar,
+}
+
+struct BoardState<'b> {
+    /// Next entry to parse, next entry to build.
+    parse_next: usize,
+    build_next: usize,
+    /// Files whose parse is taken (a file loaded twice is parsed once).
+    parsing: std::collections::HashSet<&'b str>,
+    built: Vec<Option<Inventory>>,
+    stopped: bool,
+}
+
+impl<'b, 'v> Board<'b, 'v> {
+    fn new(cache: &'b FileCache<'v>, entries: &'b [SourceEntry]) -> Board<'b, 'v> {
+        Board {
+            cache,
+            entries,
+            state: Mutex::new(BoardState {
+                parse_next: 0,
+                build_next: 0,
+                parsing: Default::default(),
+                built: entries.iter().map(|_| None).collect(),
+                stopped: false,
+            }),
+            ready: std::sync::Condvar::new(),
+        }
+    }
+
+    fn stop(&self) {
+        if let Ok(mut st) = self.state.lock() {
+            st.stopped = true;
+        }
+        self.ready.notify_all();
+    }
+
+    /// Do one task: parse the next file not taken, else build the next
+    /// model. With `want`, wait while there is no task and that model is
+    /// not built. `false` when there is nothing (more) to do for the caller.
+    fn work(&self, want: Option<usize>) -> bool {
+        let Ok(mut st) = self.state.lock() else {
+            return false;
+        };
+        let n = self.entries.len();
+        let task = loop {
+            if st.stopped || want.is_some_and(|k| st.built[k].is_some()) {
+                return false;
+            }
+            let mut parse = None;
+            while st.parse_next < n && parse.is_none() {
+                if let SourceEntry::File { phys, .. } = &self.entries[st.parse_next] {
+                    if st.parsing.insert(phys.as_str()) {
+                        parse = Some(phys.as_str());
+                    }
+                }
+                st.parse_next += 1;
+            }
+            if let Some(phys) = parse {
+                break Err(phys);
+            }
+            if st.build_next < n {
+                st.build_next += 1;
+                break Ok(st.build_next - 1);
+            }
+            if want.is_none() {
+                return false;
+            }
+            st = match self.ready.wait(st) {
+                Ok(st) => st,
+                Err(_) => return false,
+            };
+        };
+        drop(st);
+        match task {
+            Err(phys) => {
+                self.cache.get(phys);
+            }
+            Ok(i) => {
+                let mut model = Inventory::new();
+                add_entry(&mut model, self.cache, &self.entries[i], false);
+                if let Ok(mut st) = self.state.lock() {
+                    st.built[i] = Some(model);
+                }
+                self.ready.notify_all();
+            }
+        }
+        true
+    }
+
+    /// The model of entry `k`, working (or waiting) until it is built;
+    /// `None` once stopped.
+    fn take(&self, k: usize) -> Option<Inventory> {
+        loop {
+            {
+                let mut st = self.state.lock().ok()?;
+                if let Some(m) = st.built[k].take() {
+                    return Some(m);
+                }
+                if st.stopped {
+                    return None;
+                }
+            }
+            self.work(Some(k));
+        }
+    }
 }
 
 /// Index of the `group_vars`/`host_vars` directory beside a source.
@@ -481,5 +653,240 @@ fn load_vars_files(cache: &FileCache<'_>, sources: &[String], inv: &mut Inventor
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inventory::ansible;
+    use crate::vfs::MemVfs;
+    use std::fmt::Write;
+
+    /// Everything a model holds that loading order can change, as text.
+    fn model(inv: &Inventory) -> String {
+        let mut t = String::new();
+        let loc = |l: &Loc| format!("{}@{}", l.file.path, l.span.start);
+        let vars = |v: &Vars| {
+            v.iter()
+                .map(|(k, d)| format!("{k}={:?}@{:?}", d.value.to_json(), d.loc.as_ref().map(loc)))
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let gname = |g: &usize| inv.groups[*g].name.clone();
+        let hname = |h: &usize| inv.hosts[*h].name.to_string();
+        for g in inv.groups.values() {
+            let mut parents: Vec<String> = g.parents.iter().map(gname).collect();
+            parents.sort();
+            let _ = writeln!(
+                t,
+                "group {} children={:?} parents={parents:?} hosts={:?} prio={} vars=[{}] file_vars=[{}] defs={:?}",
+                g.name,
+                g.children.iter().map(gname).collect::<Vec<_>>(),
+                g.hosts.iter().map(hname).collect::<Vec<_>>(),
+                g.priority,
+                vars(&g.vars),
+                vars(&g.file_vars),
+                g.defs.iter().map(loc).collect::<Vec<_>>(),
+            );
+        }
+        for h in inv.hosts.values() {
+            let _ = writeln!(
+                t,
+                "host {} groups={:?} vars=[{}] file_vars=[{}] defs={:?}",
+                h.name,
+                h.groups.iter().map(gname).collect::<Vec<_>>(),
+                vars(&h.vars),
+                vars(&h.file_vars),
+                h.defs
+                    .iter()
+                    .map(|d| format!("{}:{}:{}", gname(&d.group), loc(&d.loc), d.pattern))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        let _ = writeln!(
+            t,
+            "fatal {:?}",
+            inv.fatal.first().map(|f| (f.code, loc(&f.loc), &f.message))
+        );
+        let _ = writeln!(
+            t,
+            "sources {:?}",
+            inv.sources.iter().map(|s| &s.path).collect::<Vec<_>>()
+        );
+        let _ = writeln!(t, "notes {}", inv.notes.len());
+        if inv.fatal.is_empty() {
+            t.push_str(&ansible::list_text(inv));
+        }
+        t
+    }
+
+    /// Loading in parallel gives the model loading in order gives.
+    fn same_either_way(files: &[(&str, &str)], sources: &[&str]) -> Inventory {
+        let sources: Vec<String> = sources.iter().map(|s| s.to_string()).collect();
+        let vfs = MemVfs::new(files);
+        let in_order = load_view(&FileCache::new(&vfs, Default::default()), &sources);
+        for helpers in [1, 3] {
+            let cache = FileCache::new(&vfs, Default::default());
+            let parallel = load_view_parallel(&cache, &sources, helpers);
+            assert_eq!(model(&parallel), model(&in_order), "{helpers} helpers");
+        }
+        in_order
+    }
+
+    const DEV: &str = "all:
+  vars: {site: dev, tier: 1}
+  children:
+    web:
+      vars: {ansible_group_priority: 5, port: 80}
+      hosts:
+        a.example.int: {x: 1, y: 2}
+        b.example.int:
+    db:
+      vars: {ansible_group_priority: 3}
+      children:
+        web:
+      hosts:
+        c.example.int: {x: 3}
+";
+    const QA: &str = "all:
+  vars: {site: qa}
+  children:
+    db:
+      vars: {port: 5432}
+      hosts:
+        a.example.int: {y: 20, z: 30}
+        d.example.int:
+    web:
+      vars: {ansible_group_priority: 1}
+      hosts:
+        b.example.int: {x: 2}
+        d.example.int:
+      children:
+        cache:
+          hosts:
+            e[1:3].example.int: {w: 1}
+";
+    const PROD: &str = "prod:
+  children:
+    db:
+    web:
+  hosts:
+    a.example.int: {x: 9}
+    f.example.int:
+";
+
+    #[test]
+    fn overlapping_files_merge_as_loaded_in_order() {
+        let inv = same_either_way(
+            &[
+                ("inv/DEV/hosts.yml", DEV),
+                ("inv/QA/hosts.yml", QA),
+                ("inv/PROD/hosts.yml", PROD),
+                (
+                    "inv/xenv_groups.yml",
+                    "xenv:\n  children:\n    web:\n    prod:\n",
+                ),
+                ("inv/DEV/xenv_groups.yml", "->../xenv_groups.yml"),
+                ("inv/QA/xenv_groups.yml", "->../xenv_groups.yml"),
+                ("inv/PROD/xenv_groups.yml", "->../xenv_groups.yml"),
+                ("inv/QA/group_vars/web.yml", "port: 8080\n"),
+                ("inv/DEV/host_vars/a.example.int.yml", "x: 100\n"),
+            ],
+            &["inv/DEV", "inv/QA", "inv/PROD"],
+        );
+        assert!(inv.fatal.is_empty());
+        // What the later files changed is there: a later priority of 1
+        // replaces an earlier 5, a later var value wins.
+        assert_eq!(inv.groups["web"].priority, 1);
+        assert_eq!(inv.groups["db"].priority, 3);
+        let a = &inv.hosts["a.example.int"];
+        assert_eq!(a.vars.get("x").map(|d| d.value.to_json()), Some(9.into()));
+        assert_eq!(a.defs.len(), 3);
+    }
+
+    #[test]
+    fn a_cycle_across_files_is_reported_where_loading_in_order_meets_it() {
+        let inv = same_either_way(
+            &[
+                ("one.yml", "a:\n  children:\n    b:\n"),
+                ("two.yml", "b:\n  children:\n    c:\n"),
+                ("three.yml", "c:\n  children:\n    a:\n  hosts:\n    h1:\n"),
+            ],
+            &["one.yml", "two.yml", "three.yml"],
+        );
+        assert_eq!(inv.fatal.len(), 1);
+        assert_eq!(inv.fatal[0].loc.file.path, "three.yml");
+    }
+
+    #[test]
+    fn what_depends_on_earlier_files_is_loaded_in_order() {
+        // `x` as a child is the group of the first file, not the host the
+        // second file defines before it.
+        let inv = same_either_way(
+            &[
+                ("one.yml", "x:\n  hosts:\n    h1:\n"),
+                (
+                    "two.yml",
+                    "all:\n  hosts:\n    x:\ng:\n  children:\n    x: not a group\n",
+                ),
+            ],
+            &["one.yml", "two.yml"],
+        );
+        assert!(inv.fatal.is_empty(), "{:?}", inv.fatal);
+        assert_eq!(
+            inv.groups["g"].children,
+            [inv.groups.get_index_of("x").unwrap()]
+        );
+        assert!(inv.groups["g"].hosts.is_empty());
+        // A port goes to a host only where it is new.
+        let inv = same_either_way(
+            &[
+                ("one.yml", "all:\n  hosts:\n    web2: {ansible_port: 22}\n"),
+                ("two.yml", "h:\n  hosts:\n    web2:2222:\n    web3:2222:\n"),
+            ],
+            &["one.yml", "two.yml"],
+        );
+        assert!(inv.fatal.is_empty(), "{:?}", inv.fatal);
+        let port = |h: &str| {
+            inv.hosts[h]
+                .vars
+                .get("ansible_port")
+                .map(|d| d.value.to_json())
+        };
+        assert_eq!(port("web2"), Some(22.into()));
+        assert_eq!(port("web3"), Some(2222.into()));
+        // A name that is neither group nor host yet is the same error.
+        let inv = same_either_way(
+            &[
+                ("one.yml", "all:\n  hosts:\n    web1:\n"),
+                (
+                    "two.yml",
+                    "g:\n  children:\n    web1: not a group\n    web9: nor this\n",
+                ),
+            ],
+            &["one.yml", "two.yml"],
+        );
+        assert_eq!(inv.fatal.len(), 1);
+    }
+
+    #[test]
+    fn errors_and_dangling_links_end_in_the_same_first_error() {
+        for bad in ["all: [", "->missing.yml", "all:\n  hosts: [a, b]\n", ""] {
+            let inv = same_either_way(
+                &[("a.yml", DEV), ("b.yml", bad), ("c.yml", QA)],
+                &["a.yml", "b.yml", "c.yml"],
+            );
+            assert!(!inv.fatal.is_empty(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn one_file_or_the_same_file_twice() {
+        same_either_way(&[("a.yml", DEV)], &["a.yml"]);
+        same_either_way(
+            &[("a.yml", DEV), ("b.yml", "->a.yml")],
+            &["a.yml", "b.yml", "a.yml"],
+        );
     }
 }

@@ -209,6 +209,8 @@ pub struct Group {
     /// `group_vars/<group>` files.
     pub file_vars: Vars,
     pub priority: i64,
+    /// `ansible_group_priority` was set (to any value, 1 included).
+    pub priority_given: bool,
     /// Where the group's name appears as a key.
     pub defs: Vec<Loc>,
 }
@@ -269,6 +271,11 @@ pub struct Inventory {
     pub conflicts: Vec<VarConflict>,
     /// Files that were read as inventory sources, in load order.
     pub sources: Vec<Arc<SourceFile>>,
+    /// Something here was decided by what the model already held (a
+    /// `children` entry taken as a known host, a port given to a host
+    /// because it was new): built apart, this model cannot be laid over an
+    /// earlier one (see [`Inventory::absorb`]).
+    pub order_bound: bool,
 }
 
 impl Default for Inventory {
@@ -286,6 +293,7 @@ impl Inventory {
             notes: Vec::new(),
             conflicts: Vec::new(),
             sources: Vec::new(),
+            order_bound: false,
         };
         inv.add_group("all");
         inv.add_group("ungrouped");
@@ -327,6 +335,7 @@ impl Inventory {
                 vars: Vars::default(),
                 file_vars: Vars::default(),
                 priority: 1,
+                priority_given: false,
                 defs: Vec::new(),
             },
         );
@@ -413,6 +422,131 @@ impl Inventory {
             self.groups[child].parents.push(parent);
         }
         Ok(())
+    }
+
+    /// Lay `later`, the model of the files loaded after this model's own,
+    /// built apart on an empty inventory, over this one: the same model as
+    /// loading those files on top of this one would give, before
+    /// [`Inventory::reconcile`]. Every list in the model only ever grows by
+    /// appending what it lacks (groups, hosts, a group's hosts and
+    /// children, a host's groups), and vars keep their first place and
+    /// their last value, so the later model's lists and vars carried over
+    /// in their order give what its operations would have given. What
+    /// depends on what the model held before is refused instead (`false`,
+    /// with `self` part-way merged: the caller loads the files in order):
+    /// an error in `later`, [`Inventory::order_bound`], and a `children`
+    /// edge closing a cycle with this model's edges (which loading in order
+    /// reports where it happens). A group's `parents` are kept as a set
+    /// (their order is never shown), and `conflicts` holds those of each
+    /// model plus a var set differently in both.
+    pub fn absorb(&mut self, later: Inventory) -> bool {
+        if later.order_bound || !later.fatal.is_empty() {
+            return false;
+        }
+        let Inventory {
+            groups,
+            hosts,
+            notes,
+            conflicts,
+            sources,
+            ..
+        } = later;
+        let gmap: Vec<usize> = groups.keys().map(|name| self.add_group(name)).collect();
+        for (g, group) in groups.values().enumerate() {
+            let gi = gmap[g];
+            for &c in &group.children {
+                let ci = gmap[c];
+                if self.groups[gi].children.contains(&ci) {
+                    continue;
+                }
+                if gi == ci || self.ancestors(gi).contains(&ci) {
+                    return false;
+                }
+                self.groups[gi].children.push(ci);
+                if !self.groups[ci].parents.contains(&gi) {
+                    self.groups[ci].parents.push(gi);
+                }
+            }
+        }
+        // A host already here keeps its groups and gains the later ones
+        // after them; `since[h]` is where its new memberships start (and
+        // `usize::MAX` marks a host that is new, so in no group yet).
+        let mut since: Vec<usize> = Vec::with_capacity(hosts.len());
+        let mut hmap: Vec<usize> = Vec::with_capacity(hosts.len());
+        self.hosts.reserve(hosts.len());
+        for (_, mut host) in hosts {
+            for g in &mut host.groups {
+                *g = gmap[*g];
+            }
+            for d in &mut host.defs {
+                d.group = gmap[d.group];
+            }
+            match self.hosts.get_index_of(host.name.as_str()) {
+                None => {
+                    let (hi, _) = self.hosts.insert_full(host.name.clone(), host);
+                    since.push(usize::MAX);
+                    hmap.push(hi);
+                }
+                Some(hi) => {
+                    let here = &mut self.hosts[hi];
+                    since.push(here.groups.len());
+                    hmap.push(hi);
+                    for g in host.groups {
+                        if !here.groups.contains(&g) {
+                            here.groups.push(g);
+                        }
+                    }
+                    here.defs.extend(host.defs);
+                    let name = here.name.to_string();
+                    merge_vars(&mut here.vars, host.vars, &name, true, &mut self.conflicts);
+                    merge_vars(
+                        &mut here.file_vars,
+                        host.file_vars,
+                        &name,
+                        true,
+                        &mut Vec::new(),
+                    );
+                }
+            }
+        }
+        for (g, group) in groups.into_iter().map(|(_, g)| g).enumerate() {
+            let gi = gmap[g];
+            for h in group.hosts {
+                let hi = hmap[h];
+                let new_member = match since[h] {
+                    usize::MAX => true,
+                    from => self.hosts[hi].groups[from..].contains(&gi),
+                };
+                if new_member {
+                    self.groups[gi].hosts.push(hi);
+                }
+            }
+            let here = &mut self.groups[gi];
+            here.defs.extend(group.defs);
+            if group.priority_given {
+                here.priority = group.priority;
+                here.priority_given = true;
+            }
+            let name = here.name.clone();
+            merge_vars(
+                &mut here.vars,
+                group.vars,
+                &name,
+                false,
+                &mut self.conflicts,
+            );
+            merge_vars(
+                &mut here.file_vars,
+                group.file_vars,
+                &name,
+                false,
+                &mut Vec::new(),
+            );
+        }
+        self.notes.extend(notes);
+        self.conflicts.extend(conflicts);
+        self.sources.extend(sources);
+        true
     }
 
     /// `InventoryData.reconcile_inventory`: parentless groups under `all`,
@@ -533,6 +667,37 @@ impl Inventory {
         }
         out.retain(|(k, _)| !matches!(*k, "inventory_file" | "inventory_dir"));
         out
+    }
+}
+
+/// Set `later`'s vars over `vars` in their order (dict `update`), noting
+/// a var both set to different values.
+fn merge_vars(
+    vars: &mut Vars,
+    later: Vars,
+    entity: &str,
+    is_host: bool,
+    conflicts: &mut Vec<VarConflict>,
+) {
+    if vars.is_empty() {
+        *vars = later;
+        return;
+    }
+    for (k, def) in later.entries {
+        if let Some(old) = vars.get(&k) {
+            if let (true, Some(first), Some(second)) =
+                (old.value != def.value, old.loc.clone(), def.loc.clone())
+            {
+                conflicts.push(VarConflict {
+                    entity: entity.to_string(),
+                    is_host,
+                    var: k.to_string(),
+                    first,
+                    second,
+                });
+            }
+        }
+        vars.insert(k, def);
     }
 }
 
