@@ -350,9 +350,10 @@ pub fn load_view_parallel(cache: &FileCache<'_>, sources: &[String], helpers: us
         return load(cache, sources, false);
     }
     let board = Board::new(cache, &entries);
-    let merged = std::thread::scope(|s| {
+    // The helpers are jobs of rayon's pool, which `list` uses next.
+    let merged = rayon::in_place_scope(|s| {
         for _ in 0..helpers.min(entries.len() - 1) {
-            s.spawn(|| while board.work(None) {});
+            s.spawn(|_| while board.work(None) {});
         }
         let mut merged: Option<Inventory> = None;
         for k in 0..entries.len() {
