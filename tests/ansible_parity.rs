@@ -241,3 +241,124 @@ fn graph_vars_and_host_agree_on_the_examples() {
         );
     }
 }
+
+/// Several `-i` sources whose groups, hosts and vars overlap: `list` and
+/// `graph` build each file's model apart and lay them over one another,
+/// which must give what Ansible's loading them in order gives (including
+/// where a file depends on the ones before it and is loaded in order).
+#[test]
+fn overlapping_sources_agree_with_ansible() {
+    let exe = ansible_inventory();
+    let home = tempdir("ansible-home-overlap");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let dir = tempdir("overlap");
+    let files = [
+        (
+            "one.yml",
+            "all:\n  vars: {site: dev, tier: 1}\n  children:\n    web:\n      vars: {ansible_group_priority: 5, port: 80}\n      hosts:\n        a.example.int: {x: 1, y: 2}\n        b.example.int:\n    db:\n      vars: {ansible_group_priority: 3}\n      children:\n        web:\n      hosts:\n        c.example.int: {x: 3}\n",
+        ),
+        (
+            "two.yml",
+            "all:\n  vars: {site: qa}\n  children:\n    db:\n      vars: {port: 5432}\n      hosts:\n        a.example.int: {y: 20, z: 30}\n        d.example.int:\n    web:\n      vars: {ansible_group_priority: 1}\n      hosts:\n        b.example.int: {x: 2}\n        d.example.int:\n      children:\n        cache:\n          hosts:\n            e[1:3].example.int: {w: 1}\n",
+        ),
+        (
+            "three.yml",
+            "prod:\n  children:\n    db:\n    web:\n  hosts:\n    a.example.int: {x: 9}\n    f.example.int:\n",
+        ),
+        ("group_vars/web.yml", "port: 8080\n"),
+        ("host_vars/a.example.int.yml", "x: 100\n"),
+        // Laid over the ones before, these depend on them: `x` is the
+        // group of x.yml, not the host defined before it; web2 keeps the
+        // port it was given where it was new.
+        ("x.yml", "x:\n  hosts:\n    h1:\n    web2: {ansible_port: 22}\n"),
+        (
+            "y.yml",
+            "all:\n  hosts:\n    x:\ng:\n  children:\n    x: not a group\nh:\n  hosts:\n    web2:2222:\n    web3:2222:\n",
+        ),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for sources in [
+        &["one.yml", "two.yml", "three.yml"][..],
+        &["three.yml", "one.yml", "two.yml", "one.yml"],
+        &["x.yml", "y.yml", "one.yml"],
+    ] {
+        let args: Vec<&str> = sources.iter().flat_map(|s| ["-i", *s]).collect();
+        for (ours_cmd, flags) in [("list", &["--list"][..]), ("graph", &["--graph", "--vars"])] {
+            let theirs = ansible(&exe, &home, &[&args[..], flags].concat())
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(
+                theirs.status.success(),
+                "{sources:?}: {}",
+                String::from_utf8_lossy(&theirs.stderr)
+            );
+            let mut ours_args = vec![ours_cmd];
+            ours_args.extend(&args);
+            if ours_cmd == "graph" {
+                ours_args.push("--vars");
+            }
+            let ours = run(&ours_args, &dir);
+            assert_eq!(
+                stdout(&ours).trim_end(),
+                String::from_utf8_lossy(&theirs.stdout).trim_end(),
+                "{sources:?}: {ours_cmd} differs"
+            );
+        }
+    }
+}
+
+/// Ansible puts a host in no group into `ungrouped` with `add_child`,
+/// which takes a group of that name first: the group becomes a child of
+/// `ungrouped`, or the inventory is refused where that makes a loop.
+#[test]
+fn a_host_named_like_a_group_goes_under_ungrouped_as_in_ansible() {
+    let exe = ansible_inventory();
+    let home = tempdir("ansible-home-ungrouped");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let dir = tempdir("ungrouped");
+    let cases = [
+        (
+            "taken.yml",
+            "web:\n  hosts:\n    h1:\nall:\n  hosts:\n    web:\n",
+        ),
+        ("itself.yml", "all:\n  hosts:\n    ungrouped:\n"),
+        ("all.yml", "all:\n  hosts:\n    all:\n"),
+        (
+            "loop.yml",
+            "x:\n  children:\n    ungrouped:\nall:\n  hosts:\n    x:\n",
+        ),
+    ];
+    for (name, text) in cases {
+        std::fs::write(dir.join(name), text).unwrap();
+        let theirs = ansible(&exe, &home, &["-i", name, "--list"])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        let ours = run(&["list", "-i", name], &dir);
+        if theirs.status.success() {
+            assert_eq!(
+                stdout(&ours).trim_end(),
+                String::from_utf8_lossy(&theirs.stdout).trim_end(),
+                "{name}: list differs"
+            );
+        } else {
+            let said = String::from_utf8_lossy(&theirs.stderr);
+            let message = said
+                .lines()
+                .find_map(|l| l.strip_prefix("[ERROR]: "))
+                .unwrap_or_default()
+                .replace("Unexpected Exception, this is probably a bug: ", "");
+            assert_eq!(ours.status.code(), Some(1), "{name}: {}", stderr(&ours));
+            assert!(
+                !message.is_empty() && stderr(&ours).contains(&message),
+                "{name}: Ansible says {message:?}, we say {}",
+                stderr(&ours)
+            );
+        }
+    }
+}

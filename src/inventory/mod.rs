@@ -481,13 +481,14 @@ impl Inventory {
             for d in &mut host.defs {
                 d.group = gmap[d.group];
             }
-            match self.hosts.get_index_of(host.name.as_str()) {
-                None => {
-                    let (hi, _) = self.hosts.insert_full(host.name.clone(), host);
+            match self.hosts.entry(host.name.clone()) {
+                indexmap::map::Entry::Vacant(v) => {
+                    hmap.push(v.index());
+                    v.insert(host);
                     since.push(usize::MAX);
-                    hmap.push(hi);
                 }
-                Some(hi) => {
+                indexmap::map::Entry::Occupied(o) => {
+                    let hi = o.index();
                     let here = &mut self.hosts[hi];
                     since.push(here.groups.len());
                     hmap.push(hi);
@@ -550,7 +551,10 @@ impl Inventory {
     }
 
     /// `InventoryData.reconcile_inventory`: parentless groups under `all`,
-    /// hosts with no other group into `ungrouped`.
+    /// hosts with no other group into `ungrouped`. That is Ansible's
+    /// `add_child('ungrouped', host)`, which looks for a group of the
+    /// name first: a host named like a group makes that group a child of
+    /// `ungrouped` (and stays out of it), an error where that is a loop.
     pub fn reconcile(&mut self) {
         for g in 0..self.groups.len() {
             if g != ALL && self.groups[g].parents.is_empty() {
@@ -567,7 +571,21 @@ impl Inventory {
                 self.groups[UNGROUPED].hosts.retain(|&x| x != h);
                 self.hosts[h].groups.retain(|&x| x != UNGROUPED);
             } else if !in_ungrouped && only_implicit {
-                self.add_host_to_group(UNGROUPED, h);
+                match self.groups.get_index_of(self.hosts[h].name.as_str()) {
+                    None => self.add_host_to_group(UNGROUPED, h),
+                    Some(g) => {
+                        if let Err(message) = self.add_child_group(UNGROUPED, g) {
+                            if let Some(d) = self.hosts[h].defs.first() {
+                                self.fatal.push(Fatal {
+                                    code: Code::GroupGraph,
+                                    loc: d.loc.clone(),
+                                    message,
+                                    related: Vec::new(),
+                                });
+                            }
+                        }
+                    }
+                }
             }
         }
     }
