@@ -39,32 +39,41 @@ pub struct SourceFile {
     /// Path as shown to users (repository-relative, `/`-separated).
     pub path: String,
     pub text: String,
-    line_starts: Vec<u32>,
+    /// Found when first asked for: most files loaded (every one `list`
+    /// reads, a clean file `validate` reads) never give a line.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> Arc<SourceFile> {
-        let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
-        line_starts.push(0u32);
-        line_starts.extend(
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
         Arc::new(SourceFile {
             path: path.into(),
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
+        })
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 32 + 1);
+            starts.push(0u32);
+            starts.extend(
+                memchr::memchr_iter(b'\n', self.text.as_bytes())
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+            starts
         })
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_idx = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts[line_idx] as usize;
+        let start = line_starts[line_idx] as usize;
         let end = (offset as usize).min(self.text.len());
         let column = self
             .text
@@ -80,14 +89,14 @@ impl SourceFile {
 
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: usize) -> u32 {
-        self.line_starts
+        self.line_starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(u32::try_from(self.text.len()).unwrap_or(u32::MAX))
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// The text of a span (empty when out of range).
