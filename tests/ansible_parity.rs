@@ -22,6 +22,23 @@ fn ansible_inventory() -> PathBuf {
     p
 }
 
+/// The real ansible-inventory and a private home for it (no configuration,
+/// its own temporary directory).
+fn ansible_with_home(tag: &str) -> (PathBuf, PathBuf) {
+    let home = tempdir(tag);
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    (ansible_inventory(), home)
+}
+
+/// Our output is Ansible's, text for text (trailing newlines aside).
+fn assert_same_output(ours: &std::process::Output, theirs: &std::process::Output, what: &str) {
+    assert_eq!(
+        stdout(ours).trim_end(),
+        String::from_utf8_lossy(&theirs.stdout).trim_end(),
+        "{what} differs"
+    );
+}
+
 struct Answer {
     rc: i32,
     list: String,
@@ -149,9 +166,7 @@ fn compare(source: &str, cwd: &Path, ans: &Answer) -> Result<(), String> {
 
 #[test]
 fn agrees_with_real_ansible_inventory() {
-    let exe = ansible_inventory();
-    let home = tempdir("ansible-home");
-    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let (exe, home) = ansible_with_home("ansible-home");
     let corpus = shared_corpus();
     let mut jobs: Vec<(String, PathBuf)> = corpus_files(&corpus)
         .into_iter()
@@ -207,9 +222,7 @@ fn agrees_with_real_ansible_inventory() {
 
 #[test]
 fn graph_vars_and_host_agree_on_the_examples() {
-    let exe = ansible_inventory();
-    let home = tempdir("ansible-home-vars");
-    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let (exe, home) = ansible_with_home("ansible-home-vars");
     let dir = root().join("examples/inventory");
     for env in ["DEV/", "QA/", "PROD/", "xenv_hosts.yml"] {
         let theirs = ansible(&exe, &home, &["-i", env, "--graph", "--vars"])
@@ -218,11 +231,7 @@ fn graph_vars_and_host_agree_on_the_examples() {
             .unwrap();
         assert!(theirs.status.success());
         let ours = run(&["graph", "-i", env, "--vars"], &dir);
-        assert_eq!(
-            stdout(&ours).trim_end(),
-            String::from_utf8_lossy(&theirs.stdout).trim_end(),
-            "{env}: --graph --vars differs"
-        );
+        assert_same_output(&ours, &theirs, &format!("{env}: --graph --vars"));
     }
     for host in [
         "admin01.dettonville.int",
@@ -248,9 +257,7 @@ fn graph_vars_and_host_agree_on_the_examples() {
 /// where a file depends on the ones before it and is loaded in order).
 #[test]
 fn overlapping_sources_agree_with_ansible() {
-    let exe = ansible_inventory();
-    let home = tempdir("ansible-home-overlap");
-    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let (exe, home) = ansible_with_home("ansible-home-overlap");
     let dir = tempdir("overlap");
     let files = [
         (
@@ -303,11 +310,7 @@ fn overlapping_sources_agree_with_ansible() {
                 ours_args.push("--vars");
             }
             let ours = run(&ours_args, &dir);
-            assert_eq!(
-                stdout(&ours).trim_end(),
-                String::from_utf8_lossy(&theirs.stdout).trim_end(),
-                "{sources:?}: {ours_cmd} differs"
-            );
+            assert_same_output(&ours, &theirs, &format!("{sources:?}: {ours_cmd}"));
         }
     }
 }
@@ -317,9 +320,7 @@ fn overlapping_sources_agree_with_ansible() {
 /// `ungrouped`, or the inventory is refused where that makes a loop.
 #[test]
 fn a_host_named_like_a_group_goes_under_ungrouped_as_in_ansible() {
-    let exe = ansible_inventory();
-    let home = tempdir("ansible-home-ungrouped");
-    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let (exe, home) = ansible_with_home("ansible-home-ungrouped");
     let dir = tempdir("ungrouped");
     let cases = [
         (
@@ -341,11 +342,7 @@ fn a_host_named_like_a_group_goes_under_ungrouped_as_in_ansible() {
             .unwrap();
         let ours = run(&["list", "-i", name], &dir);
         if theirs.status.success() {
-            assert_eq!(
-                stdout(&ours).trim_end(),
-                String::from_utf8_lossy(&theirs.stdout).trim_end(),
-                "{name}: list differs"
-            );
+            assert_same_output(&ours, &theirs, &format!("{name}: list"));
         } else {
             let said = String::from_utf8_lossy(&theirs.stderr);
             let message = said

@@ -1132,7 +1132,17 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
     let (dir, bare) = server("upd-remote-stale", PROD);
     // A turn nobody gives back: after GIT_INVENTORY_TURN_STALE_SECS of
     // seeing it unchanged, a job deletes it and goes on.
-    hold_remote_turn(&bare);
+    let held = hold_remote_turn(&bare);
+    // Answers of jobs killed while they waited: the one queued long ago is
+    // swept at the end of the turn, the one queued now is left for its job.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let old_answer = "refs/git-inventory/done/18d2f1e0c0a00000-4242-gone";
+    let new_answer = format!("refs/git-inventory/done/{now:x}-4343-waiting");
+    git(&["update-ref", old_answer, &held], &bare);
+    git(&["update-ref", &new_answer, &held], &bare);
     let m = dir.join("machine-stale");
     std::fs::create_dir_all(&m).unwrap();
     let started = std::time::Instant::now();
@@ -1160,7 +1170,8 @@ fn a_dead_jobs_turn_is_taken_back_and_a_remote_without_queue_refs_is_updated_alo
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(started.elapsed() >= std::time::Duration::from_secs(1));
-    assert_eq!(remote_refs(&bare, ""), Vec::<String>::new());
+    assert_eq!(remote_refs(&bare, ""), vec![new_answer.clone()]);
+    git(&["update-ref", "-d", &new_answer], &bare);
     // `--queue local` (the default) does not look at the remote's turn.
     hold_remote_turn(&bare);
     let o = update(

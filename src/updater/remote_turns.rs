@@ -18,6 +18,9 @@
 //! - `done/<id>`: the outcome the job whose turn it was hands back (JSON in
 //!   a commit message), created in one atomic push with the deletion of the
 //!   requests it did and of `turn`. The waiting job reads it and deletes it.
+//!   An answer nobody read (its job was killed while it waited) is deleted
+//!   by a later turn's end once it is ten minutes older than its request
+//!   (the `<id>` starts with the time its job queued).
 //!
 //! A waiting job polls `turn` and its `done/<id>` with `git ls-remote`
 //! (gently: one upload-pack on the server per poll). When `turn` is gone
@@ -54,6 +57,10 @@ fn stale() -> Duration {
 }
 /// How long a job waits in all before it goes on alone.
 const GIVE_UP: Duration = Duration::from_secs(300);
+/// How long an answer is left for its job: twice [`GIVE_UP`] after the job
+/// queued (clocks of machines apart are seldom minutes apart). Older ones
+/// are swept at the end of a turn.
+const ANSWER_KEPT: Duration = Duration::from_secs(600);
 
 /// Our turn: the lock ref we created and the small repository we talk to
 /// the remote from.
@@ -154,14 +161,46 @@ impl Local {
         )
     }
 
-    /// Fetch `refspec` from the remote into this repository.
-    fn fetch(&self, refspec: &str) -> bool {
+    /// Fetch `refspecs` from the remote into this repository.
+    fn fetch(&self, refspecs: &[&str]) -> bool {
         let mut args = vec!["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"];
         if self.url.starts_with("file://") {
             args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
         }
-        args.extend([self.url.as_str(), refspec]);
+        args.push(self.url.as_str());
+        args.extend(refspecs);
         self.git(&args).is_some_and(|(ok, _)| ok)
+    }
+
+    /// The answers fetched with the claim (`refs/done/*`) that nobody will
+    /// read: queued longer ago than a waiter waits, with a margin for
+    /// clocks apart (the id starts with the time its job queued).
+    fn unread_answers(&self) -> Vec<Spot> {
+        let Ok(refs) = self.repo.references() else {
+            return Vec::new();
+        };
+        let Ok(iter) = refs.prefixed("refs/done/") else {
+            return Vec::new();
+        };
+        let limit = epoch_nanos().saturating_sub(ANSWER_KEPT.as_nanos());
+        let mut out = Vec::new();
+        for mut reference in iter.flatten() {
+            let name = reference.name().as_bstr().to_string();
+            let id = name.trim_start_matches("refs/done/");
+            let queued = id
+                .split('-')
+                .next()
+                .and_then(|t| u128::from_str_radix(t, 16).ok());
+            if let (Some(queued), Ok(oid)) = (queued, reference.peel_to_id()) {
+                if queued < limit {
+                    out.push(Spot {
+                        name: format!("{DONE}{id}"),
+                        oid: oid.to_string(),
+                    });
+                }
+            }
+        }
+        out
     }
 
     /// The message of commit `oid` (fetched before).
@@ -174,7 +213,7 @@ impl Local {
 
     /// Fetch and read our answer at `done`, then delete it in the remote.
     fn answer(&self, done: &str, oid: &str) -> Option<Outcome> {
-        if !self.fetch(&format!("{done}:refs/answer")) {
+        if !self.fetch(&[&format!("{done}:refs/answer")]) {
             return None;
         }
         let bytes = self.message(oid)?;
@@ -334,7 +373,12 @@ impl Turn {
     /// branch and author), oldest first; others stay queued.
     pub fn claim(&self, r: &Request) -> Vec<(Spot, Request)> {
         let l = &self.local;
-        if !l.fetch(&format!("+{QUEUE}*:refs/queue/*")) {
+        // The answers too, for the end of the turn to sweep those left
+        // by jobs killed while they waited (they are few and small).
+        if !l.fetch(&[
+            &format!("+{QUEUE}*:refs/queue/*"),
+            &format!("+{DONE}*:refs/done/*"),
+        ]) {
             return Vec::new();
         }
         let Ok(refs) = l.repo.references() else {
@@ -402,6 +446,10 @@ impl Turn {
             };
             let id = spot.name.trim_start_matches(QUEUE);
             specs.push(format!("{c}:{DONE}{id}"));
+            leases.push(format!("{}:{}", spot.name, spot.oid));
+            specs.push(format!(":{}", spot.name));
+        }
+        for spot in l.unread_answers() {
             leases.push(format!("{}:{}", spot.name, spot.oid));
             specs.push(format!(":{}", spot.name));
         }
