@@ -360,28 +360,20 @@ fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue
         }
         return;
     }
-    let loc = ctx.loc(at);
-    let name = ctx.inv.groups[gi].name.clone();
-    if let Some(old) = ctx.inv.groups[gi].vars.get(&k) {
-        if old.value != val {
-            if let Some(first) = old.loc.clone() {
-                ctx.inv.conflicts.push(VarConflict {
-                    entity: name,
-                    is_host: false,
-                    var: k.to_string(),
-                    first,
-                    second: loc.clone(),
-                });
-            }
-        }
+    let def = VarDef {
+        value: val,
+        loc: Some(ctx.loc(at)),
+    };
+    if let Some((var, first, second)) = ctx.inv.groups[gi].vars.replace(k, def) {
+        let entity = ctx.inv.groups[gi].name.clone();
+        ctx.inv.conflicts.push(VarConflict {
+            entity,
+            is_host: false,
+            var,
+            first,
+            second,
+        });
     }
-    ctx.inv.groups[gi].vars.insert(
-        k,
-        VarDef {
-            value: val,
-            loc: Some(loc),
-        },
-    );
 }
 
 fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R<()> {
@@ -529,26 +521,19 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 );
                 continue;
             }
-            if let Some(old) = ctx.inv.hosts[hi].vars.get(&k) {
-                if old.value != val {
-                    if let Some(first) = old.loc.clone() {
-                        ctx.inv.conflicts.push(VarConflict {
-                            entity: name.to_string(),
-                            is_host: true,
-                            var: k.to_string(),
-                            first,
-                            second: vloc.clone(),
-                        });
-                    }
-                }
+            let def = VarDef {
+                value: val,
+                loc: Some(vloc),
+            };
+            if let Some((var, first, second)) = ctx.inv.hosts[hi].vars.replace(k, def) {
+                ctx.inv.conflicts.push(VarConflict {
+                    entity: name.to_string(),
+                    is_host: true,
+                    var,
+                    first,
+                    second,
+                });
             }
-            ctx.inv.hosts[hi].vars.insert(
-                k,
-                VarDef {
-                    value: val,
-                    loc: Some(vloc),
-                },
-            );
         }
     }
     Ok(())

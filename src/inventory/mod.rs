@@ -140,6 +140,19 @@ impl Vars {
         }
         self.entries.push((name, def));
     }
+    /// [`Vars::insert`], and where a different value was set before, the
+    /// var's name and the two places (for a [`VarConflict`]).
+    pub fn replace(&mut self, name: ecow::EcoString, def: VarDef) -> Option<(String, Loc, Loc)> {
+        let changed = match (self.get(&name), &def.loc) {
+            (Some(old), Some(second)) if old.value != def.value => old
+                .loc
+                .clone()
+                .map(|first| (name.to_string(), first, second.clone())),
+            _ => None,
+        };
+        self.insert(name, def);
+        changed
+    }
     /// Add a var the caller knows is not set yet (the distinct keys of one
     /// mapping into empty vars): no search while the vars are small.
     pub fn insert_new(&mut self, name: ecow::EcoString, def: VarDef) {
@@ -702,20 +715,15 @@ fn merge_vars(
         return;
     }
     for (k, def) in later.entries {
-        if let Some(old) = vars.get(&k) {
-            if let (true, Some(first), Some(second)) =
-                (old.value != def.value, old.loc.clone(), def.loc.clone())
-            {
-                conflicts.push(VarConflict {
-                    entity: entity.to_string(),
-                    is_host,
-                    var: k.to_string(),
-                    first,
-                    second,
-                });
-            }
+        if let Some((var, first, second)) = vars.replace(k, def) {
+            conflicts.push(VarConflict {
+                entity: entity.to_string(),
+                is_host,
+                var,
+                first,
+                second,
+            });
         }
-        vars.insert(k, def);
     }
 }
 
