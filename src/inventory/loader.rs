@@ -395,6 +395,14 @@ struct BoardState<'b> {
     stopped: bool,
 }
 
+/// What a thread of [`Board::work`] does next.
+enum Task<'b> {
+    /// Parse this file (into the cache).
+    Parse(&'b str),
+    /// Build the model of this entry.
+    Build(usize),
+}
+
 impl<'b, 'v> Board<'b, 'v> {
     fn new(cache: &'b FileCache<'v>, entries: &'b [SourceEntry]) -> Board<'b, 'v> {
         Board {
@@ -440,11 +448,11 @@ impl<'b, 'v> Board<'b, 'v> {
                 st.parse_next += 1;
             }
             if let Some(phys) = parse {
-                break Err(phys);
+                break Task::Parse(phys);
             }
             if st.build_next < n {
                 st.build_next += 1;
-                break Ok(st.build_next - 1);
+                break Task::Build(st.build_next - 1);
             }
             if want.is_none() {
                 return false;
@@ -456,10 +464,10 @@ impl<'b, 'v> Board<'b, 'v> {
         };
         drop(st);
         match task {
-            Err(phys) => {
+            Task::Parse(phys) => {
                 self.cache.get(phys);
             }
-            Ok(i) => {
+            Task::Build(i) => {
                 let mut model = Inventory::new();
                 add_entry(&mut model, self.cache, &self.entries[i], false);
                 if let Ok(mut st) = self.state.lock() {
