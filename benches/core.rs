@@ -11,7 +11,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use git_inventory::config::Config;
-use git_inventory::validate::{self, Timer};
+use git_inventory::timer::Timer;
+use git_inventory::validate;
 use git_inventory::vfs::FsVfs;
 use git_inventory::yaml::{self, Limits};
 use std::hint::black_box;

@@ -1,36 +1,21 @@
-//! The commands behind the CLI, as library functions returning exit codes
-//! (0 clean, 1 violations, 2 usage or config error, 3 I/O or git failure).
+//! The commands behind the CLI, as library functions returning their
+//! [`Exit`].
 
-use crate::config::{self, Config, Resolved};
+use crate::config::{self, Resolved};
+use crate::exit::Exit;
+use crate::git::{GitError, GitTreeVfs};
+use crate::inventory::loader::yaml_plugin_accepts;
 use crate::output::{self, Format};
 use crate::rules::{self, ViewKind};
 use crate::validate::{self, Report};
-use crate::vfs::{FsVfs, GitTreeVfs, Vfs};
+use crate::vfs::{FsVfs, Vfs};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_VIOLATIONS: u8 = 1;
-pub const EXIT_USAGE: u8 = 2;
-pub const EXIT_FAILURE: u8 = 3;
-
 fn load_config(vfs: &dyn Vfs, explicit: Option<&Path>) -> Result<Resolved, String> {
-    let cfg = match explicit {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read config {}: {e}", p.display()))?;
-            Config::parse(&text, &p.display().to_string()).map_err(|e| e.to_string())?
-        }
-        None => match crate::vfs::read(vfs, config::FILE_NAME) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| format!("{}: not UTF-8", config::FILE_NAME))?;
-                Config::parse(&text, config::FILE_NAME).map_err(|e| e.to_string())?
-            }
-            Err(_) => Config::default(),
-        },
-    };
-    cfg.resolve().map_err(|e| e.to_string())
+    config::load(vfs, explicit)
+        .map(|l| l.resolved)
+        .map_err(|e| e.to_string())
 }
 
 /// The directory holding `.git-inventory.yml` at or above `start`, if any.
@@ -61,18 +46,18 @@ fn repo_root(dir: &Path) -> Option<PathBuf> {
     })
 }
 
-fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, String)> {
+fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (Exit, String)> {
     let meta =
-        std::fs::metadata(path).map_err(|e| (EXIT_USAGE, format!("{}: {e}", path.display())))?;
+        std::fs::metadata(path).map_err(|e| (Exit::Usage, format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
         // A folder inside a repository (`cd inventory/DEV && git-inventory
         // validate`) is validated with the whole repository as context
         // (symlinks, xenv_groups.yml, other environments), and only the
         // findings under that folder are reported.
-        let abs = std::path::absolute(path).map_err(|e| (EXIT_USAGE, e.to_string()))?;
+        let abs = std::path::absolute(path).map_err(|e| (Exit::Usage, e.to_string()))?;
         let root = repo_root(&abs).unwrap_or_else(|| abs.clone());
         let vfs = FsVfs::new(&root);
-        let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+        let cfg = load_config(&vfs, config).map_err(|m| (Exit::Usage, m))?;
         let mut report = validate::validate_repo(&vfs, &cfg);
         if root != abs {
             let prefix = abs
@@ -85,7 +70,7 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, Stri
     }
     // One file, validated as `ansible-inventory -i FILE` would load it, with
     // the configuration of the repository it lives in.
-    let abs = std::path::absolute(path).map_err(|e| (EXIT_USAGE, e.to_string()))?;
+    let abs = std::path::absolute(path).map_err(|e| (Exit::Usage, e.to_string()))?;
     let parent = abs.parent().unwrap_or(Path::new("/")).to_path_buf();
     let root = find_config_root(&parent).unwrap_or(parent);
     let rel = abs
@@ -93,30 +78,32 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (u8, Stri
         .map(|p| p.to_string_lossy().replace('\\', "/"))
         .map_err(|_| {
             (
-                EXIT_USAGE,
+                Exit::Usage,
                 format!("{}: outside its repository", path.display()),
             )
         })?;
     let vfs = FsVfs::new(&root);
-    let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+    let cfg = load_config(&vfs, config).map_err(|m| (Exit::Usage, m))?;
     let view = (rel.clone(), ViewKind::Standalone, vec![rel]);
     Ok(validate::validate_views(&vfs, &cfg, vec![view], None))
 }
 
-fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report, (u8, String)> {
-    let repo = gix::discover(repo).map_err(|e| {
-        (
-            EXIT_USAGE,
-            format!("{}: not a git repository: {e}", repo.display()),
-        )
+fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report, (Exit, String)> {
+    let vfs = GitTreeVfs::discover(repo, rev, yaml_plugin_accepts).map_err(|e| match e {
+        GitError::NotARepository { .. } => (Exit::Usage, e.to_string()),
+        e => (Exit::Failure, e.to_string()),
     })?;
-    let vfs = GitTreeVfs::from_repo(&repo, rev).map_err(|m| (EXIT_FAILURE, m))?;
-    let cfg = load_config(&vfs, config).map_err(|m| (EXIT_USAGE, m))?;
+    let cfg = load_config(&vfs, config).map_err(|m| (Exit::Usage, m))?;
     Ok(validate::validate_repo(&vfs, &cfg))
 }
 
 /// `git-inventory validate`.
-pub fn validate(paths: &[PathBuf], rev: Option<&str>, format: Format, config: Option<&Path>) -> u8 {
+pub fn validate(
+    paths: &[PathBuf],
+    rev: Option<&str>,
+    format: Format,
+    config: Option<&Path>,
+) -> Exit {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
@@ -155,12 +142,12 @@ pub fn validate(paths: &[PathBuf], rev: Option<&str>, format: Format, config: Op
         Format::Gitlab => output::gitlab(&total) + "\n",
     };
     if out.write_all(text.as_bytes()).is_err() {
-        return EXIT_FAILURE;
+        return Exit::Failure;
     }
     if total.errors() > 0 {
-        EXIT_VIOLATIONS
+        Exit::Violations
     } else {
-        EXIT_OK
+        Exit::Ok
     }
 }
 
@@ -169,7 +156,7 @@ fn stdout_is_color() -> bool {
 }
 
 /// `git-inventory rules [CODE]`.
-pub fn rules(code: Option<&str>) -> u8 {
+pub fn rules(code: Option<&str>) -> Exit {
     match code {
         None => {
             println!("{:<7} {:<21} {:<8} summary", "code", "name", "default");
@@ -182,7 +169,7 @@ pub fn rules(code: Option<&str>) -> u8 {
                     r.summary
                 );
             }
-            EXIT_OK
+            Exit::Ok
         }
         Some(c) => match crate::diagnostic::Code::parse(c) {
             Some(code) => {
@@ -195,11 +182,11 @@ pub fn rules(code: Option<&str>) -> u8 {
                     r.summary,
                     r.doc
                 );
-                EXIT_OK
+                Exit::Ok
             }
             None => {
                 eprintln!("git-inventory: unknown rule `{c}` (see `git-inventory rules`)");
-                EXIT_USAGE
+                Exit::Usage
             }
         },
     }

@@ -107,6 +107,8 @@ impl Default for Config {
 #[derive(Debug, Clone)]
 pub struct ConfigError(pub String);
 
+impl std::error::Error for ConfigError {}
+
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)
@@ -209,6 +211,47 @@ impl Config {
             exclusive,
         })
     }
+}
+
+/// A configuration ready to apply, and what it was read from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub resolved: Resolved,
+    /// The file's name and text (empty for the defaults): two runs that
+    /// read the same text apply the same configuration.
+    pub source: String,
+}
+
+/// The configuration of a tree: the file `explicit` names when given (read
+/// from disk), else the tree's own [`FILE_NAME`], else the defaults. Not
+/// UTF-8, not valid YAML or not a valid configuration: an error.
+pub fn load(
+    tree: &dyn crate::vfs::Vfs,
+    explicit: Option<&std::path::Path>,
+) -> Result<Loaded, ConfigError> {
+    let (cfg, source) = match explicit {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| ConfigError(format!("cannot read config {}: {e}", p.display())))?;
+            let name = p.display().to_string();
+            (Config::parse(&text, &name)?, format!("{name}\n{text}"))
+        }
+        None => match crate::vfs::read(tree, FILE_NAME) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| ConfigError(format!("{FILE_NAME}: not UTF-8")))?;
+                (
+                    Config::parse(&text, FILE_NAME)?,
+                    format!("{FILE_NAME}\n{text}"),
+                )
+            }
+            Err(_) => (Config::default(), String::new()),
+        },
+    };
+    Ok(Loaded {
+        resolved: cfg.resolve()?,
+        source,
+    })
 }
 
 #[cfg(test)]

@@ -204,3 +204,49 @@ impl Diagnostic {
         )
     }
 }
+
+impl Diagnostic {
+    /// The finding on one line, as hooks, CI logs and the updater print
+    /// it: `path:line:col: CODE message`.
+    pub fn finding_line(&self) -> String {
+        let lc = self.primary.start();
+        format!(
+            "{}:{}:{}: {} {}",
+            self.path(),
+            lc.line,
+            lc.column,
+            self.code,
+            self.message
+        )
+    }
+}
+
+/// The errors of `after` that `before` did not have: a finding counts as
+/// the same when its file, code and message are (not its line: an edit
+/// above it moves it), each one of `before` standing for one of `after`.
+/// Also how many of `after`'s errors were already there.
+pub fn new_errors<'a>(
+    before: &[Diagnostic],
+    after: &'a [Diagnostic],
+) -> (Vec<&'a Diagnostic>, usize) {
+    use std::collections::HashMap;
+    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message.clone());
+    let mut had: HashMap<(String, Code, String), usize> = HashMap::new();
+    for d in before.iter().filter(|d| d.severity == Severity::Error) {
+        *had.entry(key(d)).or_default() += 1;
+    }
+    let mut old = 0;
+    let new = after
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter(|d| match had.get_mut(&key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                old += 1;
+                false
+            }
+            _ => true,
+        })
+        .collect();
+    (new, old)
+}

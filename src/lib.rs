@@ -4,7 +4,8 @@
 //! - [`yaml`]: spanned YAML tree and the YAML 1.1 (PyYAML) reading Ansible has
 //! - [`hostpattern`]: host keys (`host:port`, ranges) exactly as ansible-core expands them
 //! - [`inventory`]: the inventory model Ansible builds, its loader and its `--list`/`--graph`
-//! - [`vfs`]: working tree or git tree, with symlinks resolved inside the repository
+//! - [`vfs`]: working tree or in-memory tree, with symlinks resolved inside the repository
+//! - [`git`]: everything that talks to git: object stores, trees of commits, clone, fetch, push
 //! - [`rules`]: the rule catalogue, one module per rule
 //! - [`validate`]: discovery of environments and the validation run
 //! - [`output`]: human, json, github and gitlab renderers
@@ -44,13 +45,16 @@ pub fn release_in_background<T: Send + 'static>(v: T) {
 }
 
 pub mod diagnostic;
+pub mod exit;
+pub mod git;
+pub mod hash;
 pub mod hook;
 pub mod hostpattern;
 pub mod inventory;
 pub mod output;
-pub mod progress;
 pub mod rules;
 pub mod source;
+pub mod timer;
 pub mod updater;
 pub mod validate;
 pub mod vfs;

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use git_inventory::commands;
+use git_inventory::exit::Exit;
 use git_inventory::hook::{self, Mode};
 use git_inventory::output::Format;
 use git_inventory::updater::{self, State as UpdState};
@@ -196,15 +197,15 @@ fn view_exit(e: ViewError) -> ExitCode {
     match e {
         ViewError::Usage(m) => {
             eprintln!("git-inventory: {m}");
-            ExitCode::from(2)
+            Exit::Usage.into()
         }
         ViewError::Refused(m) => {
             eprintln!("git-inventory: the inventory cannot be loaded (Ansible refuses it, or it is over a limit): {m}");
-            ExitCode::from(1)
+            Exit::Violations.into()
         }
         ViewError::Output(m) => {
             eprintln!("git-inventory: cannot write the output: {m}");
-            ExitCode::from(1)
+            Exit::Violations.into()
         }
     }
 }
@@ -275,7 +276,7 @@ fn main() -> ExitCode {
                 }
                 Err(m) => {
                     eprintln!("git-inventory: {m}");
-                    ExitCode::from(commands::EXIT_USAGE)
+                    Exit::Usage.into()
                 }
             }
         }
@@ -296,7 +297,7 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("git-inventory: cannot render the man page: {e}");
-                    ExitCode::from(commands::EXIT_FAILURE)
+                    Exit::Failure.into()
                 }
             }
         }
@@ -320,7 +321,7 @@ fn main() -> ExitCode {
             match view::load(&inventory, limits).and_then(|inv| {
                 let stdout = std::io::stdout();
                 let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
-                let timer = git_inventory::validate::Timer::new();
+                let timer = git_inventory::timer::Timer::new();
                 let r = view::write_list(&inv, host.as_deref(), &mut out);
                 timer.lap("write the list");
                 git_inventory::release(inv);
@@ -333,94 +334,51 @@ fn main() -> ExitCode {
     }
 }
 
-fn update_request(a: UpdateArgs) -> Result<(updater::Request, UpdFormat), String> {
-    use updater::params;
-    let p = match &a.params {
-        Some(src) => {
-            let text = if src == "-" {
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                    .map_err(|e| format!("cannot read params from stdin: {e}"))?;
-                s
-            } else {
-                std::fs::read_to_string(src).map_err(|e| format!("{src}: {e}"))?
-            };
-            params::parse(&text)?
-        }
-        None => params::Params::default(),
+/// The flags as the updater takes them, with the files they name read.
+fn update_flags(a: UpdateArgs) -> Result<updater::Flags, String> {
+    let read = |p: &std::path::Path| {
+        std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
     };
-    let mut hosts = params::hosts(&p.host_list);
-    if let Some(f) = &a.hosts {
-        let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        hosts.extend(params::parse_hosts(&text)?);
-    }
-    if let Some(h) = a.host {
-        let vars = a
-            .vars
-            .iter()
-            .map(|v| params::parse_var(v))
-            .collect::<Result<Vec<_>, _>>()?;
-        hosts.push(updater::HostChange {
-            name: h,
-            groups: a.groups.clone(),
-            vars,
-        });
-    } else if !a.groups.is_empty() || !a.vars.is_empty() {
-        return Err("--group and --var go with --host".into());
-    }
-    let (mut name, mut email) = (
-        p.git_user_name
-            .clone()
-            .unwrap_or_else(|| "git-inventory".into()),
-        p.git_user_email
-            .clone()
-            .unwrap_or_else(|| "git-inventory@localhost".into()),
-    );
-    if let Some(au) = &a.author {
-        let (n, m) = au
-            .split_once('<')
-            .and_then(|(n, rest)| rest.strip_suffix('>').map(|m| (n.trim(), m.trim())))
-            .ok_or_else(|| format!("--author `{au}`: expected \"Name <mail>\""))?;
-        name = n.to_string();
-        email = m.to_string();
-    }
-    let ssh = p.ssh_params.clone().unwrap_or_default();
-    let req = updater::Request {
-        repo: a
-            .repo
-            .or(p.inventory_repo_url)
-            .ok_or("--repo (inventory_repo_url) is required")?,
-        branch: a.branch.or(p.inventory_repo_branch),
-        file: a
-            .file
-            .or(p.inventory_file)
-            .ok_or("--file (inventory_file) is required")?,
-        hosts,
-        groups: params::groups(&p.group_list),
-        state: a.state.or(p.state).unwrap_or(UpdState::Merge),
-        message_prefix: a.message_prefix.or(p.git_comment_prefix),
-        message_body: p.git_comment_body,
-        ssh_key: a.ssh_key.or(ssh.key_file.map(PathBuf::from)),
-        accept_hostkey: ssh.accept_hostkey,
-        ssh_opts: ssh.ssh_opts,
-        author_name: name,
-        author_email: email,
+    let params_text = match &a.params {
+        Some(src) if src == "-" => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+                .map_err(|e| format!("cannot read params from stdin: {e}"))?;
+            Some(s)
+        }
+        Some(src) => Some(std::fs::read_to_string(src).map_err(|e| format!("{src}: {e}"))?),
+        None => None,
+    };
+    let hosts_text = a.hosts.as_deref().map(read).transpose()?;
+    Ok(updater::Flags {
+        repo: a.repo,
+        file: a.file,
+        host: a.host,
+        groups: a.groups,
+        vars: a.vars,
+        hosts_text,
+        params_text,
+        state: a.state,
+        branch: a.branch,
+        message_prefix: a.message_prefix,
+        ssh_key: a.ssh_key,
+        author: a.author,
         dry_run: a.dry_run,
         no_push: a.no_push,
-        retries: a.retries,
-        depth: std::num::NonZeroU32::new(a.depth),
         workdir: a.workdir,
+        retries: a.retries,
+        depth: a.depth,
         queue: a.queue,
         // Progress only on a terminal, never in JSON mode.
         progress: matches!(a.format, UpdFormat::Human)
             && std::io::IsTerminal::is_terminal(&std::io::stderr()),
-    };
-    Ok((req, a.format))
+    })
 }
 
-fn update(a: UpdateArgs) -> u8 {
+fn update(a: UpdateArgs) -> Exit {
     let json = matches!(a.format, UpdFormat::Json);
-    let (req, format) = match update_request(a) {
+    let format = a.format;
+    let req = match update_flags(a).and_then(|f| f.into_request().map_err(|e| e.0)) {
         Ok(x) => x,
         Err(m) => {
             if json {
@@ -431,7 +389,7 @@ fn update(a: UpdateArgs) -> u8 {
             } else {
                 eprintln!("git-inventory: {m}");
             }
-            return commands::EXIT_USAGE;
+            return Exit::Usage;
         }
     };
     let out = updater::run(&req);

@@ -35,7 +35,7 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
         .iter()
         .map(|p| absolute(p.as_ref()))
         .collect::<Result<Vec<_>, _>>()?;
-    let timer = crate::validate::Timer::new();
+    let timer = crate::timer::Timer::new();
     let vfs = FsVfs::new("/");
     let cache = FileCache::new(&vfs, limits);
     // Each file is parsed and built into a model of its own on every

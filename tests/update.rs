@@ -479,7 +479,7 @@ fn jobs_on_one_machine_take_turns() {
 /// The lock the updater takes for a repository on this machine, and its
 /// queue, in the job's temporary directory.
 fn turn_lock(tmp: &Path, bare: &Path) -> (PathBuf, PathBuf) {
-    git_inventory::updater::turns::names_in(tmp, bare).unwrap()
+    git_inventory::updater::queue::local::names_in(tmp, bare).unwrap()
 }
 
 /// While the turn is held (here by the test itself), `jobs` queue their

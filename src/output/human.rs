@@ -169,15 +169,8 @@ pub fn render(diags: &[Diagnostic], color: bool) -> String {
     for d in diags {
         let r = convert(d);
         if handler.render_report(&mut out, &r).is_err() {
-            let lc = d.primary.start();
-            out.push_str(&format!(
-                "{}:{}:{}: {} {}\n",
-                d.path(),
-                lc.line,
-                lc.column,
-                d.code,
-                d.message
-            ));
+            out.push_str(&d.finding_line());
+            out.push('\n');
         }
     }
     out

@@ -136,16 +136,6 @@ pub fn github(report: &Report) -> String {
     out
 }
 
-/// FNV-1a, 64 bits: a stable fingerprint (not a security hash).
-fn fnv1a(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
-
 #[derive(Serialize)]
 struct GlLines {
     begin: usize,
@@ -179,13 +169,9 @@ pub fn gitlab(report: &Report) -> String {
                 check_name: format!("{} {}", d.code, d.code.name()),
                 fingerprint: format!(
                     "{:016x}",
-                    fnv1a(&format!(
-                        "{}\0{}\0{}\0{}",
-                        d.code,
-                        d.path(),
-                        s.line,
-                        d.message
-                    ))
+                    crate::hash::fnv1a(
+                        format!("{}\0{}\0{}\0{}", d.code, d.path(), s.line, d.message).as_bytes()
+                    )
                 ),
                 severity: match d.severity {
                     Severity::Error => "major",

@@ -240,11 +240,11 @@ pub(crate) fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
 /// Run every enabled rule; severities applied, duplicates (the same finding
 /// reached through several environments) removed, sorted by file and line.
 pub fn run_all(cx: &Context<'_>) -> Vec<Diagnostic> {
-    run_all_timed(cx, &crate::validate::Timer::new())
+    run_all_timed(cx, &crate::timer::Timer::new())
 }
 
 /// [`run_all`], timing each rule.
-pub fn run_all_timed(cx: &Context<'_>, timer: &crate::validate::Timer) -> Vec<Diagnostic> {
+pub fn run_all_timed(cx: &Context<'_>, timer: &crate::timer::Timer) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     // Per-file findings first: of two findings of one code on one line,
     // the rule's own (more precise) message is the one kept.

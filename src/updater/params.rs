@@ -1,7 +1,7 @@
 //! `--params FILE|-`: the Ansible module's own argument names, so a job can
 //! pass what it already has. Unknown parameters are an error that names them.
 
-use super::{HostChange, State};
+use super::request::{GroupChange, HostChange, State};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -37,10 +37,10 @@ pub struct GroupItem {
 }
 
 /// The groups of `group_list`.
-pub fn groups(items: &[GroupItem]) -> Vec<super::GroupChange> {
+pub fn groups(items: &[GroupItem]) -> Vec<GroupChange> {
     items
         .iter()
-        .map(|g| super::GroupChange {
+        .map(|g| GroupChange {
             name: g.group_name.clone(),
             parents: g.parent_groups.clone(),
             children: g.children.clone(),

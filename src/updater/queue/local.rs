@@ -26,8 +26,10 @@
 //! done (it was asked for), and its unread answer is removed ten minutes
 //! later by a batching job.
 
-use super::remote_turns::{self, Spot};
-use super::{Diff, Outcome, Request};
+use super::transport::{Transport, Waited};
+use crate::updater::outcome::{Answer, Diff, Outcome};
+use crate::updater::request::{Queue, Request};
+use crate::updater::workspace::epoch_nanos;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -36,52 +38,6 @@ use std::time::{Duration, Instant};
 pub struct Turn {
     _lock: File,
     queue: PathBuf,
-}
-
-/// How getting a turn ended.
-pub enum Waited {
-    /// Our turn (or none to take: not a local repository, a dry run, the
-    /// lock unusable or 5 minutes gone).
-    Ours(Option<Turn>),
-    /// The job whose turn it was did our request in its batch.
-    Answered(Box<Outcome>),
-}
-
-/// A claimed request: where it waited and what it asks.
-pub struct Claimed {
-    pub at: At,
-    pub request: Request,
-}
-
-/// Where a claimed request waited.
-pub enum At {
-    /// In this machine's queue: its file, renamed `.claimed`.
-    File(PathBuf),
-    /// In the remote's queue ([`remote_turns`]).
-    Remote(Spot),
-}
-
-/// What is handed back: the outcome and its exit code (not part of the
-/// outcome's JSON).
-#[derive(serde::Serialize, serde::Deserialize)]
-pub(super) struct Answer {
-    exit: u8,
-    outcome: Outcome,
-}
-
-impl Answer {
-    pub(super) fn of(outcome: Outcome) -> Answer {
-        Answer {
-            exit: outcome.exit,
-            outcome,
-        }
-    }
-
-    pub(super) fn into_outcome(self) -> Outcome {
-        let mut o = self.outcome;
-        o.exit = self.exit;
-        o
-    }
 }
 
 /// The lock and queue names for the repository at `url` (normalized: a
@@ -98,10 +54,7 @@ fn names(url: &str) -> Option<(PathBuf, PathBuf)> {
 /// same name from every build of this tool).
 pub fn names_in(tmp: &Path, repo: &Path) -> Option<(PathBuf, PathBuf)> {
     let canon = std::fs::canonicalize(repo).ok()?;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canon.as_os_str().as_encoded_bytes() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = crate::hash::fnv1a(canon.as_os_str().as_encoded_bytes());
     Some((
         tmp.join(format!("git-inventory-{h:016x}.lock")),
         tmp.join(format!("git-inventory-{h:016x}.queue")),
@@ -154,7 +107,7 @@ fn owned(p: &Path) -> bool {
 
 /// A name no other job on this machine uses.
 fn unique_id() -> String {
-    format!("{}-{}", std::process::id(), super::epoch_nanos())
+    format!("{}-{}", std::process::id(), epoch_nanos())
 }
 
 /// Write `bytes` to `path` through a temporary name and a rename: a reader
@@ -169,8 +122,8 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Wait for our turn on a local repository; hand our request to the job
 /// whose turn it is while we wait. A dry run or `--no-push` neither waits
 /// nor joins a batch.
-pub fn wait(r: &Request, url: &str) -> Waited {
-    if r.dry_run || r.no_push || r.queue == super::Queue::Off {
+pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
+    if r.dry_run || r.no_push || r.queue == Queue::Off {
         return Waited::Ours(None);
     }
     let Some((lock, queue)) = names(url) else {
@@ -203,7 +156,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
         && serde_json::to_vec(r)
             .ok()
             .is_some_and(|b| write_whole(&req, &b).is_ok());
-    let answered = || -> Option<Waited> {
+    let answered = || -> Option<Waited<Turn>> {
         let bytes = std::fs::read(&out).ok()?;
         let _ = std::fs::remove_file(&out);
         let a: Answer = serde_json::from_slice(&bytes).ok()?;
@@ -250,10 +203,11 @@ pub fn wait(r: &Request, url: &str) -> Waited {
     }
 }
 
-impl Turn {
-    /// Take the waiting requests that can share a commit with `r` (the same
-    /// branch and author); others stay queued for their own turn.
-    pub fn claim(&self, r: &Request) -> Vec<Claimed> {
+impl Transport for Turn {
+    /// The request's file, renamed `.claimed`.
+    type Spot = PathBuf;
+
+    fn claim(&self, r: &Request) -> Vec<(PathBuf, Request)> {
         if !private_queue(&self.queue) {
             return Vec::new();
         }
@@ -285,9 +239,8 @@ impl Turn {
             .collect();
         // First come, first served (the file's age is what we have).
         waiting.sort_by_key(|(_, t)| *t);
-        let paths = waiting.into_iter().map(|(p, _)| p);
         let mut got = Vec::new();
-        for p in paths {
+        for (p, _) in waiting {
             let claimed = p.with_extension("claimed");
             if std::fs::rename(&p, &claimed).is_err() {
                 continue;
@@ -296,10 +249,7 @@ impl Turn {
                 .ok()
                 .and_then(|b| serde_json::from_slice::<Request>(&b).ok());
             match request {
-                Some(q) if q.shares_commit_with(r) => got.push(Claimed {
-                    at: At::File(claimed),
-                    request: q,
-                }),
+                Some(q) if q.shares_commit_with(r) => got.push((claimed, q)),
                 _ => {
                     let _ = std::fs::rename(&claimed, &p);
                 }
@@ -307,26 +257,39 @@ impl Turn {
         }
         got
     }
+
+    /// The texts go next to the request (`<id>.diff`), for its job to read
+    /// with the answer.
+    fn stash_diff(&self, spot: &PathBuf, d: &mut Diff) {
+        let (before, after) = (std::mem::take(&mut d.before), std::mem::take(&mut d.after));
+        // The length of `before` on a line, then both texts as they are (no
+        // JSON escaping of two 11 MB strings).
+        let mut b = Vec::with_capacity(before.len() + after.len() + 24);
+        b.extend_from_slice(format!("{}\n", before.len()).as_bytes());
+        b.extend_from_slice(before.as_bytes());
+        b.extend_from_slice(after.as_bytes());
+        let _ = write_whole(&spot.with_extension("diff"), &b);
+    }
+
+    fn release(&self, spots: Vec<PathBuf>) {
+        for path in spots {
+            let _ = std::fs::remove_file(path.with_extension("diff"));
+            let _ = std::fs::rename(&path, path.with_extension("req"));
+        }
+    }
+
+    /// Each answer is written (`<id>.out`) before the lock is let go.
+    fn finish(self, answered: Vec<(PathBuf, Outcome)>) {
+        for (path, outcome) in answered {
+            if let Ok(b) = serde_json::to_vec(&Answer::of(outcome)) {
+                let _ = write_whole(&path.with_extension("out"), &b);
+            }
+            let _ = std::fs::remove_file(&path);
+        }
+    }
 }
 
-/// Write a claimed request's diff texts next to it (`<id>.diff`) and keep
-/// only the unified diff in memory; its job reads them with the answer.
-/// A request from the remote's queue gets the unified diff only.
-pub fn stash_diff(c: &Claimed, d: &mut Diff) {
-    let (before, after) = (std::mem::take(&mut d.before), std::mem::take(&mut d.after));
-    let At::File(path) = &c.at else {
-        return;
-    };
-    // The length of `before` on a line, then both texts as they are (no
-    // JSON escaping of two 11 MB strings).
-    let mut b = Vec::with_capacity(before.len() + after.len() + 24);
-    b.extend_from_slice(format!("{}\n", before.len()).as_bytes());
-    b.extend_from_slice(before.as_bytes());
-    b.extend_from_slice(after.as_bytes());
-    let _ = write_whole(&path.with_extension("diff"), &b);
-}
-
-/// The texts [`stash_diff`] wrote.
+/// The texts [`Turn::stash_diff`] wrote.
 fn read_diff(path: &Path) -> Option<(String, String)> {
     let b = std::fs::read(path).ok()?;
     let nl = memchr::memchr(b'\n', &b)?;
@@ -337,45 +300,6 @@ fn read_diff(path: &Path) -> Option<(String, String)> {
         String::from_utf8(before.to_vec()).ok()?,
         String::from_utf8(after.to_vec()).ok()?,
     ))
-}
-
-/// Give claimed requests back to their queue (their jobs run them in their
-/// own turn); the remote's stay where they are.
-pub fn release(claimed: Vec<Claimed>) {
-    for c in claimed {
-        if let At::File(path) = c.at {
-            let _ = std::fs::remove_file(path.with_extension("diff"));
-            let _ = std::fs::rename(&path, path.with_extension("req"));
-        }
-    }
-}
-
-/// Hand each claimed request its outcome, and end our turn in the remote
-/// (`remote`) with the answers of the requests taken from there.
-pub fn answer(
-    claimed: Vec<Claimed>,
-    outcomes: Vec<Outcome>,
-    remote: Option<Box<remote_turns::Turn>>,
-) {
-    let mut spots = Vec::new();
-    let mut theirs = Vec::new();
-    for (c, outcome) in claimed.into_iter().zip(outcomes) {
-        let path = match c.at {
-            At::File(path) => path,
-            At::Remote(spot) => {
-                spots.push(spot);
-                theirs.push(outcome);
-                continue;
-            }
-        };
-        if let Ok(b) = serde_json::to_vec(&Answer::of(outcome)) {
-            let _ = write_whole(&path.with_extension("out"), &b);
-        }
-        let _ = std::fs::remove_file(&path);
-    }
-    if let Some(t) = remote {
-        t.finish(&spots, theirs);
-    }
 }
 
 #[cfg(all(test, unix))]

@@ -1,7 +1,7 @@
 //! Jobs on different machines (AWX pods, CI runners) that update the same
 //! repository take turns through refs in that repository, the one place
 //! they all reach, and the job whose turn it is does the waiting jobs'
-//! requests with its own in one commit: the group commit of [`super::turns`]
+//! requests with its own in one commit: the group commit of [`super::local`]
 //! across machines. Without it, twenty jobs started at once collide: each
 //! loser fetches, re-applies, validates and pushes through the server's
 //! hook again, twenty times over.
@@ -34,11 +34,11 @@
 //! after (`diff.before`/`after`, 11 MB each at 100k hosts). The waiting job
 //! gets the unified diff of its own change (`diff.prepared`).
 
-use super::turns::Answer;
-use super::{
-    commit_object, epoch_nanos, git, temp_dir, Outcome, Request, TempDir, LOCAL_RECEIVE_PACK,
-    LOCAL_UPLOAD_PACK,
-};
+use super::transport::{Transport, Waited};
+use crate::git::{transport::Refs, Repo, Ssh};
+use crate::updater::outcome::{Answer, Diff, Outcome};
+use crate::updater::request::Request;
+use crate::updater::workspace::{epoch_nanos, TempDir};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -78,10 +78,11 @@ pub struct Turn {
 /// in, and pushes from; removed with it.
 struct Local {
     dir: TempDir,
-    repo: gix::Repository,
+    repo: Repo,
     url: String,
-    /// The job's request: its key and ssh options reach git.
+    /// The job's request: its author, key and ssh options.
     req: Request,
+    ssh: Ssh,
 }
 
 /// A request taken into our batch: its ref in the remote and its value.
@@ -90,125 +91,66 @@ pub struct Spot {
     pub oid: String,
 }
 
-/// How waiting ended.
-pub enum Waited {
-    /// Our turn, or none to take (the remote refuses these refs, a dry
-    /// run, five minutes gone): then the job goes on alone.
-    Ours(Option<Box<Turn>>),
-    /// The job whose turn it was did our request.
-    Answered(Box<Outcome>),
-}
-
 impl Local {
     fn new(r: &Request, url: &str) -> Option<Local> {
-        let dir = TempDir(temp_dir());
-        let repo = gix::init_bare(&dir.0).ok()?;
+        let dir = TempDir::fresh();
+        let repo = Repo::init_bare(&dir.0).ok()?;
         Some(Local {
             dir,
             repo,
             url: url.to_string(),
             req: r.clone(),
+            ssh: r.ssh(),
         })
+    }
+
+    fn refs(&self) -> Refs<'_> {
+        Refs {
+            ssh: &self.ssh,
+            from: &self.dir.0,
+            url: &self.url,
+        }
     }
 
     /// A commit of the empty tree carrying `message`.
     fn commit(&self, message: &str) -> Option<String> {
-        let tree = self.repo.write_object(gix::objs::Tree::empty()).ok()?;
-        commit_object(&self.repo, &self.req, tree.detach(), Vec::new(), message)
+        self.repo
+            .commit_note(&self.req.author(), message)
             .ok()
             .map(|id| id.to_string())
     }
 
-    fn git(&self, args: &[&str]) -> Option<(bool, String)> {
-        git(&self.req, &self.dir.0, args)
-            .ok()
-            .map(|(ok, out, _)| (ok, out))
-    }
-
-    /// Push `specs` (`src:dst`, `:dst` to delete) with `leases`
-    /// (`ref:value`, `ref:` for "must not exist"); which destinations were
-    /// updated. Not atomic unless asked: each ref stands alone.
     fn push(&self, atomic: bool, leases: &[String], specs: &[String]) -> Option<Vec<String>> {
-        let mut args: Vec<String> = vec!["push".into(), "--porcelain".into()];
-        if atomic {
-            args.push("--atomic".into());
-        }
-        if self.url.starts_with("file://") {
-            args.extend(["--receive-pack".into(), LOCAL_RECEIVE_PACK.into()]);
-        }
-        args.extend(leases.iter().map(|l| format!("--force-with-lease={l}")));
-        args.push(self.url.clone());
-        args.extend(specs.iter().cloned());
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (_, out) = self.git(&args)?;
-        Some(pushed(&out))
+        self.refs().push(atomic, leases, specs)
     }
 
-    /// The values of `refs` in the remote (absent ones left out).
     fn ls_remote(&self, refs: &[&str]) -> Option<HashMap<String, String>> {
-        let mut args = vec!["ls-remote", self.url.as_str()];
-        args.extend(refs);
-        let (ok, out) = self.git(&args)?;
-        if !ok {
-            return None;
-        }
-        Some(
-            out.lines()
-                .filter_map(|l| l.split_once('\t'))
-                .filter(|(_, name)| refs.contains(name))
-                .map(|(oid, name)| (name.to_string(), oid.to_string()))
-                .collect(),
-        )
+        self.refs().ls_remote(refs)
     }
 
-    /// Fetch `refspecs` from the remote into this repository.
     fn fetch(&self, refspecs: &[&str]) -> bool {
-        let mut args = vec!["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"];
-        if self.url.starts_with("file://") {
-            args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
-        }
-        args.push(self.url.as_str());
-        args.extend(refspecs);
-        self.git(&args).is_some_and(|(ok, _)| ok)
+        self.refs().fetch(refspecs)
     }
 
     /// The answers fetched with the claim (`refs/done/*`) that nobody will
     /// read: queued longer ago than a waiter waits, with a margin for
     /// clocks apart (the id starts with the time its job queued).
     fn unread_answers(&self) -> Vec<Spot> {
-        let Ok(refs) = self.repo.references() else {
-            return Vec::new();
-        };
-        let Ok(iter) = refs.prefixed("refs/done/") else {
-            return Vec::new();
-        };
         let limit = epoch_nanos().saturating_sub(ANSWER_KEPT.as_nanos());
-        let mut out = Vec::new();
-        for mut reference in iter.flatten() {
-            let name = reference.name().as_bstr().to_string();
-            let id = name.trim_start_matches("refs/done/");
-            let queued = id
-                .split('-')
-                .next()
-                .and_then(|t| u128::from_str_radix(t, 16).ok());
-            if let (Some(queued), Ok(oid)) = (queued, reference.peel_to_id()) {
-                if queued < limit {
-                    out.push(Spot {
-                        name: format!("{DONE}{id}"),
-                        oid: oid.to_string(),
-                    });
-                }
-            }
-        }
-        out
-    }
-
-    /// The message of commit `oid` (fetched before).
-    fn message(&self, oid: &str) -> Option<Vec<u8>> {
-        let id = gix::ObjectId::from_hex(oid.as_bytes()).ok()?;
-        let c = self.repo.find_commit(id).ok()?;
-        let decoded = c.decode().ok()?;
-        Some(decoded.message.to_vec())
+        self.repo
+            .refs_under("refs/done/")
+            .into_iter()
+            .filter_map(|(id, oid)| {
+                let queued = id
+                    .split('-')
+                    .next()
+                    .and_then(|t| u128::from_str_radix(t, 16).ok())?;
+                (queued < limit).then(|| Spot {
+                    name: format!("{DONE}{id}"),
+                    oid: oid.to_string(),
+                })
+            })
+            .collect()
     }
 
     /// Fetch and read our answer at `done`, then delete it in the remote.
@@ -216,25 +158,12 @@ impl Local {
         if !self.fetch(&[&format!("{done}:refs/answer")]) {
             return None;
         }
-        let bytes = self.message(oid)?;
+        let id = crate::git::parse_oid(oid).ok()?;
+        let (bytes, _) = self.repo.commit_message(id)?;
         let a: Answer = serde_json::from_slice(&bytes).ok()?;
         let _ = self.push(false, &[format!("{done}:{oid}")], &[format!(":{done}")]);
         Some(a.into_outcome())
     }
-}
-
-/// The destinations a `git push --porcelain` updated (every flag but `!`).
-fn pushed(porcelain: &str) -> Vec<String> {
-    porcelain
-        .lines()
-        .filter_map(|l| {
-            let mut f = l.splitn(3, '\t');
-            let flag = f.next()?;
-            let spec = f.next()?;
-            let (_, dst) = spec.rsplit_once(':')?;
-            (flag.len() == 1 && flag != "!").then(|| dst.to_string())
-        })
-        .collect()
 }
 
 /// A name no other job uses, on any machine: the time, our process id and
@@ -275,7 +204,7 @@ fn take(local: &Local, lock: &str, extra: Option<String>) -> Option<Vec<String>>
 }
 
 /// Queue our request in the remote and wait for our turn or our answer.
-pub fn wait(r: &Request, url: &str) -> Waited {
+pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
     if r.dry_run || r.no_push {
         return Waited::Ours(None);
     }
@@ -312,7 +241,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
         finished: false,
     };
     if first.iter().any(|d| d == TURN) {
-        return Waited::Ours(Some(Box::new(turn(local))));
+        return Waited::Ours(Some(turn(local)));
     }
     if !queued {
         // The remote takes no such refs (or is unreachable): alone.
@@ -347,7 +276,7 @@ pub fn wait(r: &Request, url: &str) -> Waited {
                         drop(t);
                         return Waited::Answered(Box::new(o));
                     }
-                    return Waited::Ours(Some(Box::new(t)));
+                    return Waited::Ours(Some(t));
                 }
             }
             Some(oid) => match &seen {
@@ -368,10 +297,11 @@ pub fn wait(r: &Request, url: &str) -> Waited {
     Waited::Ours(None)
 }
 
-impl Turn {
-    /// The waiting requests that can share a commit with `r` (the same
-    /// branch and author), oldest first; others stay queued.
-    pub fn claim(&self, r: &Request) -> Vec<(Spot, Request)> {
+impl Transport for Turn {
+    /// The request's ref in the remote and the commit it held.
+    type Spot = Spot;
+
+    fn claim(&self, r: &Request) -> Vec<(Spot, Request)> {
         let l = &self.local;
         // The answers too, for the end of the turn to sweep those left
         // by jobs killed while they waited (they are few and small).
@@ -381,43 +311,22 @@ impl Turn {
         ]) {
             return Vec::new();
         }
-        let Ok(refs) = l.repo.references() else {
-            return Vec::new();
-        };
-        let Ok(iter) = refs.prefixed("refs/queue/") else {
-            return Vec::new();
-        };
         let mut got: Vec<(i64, Spot, Request)> = Vec::new();
-        for mut reference in iter.flatten() {
-            let name = format!(
-                "{QUEUE}{}",
-                reference
-                    .name()
-                    .as_bstr()
-                    .to_string()
-                    .trim_start_matches("refs/queue/")
-            );
+        for (id, oid) in l.repo.refs_under("refs/queue/") {
+            let name = format!("{QUEUE}{id}");
             if name == self.own {
                 continue;
             }
-            let Ok(id) = reference.peel_to_id() else {
+            let Some((message, time)) = l.repo.commit_message(oid) else {
                 continue;
             };
-            let Ok(commit) = l.repo.find_commit(id) else {
-                continue;
-            };
-            let time = commit.time().map(|t| t.seconds).unwrap_or(0);
-            let Some(q) = commit
-                .decode()
-                .ok()
-                .and_then(|c| serde_json::from_slice::<Request>(c.message).ok())
-            else {
+            let Ok(q) = serde_json::from_slice::<Request>(&message) else {
                 continue;
             };
             if q.shares_commit_with(r) {
                 let spot = Spot {
                     name,
-                    oid: id.to_string(),
+                    oid: oid.to_string(),
                 };
                 got.push((time, spot, q));
             }
@@ -426,16 +335,25 @@ impl Turn {
         got.into_iter().map(|(_, s, q)| (s, q)).collect()
     }
 
-    /// End the turn: hand each claimed request its outcome (`done/<id>`),
-    /// delete the requests done and ours, and give the turn back, in one
-    /// atomic push (then ref by ref if that fails: the answers still go
-    /// out).
-    pub fn finish(mut self, claimed: &[Spot], outcomes: Vec<Outcome>) {
+    /// The answer carries the unified diff only: the whole file's texts
+    /// (11 MB each at 100k hosts) would cost each waiter about a clone.
+    fn stash_diff(&self, _: &Spot, d: &mut Diff) {
+        d.before.clear();
+        d.after.clear();
+    }
+
+    /// A request left in the remote's queue waits for its own turn.
+    fn release(&self, _: Vec<Spot>) {}
+
+    /// Hand each claimed request its outcome (`done/<id>`), delete the
+    /// requests done and ours, and give the turn back, in one atomic push
+    /// (then ref by ref if that fails: the answers still go out).
+    fn finish(mut self, answered: Vec<(Spot, Outcome)>) {
         self.finished = true;
         let l = &self.local;
         let mut leases = Vec::new();
         let mut specs = Vec::new();
-        for (spot, mut outcome) in claimed.iter().zip(outcomes) {
+        for (spot, mut outcome) in answered {
             outcome.diff.before.clear();
             outcome.diff.after.clear();
             let Some(c) = serde_json::to_string(&Answer::of(outcome))
@@ -475,26 +393,5 @@ impl Drop for Turn {
                 &[format!(":{TURN}"), format!(":{}", self.own)],
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::pushed;
-
-    #[test]
-    fn porcelain_lines_name_what_was_updated() {
-        let out = "To file:///srv.git\n\
-                   *\tabc:refs/git-inventory/queue/x\t[new reference]\n\
-                   !\tdef:refs/git-inventory/turn\t[rejected] (stale info)\n\
-                   -\t:refs/git-inventory/done/y\t[deleted]\n\
-                   Done\n";
-        assert_eq!(
-            pushed(out),
-            vec![
-                "refs/git-inventory/queue/x".to_string(),
-                "refs/git-inventory/done/y".to_string()
-            ]
-        );
     }
 }

@@ -1,0 +1,181 @@
+//! A repository this program opened or made (a job's clone, a queue's
+//! scratch repository): its branch and tip, the trees of its commits, and
+//! the commits it writes.
+
+use super::error::GitError;
+use super::store::ObjectId;
+use super::tree::{FileFilter, GitTreeVfs};
+use std::path::Path;
+
+/// Who a commit is by (author and committer alike).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub name: String,
+    pub email: String,
+}
+
+/// An open repository.
+pub struct Repo(pub(super) gix::Repository);
+
+impl Repo {
+    /// Open the repository at `path`.
+    pub fn open(path: &Path) -> Result<Repo, GitError> {
+        gix::open(path)
+            .map(Repo)
+            .map_err(|e| GitError::open(path, e))
+    }
+
+    /// A new, empty bare repository at `path`.
+    pub fn init_bare(path: &Path) -> Result<Repo, GitError> {
+        gix::init_bare(path)
+            .map(Repo)
+            .map_err(|e| GitError::Write(format!("cannot create {}: {e}", path.display())))
+    }
+
+    /// The short name of the branch HEAD names (`main`), if any.
+    pub fn head_branch(&self) -> Option<String> {
+        match self.0.head_name() {
+            Ok(Some(n)) => Some(n.shorten().to_string()),
+            _ => None,
+        }
+    }
+
+    /// The commit HEAD points at.
+    pub fn head_commit(&self) -> Result<ObjectId, GitError> {
+        self.0
+            .head_id()
+            .map(|i| i.detach())
+            .map_err(|e| GitError::Object(format!("the branch has no commit: {e}")))
+    }
+
+    /// The commit the last fetch brought (`FETCH_HEAD`).
+    pub fn fetch_head(&self) -> Result<ObjectId, GitError> {
+        self.0
+            .rev_parse_single("FETCH_HEAD")
+            .map(|i| i.detach())
+            .map_err(|e| GitError::Object(format!("cannot read the fetched tip: {e}")))
+    }
+
+    /// The tree of commit `id`, with the files `reads` picks read.
+    pub fn tree(&self, id: ObjectId, reads: FileFilter) -> Result<GitTreeVfs, GitError> {
+        GitTreeVfs::from_repo(&self.0, &id.to_string(), reads)
+    }
+
+    /// Write the files of `vfs` named in `touched` (each as `vfs` holds it
+    /// now: a file, or gone) on top of commit `base`'s tree, and a commit
+    /// of that tree on `base`.
+    pub fn commit_files(
+        &self,
+        base: ObjectId,
+        vfs: &GitTreeVfs,
+        touched: &std::collections::BTreeSet<String>,
+        author: &Author,
+        message: &str,
+    ) -> Result<ObjectId, GitError> {
+        let w = |e: &dyn std::fmt::Display, what: &str| GitError::Write(format!("{what}: {e}"));
+        let base_commit = self
+            .0
+            .find_commit(base)
+            .map_err(|e| GitError::Object(format!("cannot read {base}: {e}")))?;
+        let tree = base_commit
+            .tree_id()
+            .map_err(|e| GitError::Object(format!("cannot read the tree of {base}: {e}")))?;
+        let mut ed = self
+            .0
+            .edit_tree(tree)
+            .map_err(|e| w(&e, "cannot edit the tree"))?;
+        for f in touched {
+            match vfs.file_blob(f) {
+                Some(bytes) => {
+                    let blob = self
+                        .0
+                        .write_blob(bytes.as_slice())
+                        .map_err(|e| w(&e, "cannot write the blob"))?;
+                    ed.upsert(
+                        f.as_str(),
+                        gix::object::tree::EntryKind::Blob,
+                        blob.detach(),
+                    )
+                    .map_err(|e| w(&e, &format!("cannot place {f}")))?;
+                }
+                None => {
+                    ed.remove(f.as_str())
+                        .map_err(|e| w(&e, &format!("cannot remove {f}")))?;
+                }
+            }
+        }
+        let new_tree = ed.write().map_err(|e| w(&e, "cannot write the tree"))?;
+        self.commit(new_tree.detach(), vec![base], author, message)
+    }
+
+    /// A commit of the empty tree, with no parent, carrying `message` (a
+    /// note exchanged through refs, not a change of any branch).
+    pub fn commit_note(&self, author: &Author, message: &str) -> Result<ObjectId, GitError> {
+        let tree = self
+            .0
+            .write_object(gix::objs::Tree::empty())
+            .map_err(|e| GitError::Write(format!("cannot write the tree: {e}")))?;
+        self.commit(tree.detach(), Vec::new(), author, message)
+    }
+
+    /// Write a commit of `tree` on `parents`, by `author`, now.
+    fn commit(
+        &self,
+        tree: ObjectId,
+        parents: Vec<ObjectId>,
+        author: &Author,
+        message: &str,
+    ) -> Result<ObjectId, GitError> {
+        let sig = gix::actor::Signature {
+            name: author.name.as_str().into(),
+            email: author.email.as_str().into(),
+            time: gix::date::Time::now_local_or_utc(),
+        };
+        let commit = gix::objs::Commit {
+            tree,
+            parents: parents.into(),
+            author: sig.clone(),
+            committer: sig,
+            encoding: None,
+            message: message.into(),
+            extra_headers: Vec::new(),
+        };
+        let id = self
+            .0
+            .write_object(&commit)
+            .map_err(|e| GitError::Write(format!("cannot write the commit: {e}")))?;
+        Ok(id.detach())
+    }
+
+    /// The refs under `prefix` (`refs/queue/`): each one's name without the
+    /// prefix and the commit it points at.
+    pub fn refs_under(&self, prefix: &str) -> Vec<(String, ObjectId)> {
+        let Ok(refs) = self.0.references() else {
+            return Vec::new();
+        };
+        let Ok(iter) = refs.prefixed(prefix) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for mut reference in iter.flatten() {
+            let name = reference.name().as_bstr().to_string();
+            if let Ok(id) = reference.peel_to_id() {
+                out.push((name.trim_start_matches(prefix).to_string(), id.detach()));
+            }
+        }
+        out
+    }
+
+    /// The message and commit time (seconds) of commit `id`.
+    pub fn commit_message(&self, id: ObjectId) -> Option<(Vec<u8>, i64)> {
+        let c = self.0.find_commit(id).ok()?;
+        let time = c.time().map(|t| t.seconds).unwrap_or(0);
+        let decoded = c.decode().ok()?;
+        Some((decoded.message.to_vec(), time))
+    }
+
+    /// The directory of the repository's own objects.
+    pub(super) fn objects_dir(&self) -> &Path {
+        self.0.objects.store_ref().path()
+    }
+}

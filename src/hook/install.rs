@@ -1,0 +1,116 @@
+//! `hook install` and `hook uninstall`: the shim in a bare repository (or
+//! GitLab's `custom_hooks/pre-receive.d/`) that runs `pre-receive`.
+
+use super::check::check_ref;
+use super::refs::RefUpdate;
+use super::{HookError, Mode, Options};
+use crate::git::Quarantine;
+use std::path::{Path, PathBuf};
+
+/// Validate the default branch's tip as the hook would (`config` as given
+/// to `install`), noting it as accepted when it has no error, so that the
+/// first push onto it is validated for what it changes. `None` for a
+/// repository without commits; else the tip and its error count.
+pub fn note_tip(repo: &Path, config: Option<&Path>) -> Result<Option<(String, usize)>, HookError> {
+    let r = Quarantine::open(repo)?;
+    let Some(tip) = r.default_branch_tip() else {
+        return Ok(None);
+    };
+    let head = r.head_ref_name().unwrap_or_else(|| "HEAD".to_string());
+    let opts = Options {
+        config: config.map(Path::to_path_buf),
+        mode: Some(Mode::Strict),
+        gitlab: false,
+        timeout: None,
+    };
+    let u = RefUpdate {
+        old: "0".repeat(tip.len()),
+        new: tip.clone(),
+        name: head,
+    };
+    let mut lines = Vec::new();
+    let blocking = check_ref(&r, &u, &opts, &mut lines)?;
+    Ok(Some((tip, blocking)))
+}
+
+/// First line of every shim we write; how `install` recognises its own.
+pub const MARKER: &str = "# git-inventory hook: installed by `git-inventory hook install`";
+
+fn hook_path(repo: &Path, gitlab: bool) -> PathBuf {
+    if gitlab {
+        repo.join("custom_hooks/pre-receive.d/git-inventory")
+    } else {
+        repo.join("hooks/pre-receive")
+    }
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Write the pre-receive shim into a bare repository.
+pub fn install(
+    repo: &Path,
+    gitlab: bool,
+    force: bool,
+    config: Option<&Path>,
+) -> Result<PathBuf, String> {
+    if !repo.join("objects").is_dir() || !repo.join("refs").is_dir() {
+        return Err(format!("{}: not a bare git repository", repo.display()));
+    }
+    let exe = std::env::current_exe()
+        .and_then(|p| p.canonicalize())
+        .map_err(|e| format!("cannot find this program's path: {e}"))?;
+    let path = hook_path(repo, gitlab);
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.contains(MARKER) && !force {
+            return Err(format!(
+                "{} exists and is not ours: use --force to replace it",
+                path.display()
+            ));
+        }
+    } else if path.exists() && !force {
+        return Err(format!(
+            "{} exists: use --force to replace it",
+            path.display()
+        ));
+    }
+    let mut args = String::from("pre-receive");
+    if gitlab {
+        args.push_str(" --gitlab");
+    }
+    if let Some(c) = config {
+        let c = c
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", c.display()))?;
+        args.push_str(&format!(" --config {}", shell_quote(&c.to_string_lossy())));
+    }
+    let text = format!(
+        "#!/bin/sh\n{MARKER}\n# Validates every pushed inventory; remove with `git-inventory hook uninstall`.\nexec {} {args} \"$@\"\n",
+        shell_quote(&exe.to_string_lossy())
+    );
+    let dir = path.parent().ok_or("bad hook path")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let tmp = dir.join(".git-inventory-hook.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+/// Remove our shim (and only ours).
+pub fn uninstall(repo: &Path, gitlab: bool) -> Result<PathBuf, String> {
+    let path = hook_path(repo, gitlab);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|_| format!("{}: no hook installed", path.display()))?;
+    if !text.contains(MARKER) {
+        return Err(format!("{} is not ours: left in place", path.display()));
+    }
+    std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}

@@ -1,0 +1,19 @@
+//! A validation run: find the environments of a repository, load each the
+//! way `ansible-inventory -i inventory/<ENV>/` does (files parsed once, in
+//! parallel), then run the rule catalogue over files, views and the repo.
+//!
+//! - [`discover`](discover::discover): the views of a repository
+//! - `schedule`: building the views on every core
+//! - `run`: a whole run, and its [`Report`]
+//! - `plan`: a run over what a change can have altered
+
+mod discover;
+mod plan;
+mod run;
+mod schedule;
+#[cfg(test)]
+mod tests;
+
+pub use discover::{discover, ViewSpec};
+pub use plan::{parse_ahead, plan_change, validate_change, KnownHosts, Plan};
+pub use run::{prepare, validate_repo, validate_views, Report};
