@@ -39,11 +39,8 @@ pub fn load(paths: &[impl AsRef<Path>], limits: LoadLimits) -> Result<Inventory,
     let vfs = FsVfs::new("/");
     let cache = FileCache::new(&vfs, limits);
     // Each file is parsed and built into a model of its own on every
-    // core, and the models are laid over one another in load order. At
-    // 10k hosts over three environments on two cores: parse + build
-    // ~17 -> ~11 ms, against one model built in order while a helper
-    // parsed ahead (which in turn had gone 25-30 -> ~19 ms against
-    // rayon's split of the parses).
+    // core, and the models are laid over one another in load order (faster
+    // than one model built in order while a helper parses ahead).
     let helpers = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
     let inv = load_view_parallel(&cache, &sources, helpers);
     timer.lap("parse + build");

@@ -48,32 +48,40 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
 
+/// Why the shim could not be installed or removed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InstallError(pub String);
+
 /// Write the pre-receive shim into a bare repository.
 pub fn install(
     repo: &Path,
     gitlab: bool,
     force: bool,
     config: Option<&Path>,
-) -> Result<PathBuf, String> {
+) -> Result<PathBuf, InstallError> {
     if !repo.join("objects").is_dir() || !repo.join("refs").is_dir() {
-        return Err(format!("{}: not a bare git repository", repo.display()));
+        return Err(InstallError(format!(
+            "{}: not a bare git repository",
+            repo.display()
+        )));
     }
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
-        .map_err(|e| format!("cannot find this program's path: {e}"))?;
+        .map_err(|e| InstallError(format!("cannot find this program's path: {e}")))?;
     let path = hook_path(repo, gitlab);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         if !existing.contains(MARKER) && !force {
-            return Err(format!(
+            return Err(InstallError(format!(
                 "{} exists and is not ours: use --force to replace it",
                 path.display()
-            ));
+            )));
         }
     } else if path.exists() && !force {
-        return Err(format!(
+        return Err(InstallError(format!(
             "{} exists: use --force to replace it",
             path.display()
-        ));
+        )));
     }
     let mut args = String::from("pre-receive");
     if gitlab {
@@ -82,35 +90,40 @@ pub fn install(
     if let Some(c) = config {
         let c = c
             .canonicalize()
-            .map_err(|e| format!("{}: {e}", c.display()))?;
+            .map_err(|e| InstallError(format!("{}: {e}", c.display())))?;
         args.push_str(&format!(" --config {}", shell_quote(&c.to_string_lossy())));
     }
     let text = format!(
         "#!/bin/sh\n{MARKER}\n# Validates every pushed inventory; remove with `git-inventory hook uninstall`.\nexec {} {args} \"$@\"\n",
         shell_quote(&exe.to_string_lossy())
     );
-    let dir = path.parent().ok_or("bad hook path")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let dir = path
+        .parent()
+        .ok_or_else(|| InstallError("bad hook path".into()))?;
+    std::fs::create_dir_all(dir).map_err(|e| InstallError(format!("{}: {e}", dir.display())))?;
     let tmp = dir.join(".git-inventory-hook.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::write(&tmp, text).map_err(|e| InstallError(format!("{}: {e}", tmp.display())))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
-            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+            .map_err(|e| InstallError(format!("{}: {e}", tmp.display())))?;
     }
-    std::fs::rename(&tmp, &path).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::rename(&tmp, &path).map_err(|e| InstallError(format!("{}: {e}", path.display())))?;
     Ok(path)
 }
 
 /// Remove our shim (and only ours).
-pub fn uninstall(repo: &Path, gitlab: bool) -> Result<PathBuf, String> {
+pub fn uninstall(repo: &Path, gitlab: bool) -> Result<PathBuf, InstallError> {
     let path = hook_path(repo, gitlab);
     let text = std::fs::read_to_string(&path)
-        .map_err(|_| format!("{}: no hook installed", path.display()))?;
+        .map_err(|_| InstallError(format!("{}: no hook installed", path.display())))?;
     if !text.contains(MARKER) {
-        return Err(format!("{} is not ours: left in place", path.display()));
+        return Err(InstallError(format!(
+            "{} is not ours: left in place",
+            path.display()
+        )));
     }
-    std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::remove_file(&path).map_err(|e| InstallError(format!("{}: {e}", path.display())))?;
     Ok(path)
 }

@@ -39,10 +39,7 @@ pub struct Flags {
 impl Flags {
     /// The request these flags and parameters ask for.
     pub fn into_request(self) -> Result<Request, BadRequest> {
-        self.merge().map_err(BadRequest)
-    }
-
-    fn merge(self) -> Result<Request, String> {
+        let bad = |m: &str| BadRequest(m.to_string());
         let p = match &self.params_text {
             Some(text) => params::parse(text)?,
             None => Params::default(),
@@ -63,7 +60,7 @@ impl Flags {
                 vars,
             });
         } else if !self.groups.is_empty() || !self.vars.is_empty() {
-            return Err("--group and --var go with --host".into());
+            return Err(bad("--group and --var go with --host"));
         }
         let (mut name, mut email) = (
             p.git_user_name
@@ -77,7 +74,7 @@ impl Flags {
             let (n, m) = au
                 .split_once('<')
                 .and_then(|(n, rest)| rest.strip_suffix('>').map(|m| (n.trim(), m.trim())))
-                .ok_or_else(|| format!("--author `{au}`: expected \"Name <mail>\""))?;
+                .ok_or_else(|| BadRequest(format!("--author `{au}`: expected \"Name <mail>\"")))?;
             name = n.to_string();
             email = m.to_string();
         }
@@ -86,12 +83,12 @@ impl Flags {
             repo: self
                 .repo
                 .or(p.inventory_repo_url)
-                .ok_or("--repo (inventory_repo_url) is required")?,
+                .ok_or_else(|| bad("--repo (inventory_repo_url) is required"))?,
             branch: self.branch.or(p.inventory_repo_branch),
             file: self
                 .file
                 .or(p.inventory_file)
-                .ok_or("--file (inventory_file) is required")?,
+                .ok_or_else(|| bad("--file (inventory_file) is required"))?,
             hosts,
             groups: params::groups(&p.group_list),
             state: self.state.or(p.state).unwrap_or(State::Merge),

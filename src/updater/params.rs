@@ -1,7 +1,7 @@
 //! `--params FILE|-`: the Ansible module's own argument names, so a job can
 //! pass what it already has. Unknown parameters are an error that names them.
 
-use super::request::{GroupChange, HostChange, State};
+use super::request::{BadRequest, GroupChange, HostChange, State};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -73,18 +73,22 @@ pub struct Params {
     pub git_user_email: Option<String>,
 }
 
+fn bad(message: String) -> BadRequest {
+    BadRequest(message)
+}
+
 /// Parse parameters from JSON or YAML text.
-pub fn parse(text: &str) -> Result<Params, String> {
+pub fn parse(text: &str) -> Result<Params, BadRequest> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(_) => {
             let doc = crate::yaml::parse(text, Default::default())
-                .map_err(|e| format!("params: not JSON or YAML: {}", e.message))?
-                .ok_or("params: empty")?;
-            crate::yaml::value::to_json(&doc).map_err(|e| format!("params: {}", e.message))?
+                .map_err(|e| bad(format!("params: not JSON or YAML: {}", e.message)))?
+                .ok_or_else(|| bad("params: empty".into()))?;
+            crate::yaml::value::to_json(&doc).map_err(|e| bad(format!("params: {}", e.message)))?
         }
     };
-    serde_json::from_value(value).map_err(|e| format!("params: {e}"))
+    serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
 }
 
 /// Hosts of a `--hosts FILE` (a list of host_list items) or of `host_list`.
@@ -104,28 +108,29 @@ pub fn hosts(items: &[HostItem]) -> Vec<HostChange> {
 }
 
 /// Parse a `--hosts FILE`: a JSON/YAML list of `{host_name, parent_groups, host_vars}`.
-pub fn parse_hosts(text: &str) -> Result<Vec<HostChange>, String> {
+pub fn parse_hosts(text: &str) -> Result<Vec<HostChange>, BadRequest> {
     let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(_) => {
             let doc = crate::yaml::parse(text, Default::default())
-                .map_err(|e| format!("hosts file: {}", e.message))?
-                .ok_or("hosts file: empty")?;
-            crate::yaml::value::to_json(&doc).map_err(|e| format!("hosts file: {}", e.message))?
+                .map_err(|e| bad(format!("hosts file: {}", e.message)))?
+                .ok_or_else(|| bad("hosts file: empty".into()))?;
+            crate::yaml::value::to_json(&doc)
+                .map_err(|e| bad(format!("hosts file: {}", e.message)))?
         }
     };
     let items: Vec<HostItem> =
-        serde_json::from_value(value).map_err(|e| format!("hosts file: {e}"))?;
+        serde_json::from_value(value).map_err(|e| bad(format!("hosts file: {e}")))?;
     Ok(hosts(&items))
 }
 
 /// `--var k=v`: the value typed as YAML 1.1 would type it (`22` is a number).
-pub fn parse_var(s: &str) -> Result<(String, Value), String> {
+pub fn parse_var(s: &str) -> Result<(String, Value), BadRequest> {
     let (k, v) = s
         .split_once('=')
-        .ok_or_else(|| format!("--var `{s}`: expected key=value"))?;
+        .ok_or_else(|| bad(format!("--var `{s}`: expected key=value")))?;
     if k.is_empty() {
-        return Err(format!("--var `{s}`: empty key"));
+        return Err(bad(format!("--var `{s}`: empty key")));
     }
     let value = match crate::yaml::parse(v, Default::default()) {
         Ok(Some(doc)) if matches!(doc.kind, crate::yaml::NodeKind::Scalar { .. }) => {
@@ -151,7 +156,7 @@ mod tests {
         let h = hosts(&p.host_list);
         assert_eq!(h[0].groups, vec!["a", "b"]);
         let e = parse(r#"{"inventory_repo_url": "x", "bogus_param": 1}"#).unwrap_err();
-        assert!(e.contains("bogus_param"), "{e}");
+        assert!(e.0.contains("bogus_param"), "{e}");
         assert_eq!(
             parse_var("ansible_port=22").unwrap().1,
             serde_json::json!(22)

@@ -121,6 +121,7 @@ pub fn check_request(r: &Request) -> Result<(), BadRequest> {
     check(r).map_err(BadRequest)
 }
 
+/// The first thing wrong with the request, in words.
 fn check(r: &Request) -> Result<(), String> {
     let f = &r.file;
     if f.is_empty()

@@ -185,10 +185,10 @@ fn unique_id() -> String {
 
 /// Between two polls: 300 ms at first, growing to a second, jittered so
 /// that waiting jobs do not ask all at once. Each poll costs the server a
-/// process (over ssh, a connection): twenty jobs polling every 150 ms took
-/// half of a 2-core server from the job whose turn it was (its clone:
-/// 0.5 -> 1.5 s). A turn lasts a second or more (clone, edit, validate,
-/// push), so the answer is seldom late by much.
+/// process (over ssh, a connection): twenty jobs polling every 150 ms take
+/// half of a 2-core server from the job whose turn it is, and triple the
+/// time of its clone. A turn lasts a second or more (clone, edit,
+/// validate, push), so the answer is seldom late by much.
 fn pause(polls: u32) -> Duration {
     let nanos = (epoch_nanos() % 1_000_000_000) as u64;
     let base = (300u64 + 100 * u64::from(polls)).min(1000);
