@@ -178,8 +178,8 @@ pub fn rules(code: Option<&str>) -> u8 {
                     "{:<7} {:<21} {:<8} {}",
                     r.code.as_str(),
                     r.code.name(),
-                    r.default.as_str(),
-                    r.summary
+                    r.code.default_severity().as_str(),
+                    r.code.summary()
                 );
             }
             EXIT_OK
@@ -191,8 +191,8 @@ pub fn rules(code: Option<&str>) -> u8 {
                     "# {} {} (default: {})\n\n{}\n\n{}",
                     code.as_str(),
                     code.name(),
-                    r.default.as_str(),
-                    r.summary,
+                    code.default_severity().as_str(),
+                    code.summary(),
                     r.doc
                 );
                 EXIT_OK
