@@ -186,15 +186,7 @@ pub fn rules(code: Option<&str>) -> u8 {
         }
         Some(c) => match crate::diagnostic::Code::parse(c) {
             Some(code) => {
-                let r = rules::info(code);
-                println!(
-                    "# {} {} (default: {})\n\n{}\n\n{}",
-                    code.as_str(),
-                    code.name(),
-                    code.default_severity().as_str(),
-                    code.summary(),
-                    r.doc
-                );
+                println!("{}", rules::rule_markdown(code));
                 EXIT_OK
             }
             None => {

@@ -4,6 +4,7 @@
 //! good example) and its checks over the validation [`Context`]. Its code,
 //! name, default severity and summary are the registry's.
 
+mod catalogue;
 mod conflicting_vars;
 mod dangling_symlink;
 mod domain_exclusive;
@@ -24,6 +25,8 @@ mod yaml11_key;
 mod yaml_syntax;
 
 pub mod domain;
+
+pub use catalogue::{catalogue_markdown, rule_markdown};
 
 use crate::config::Resolved;
 use crate::diagnostic::{Code, Diagnostic, Severity};
