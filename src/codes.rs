@@ -1,5 +1,5 @@
 //! The rule registry: every rule's code, name, default severity and one-line
-//! summary, written once in the [`registry!`] invocation below. [`Code`] and
+//! summary, written once in the `registry!` invocation below. [`Code`] and
 //! its accessors are generated from it; the rule catalogue
 //! (`crate::rules`), the `rules` command and `docs/rules.md` read it.
 //!
