@@ -165,23 +165,15 @@ pub fn rules(code: Option<&str>) -> Exit {
                     "{:<7} {:<21} {:<8} {}",
                     r.code.as_str(),
                     r.code.name(),
-                    r.default.as_str(),
-                    r.summary
+                    r.code.default_severity().as_str(),
+                    r.code.summary()
                 );
             }
             Exit::Ok
         }
         Some(c) => match crate::diagnostic::Code::parse(c) {
             Some(code) => {
-                let r = rules::info(code);
-                println!(
-                    "# {} {} (default: {})\n\n{}\n\n{}",
-                    code.as_str(),
-                    code.name(),
-                    r.default.as_str(),
-                    r.summary,
-                    r.doc
-                );
+                println!("{}", rules::rule_markdown(code));
                 Exit::Ok
             }
             None => {

@@ -128,7 +128,7 @@ impl Resolved {
         self.severities
             .get(&code)
             .copied()
-            .unwrap_or_else(|| crate::rules::info(code).default)
+            .unwrap_or(code.default_severity())
     }
     pub fn load_limits(&self) -> LoadLimits {
         LoadLimits {

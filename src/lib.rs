@@ -6,11 +6,13 @@
 //! - [`inventory`]: the inventory model Ansible builds, its loader and its `--list`/`--graph`
 //! - [`vfs`]: working tree or in-memory tree, with symlinks resolved inside the repository
 //! - [`git`]: everything that talks to git: object stores, trees of commits, clone, fetch, push
+//! - [`codes`]: the rule registry: each rule's code, name, default severity and summary
 //! - [`rules`]: the rule catalogue, one module per rule
 //! - [`validate`]: discovery of environments and the validation run
 //! - [`output`]: human, json, github and gitlab renderers
 //! - [`config`]: the `.git-inventory.yml` file
 
+pub mod codes;
 pub mod commands;
 pub mod config;
 /// Hash maps keyed by input text: foldhash (fast, randomly seeded).

@@ -1,11 +1,11 @@
+//! INV023 conflicting-vars: one host or group given different values for a var in two places
+
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inventory::{Loc, Vars};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::ConflictingVars,
-    default: Severity::Warning,
-    summary: "one host or group given different values for a var in two places",
     doc: "## What it does
 Reports a variable given two different values for the same host or group in
 one environment: in two places of the inventory files, or inline and in its

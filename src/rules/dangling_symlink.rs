@@ -1,11 +1,11 @@
+//! INV030 dangling-symlink: a symlink that escapes the repository or points nowhere
+
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DanglingSymlink,
-    default: Severity::Error,
-    summary: "a symlink that escapes the repository or points nowhere",
     doc: "## What it does
 Reports a symbolic link in the inventory tree whose target does not exist,
 lies outside the repository (an absolute path, too many `..`), or loops.

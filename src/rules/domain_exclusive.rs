@@ -1,11 +1,11 @@
+//! INV012 domain-exclusive: a host in two domain groups of one environment whose domains are unrelated
+
 use super::domain;
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DomainExclusive,
-    default: Severity::Error,
-    summary: "a host in two domain groups of one environment whose domains are unrelated",
     doc: "## What it does
 Reports a host that belongs (directly or through `children`) to two groups of
 a mutually exclusive set in one environment. The set is configured by

@@ -1,12 +1,12 @@
+//! INV010 domain-group-name: `ca_domain_*` name that is not a reversed valid domain
+
 use super::domain;
 use super::walk::{key_str, Item};
 use super::{FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DomainGroupName,
-    default: Severity::Error,
-    summary: "`ca_domain_*` name that is not a reversed valid domain",
     doc: "## What it does
 Reports a domain group whose name does not follow the convention: the prefix
 (`ca_domain`, see `domain_prefix` in `.git-inventory.yml`), then the labels of

@@ -1,12 +1,12 @@
+//! INV011 domain-mismatch: a host FQDN in a domain group whose domain is not a suffix of it
+
 use super::domain;
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inventory::Inventory;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DomainMismatch,
-    default: Severity::Error,
-    summary: "a host FQDN in a domain group whose domain is not a suffix of it",
     doc: "## What it does
 Reports a host whose fully qualified name is not inside the domain of a
 domain group it belongs to, directly or through `children`. Short names and

@@ -1,13 +1,13 @@
+//! INV022 duplicate-address: two hosts with the same `ansible_host` in one environment
+
 use super::lowercase as lower;
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inventory::VarDef;
 use std::borrow::Cow;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateAddress,
-    default: Severity::Error,
-    summary: "two hosts with the same `ansible_host` in one environment",
     doc: "## What it does
 Reports two hosts of one environment whose `ansible_host` (set on the host,
 inline or in `host_vars/`) is the same address.

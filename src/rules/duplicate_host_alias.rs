@@ -1,13 +1,13 @@
+//! INV021 duplicate-host-alias: one machine under two spellings: case (`Web01`/`web01`), short vs FQDN
+
 use super::lowercase as lower;
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inventory::Host;
 use std::borrow::Cow;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateHostAlias,
-    default: Severity::Error,
-    summary: "one machine under two spellings: case (`Web01`/`web01`), short vs FQDN",
     doc: "## What it does
 Reports two host names in one environment that name the same machine: they
 differ only in letter case (`Web01.dettonville.int` / `web01.dettonville.int`),

@@ -1,10 +1,10 @@
+//! INV020 duplicate-host-env: one host defined in two environments (prod and dev)
+
 use super::{Context, RuleInfo, ViewKind};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateHostEnv,
-    default: Severity::Error,
-    summary: "one host defined in two environments (prod and dev)",
     doc: "## What it does
 Reports a host name defined in the inventories of two environments (two
 `inventory/<ENV>/` folders, or an environment and `xenv_hosts.yml`). A file

@@ -1,5 +1,7 @@
+//! INV002 duplicate-key: a key twice in one mapping (Ansible keeps the last, silently losing data)
+
 use super::{FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_id, KeyId};
 use crate::yaml::{Node, NodeKind};
@@ -7,8 +9,6 @@ use std::sync::Arc;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::DuplicateKey,
-    default: Severity::Error,
-    summary: "a key twice in one mapping (Ansible keeps the last, silently losing data)",
     doc: "## What it does
 Reports a key that appears twice in the same mapping: a group, a host, a
 variable. Keys are compared as Ansible compares them, so `1`, `1.0` and

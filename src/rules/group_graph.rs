@@ -1,10 +1,10 @@
+//! INV007 group-graph: group added to itself, children cycle, group and host of the same name
+
 use super::{Context, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::GroupGraph,
-    default: Severity::Error,
-    summary: "group added to itself, children cycle, group and host of the same name",
     doc: "## What it does
 Reports a group listed among its own children, a cycle of `children`
 (a -> b -> a), and a name used both for a group and a host in one

@@ -1,11 +1,11 @@
+//! INV005 group-name: group name with characters Ansible calls invalid (`kube-master`)
+
 use super::walk::{key_str, Item};
 use super::{FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::GroupName,
-    default: Severity::Warning,
-    summary: "group name with characters Ansible calls invalid (`kube-master`)",
     doc: "## What it does
 Reports a group name that Ansible's `TRANSFORM_INVALID_GROUP_CHARS` check
 calls invalid: anything but letters, digits and `_`, or a leading digit.

@@ -1,12 +1,12 @@
+//! INV006 host-name: host key not a valid hostname, IP, or range pattern (`web 02`, bad range)
+
 use super::walk::{key_str, Item};
 use super::{Context, FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::hostpattern;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::HostName,
-    default: Severity::Error,
-    summary: "host key not a valid hostname, IP, or range pattern (`web 02`, bad range)",
     doc: "## What it does
 Reports a host key that Ansible does not recognise as a hostname, an IPv4 or
 IPv6 address or a range pattern (`www[01:03]`), with an optional port; and a

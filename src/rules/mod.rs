@@ -1,7 +1,10 @@
-//! The rule catalogue. Each rule is one module with its code, default
-//! severity, a doc block (what it does, why it matters, a bad and a good
-//! example) and one `check` function over the validation [`Context`].
+//! The rule catalogue: the implementation of each rule of the registry
+//! ([`crate::codes`]). A rule is one module, `src/rules/<name>.rs`, holding
+//! its [`RuleInfo`]: a doc block (what it does, why it matters, a bad and a
+//! good example) and its checks over the validation [`Context`]. Its code,
+//! name, default severity and summary are the registry's.
 
+mod catalogue;
 mod conflicting_vars;
 mod dangling_symlink;
 mod domain_exclusive;
@@ -22,6 +25,8 @@ mod yaml11_key;
 mod yaml_syntax;
 
 pub mod domain;
+
+pub use catalogue::{catalogue_markdown, rule_markdown};
 
 use crate::config::Resolved;
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -96,13 +101,11 @@ pub struct Context<'a> {
     pub links: Vec<LinkProblem>,
 }
 
-/// A rule's catalogue entry.
+/// A rule's implementation; its name, default severity and summary are
+/// its code's ([`Code::name`], [`Code::default_severity`], [`Code::summary`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RuleInfo {
     pub code: Code,
-    pub default: Severity,
-    /// One line: what it catches.
-    pub summary: &'static str,
     /// Markdown: What it does / Why is this bad? / Example / Use instead.
     pub doc: &'static str,
     /// Work over the whole context: views, links, the model's fatal errors.
@@ -192,39 +195,46 @@ pub fn run_file_rules(config: &Resolved, files: &[FileCtx]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Every rule, in code order.
-pub static RULES: [&RuleInfo; 17] = [
-    &yaml_syntax::RULE,
-    &duplicate_key::RULE,
-    &schema::RULE,
-    &yaml11_key::RULE,
-    &group_name::RULE,
-    &host_name::RULE,
-    &group_graph::RULE,
-    &domain_group_name::RULE,
-    &domain_mismatch::RULE,
-    &domain_exclusive::RULE,
-    &undeclared_group::RULE,
-    &duplicate_host_env::RULE,
-    &duplicate_host_alias::RULE,
-    &duplicate_address::RULE,
-    &conflicting_vars::RULE,
-    &dangling_symlink::RULE,
-    &sort_order::RULE,
-];
+/// Every rule, in code order: [`info`] of each of [`Code::ALL`].
+pub static RULES: [&RuleInfo; Code::ALL.len()] = {
+    let mut out = [&yaml_syntax::RULE; Code::ALL.len()];
+    let mut i = 0;
+    while i < out.len() {
+        let rule = info(Code::ALL[i]);
+        // A rule module names the code it is filed under.
+        assert!(rule.code as usize == Code::ALL[i] as usize);
+        out[i] = rule;
+        i += 1;
+    }
+    out
+};
 
 /// A group name the updater may create (no characters Ansible calls invalid).
 pub fn group_name_ok(name: &str) -> bool {
     !name.is_empty() && group_name::invalid_chars(name).is_empty()
 }
 
-/// The catalogue entry of a code.
-pub fn info(code: Code) -> &'static RuleInfo {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code == code)
-        .unwrap_or(&yaml_syntax::RULE)
+/// The rule of a code.
+pub const fn info(code: Code) -> &'static RuleInfo {
+    match code {
+        Code::YamlSyntax => &yaml_syntax::RULE,
+        Code::DuplicateKey => &duplicate_key::RULE,
+        Code::Schema => &schema::RULE,
+        Code::Yaml11Key => &yaml11_key::RULE,
+        Code::GroupName => &group_name::RULE,
+        Code::HostName => &host_name::RULE,
+        Code::GroupGraph => &group_graph::RULE,
+        Code::DomainGroupName => &domain_group_name::RULE,
+        Code::DomainMismatch => &domain_mismatch::RULE,
+        Code::DomainExclusive => &domain_exclusive::RULE,
+        Code::UndeclaredGroup => &undeclared_group::RULE,
+        Code::DuplicateHostEnv => &duplicate_host_env::RULE,
+        Code::DuplicateHostAlias => &duplicate_host_alias::RULE,
+        Code::DuplicateAddress => &duplicate_address::RULE,
+        Code::ConflictingVars => &conflicting_vars::RULE,
+        Code::DanglingSymlink => &dangling_symlink::RULE,
+        Code::SortOrder => &sort_order::RULE,
+    }
 }
 
 /// Lowercased, without a copy when it already is (host names and
@@ -279,6 +289,95 @@ pub fn fatal_diagnostics(cx: &Context<'_>, code: Code, out: &mut Vec<Diagnostic>
                 d = d.related(&loc.file, loc.span, msg.clone());
             }
             out.push(d);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{info, RULES};
+    use crate::diagnostic::Code;
+    use std::path::{Path, PathBuf};
+
+    fn rules_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules")
+    }
+
+    /// The first line of a rule's file: its code, name and summary.
+    fn header(code: Code) -> String {
+        format!("//! {} {}: {}", code.as_str(), code.name(), code.summary())
+    }
+
+    #[test]
+    fn every_code_has_its_rule_in_code_order() {
+        assert_eq!(RULES.len(), Code::ALL.len());
+        for (rule, code) in RULES.iter().zip(Code::ALL) {
+            assert_eq!(rule.code, code);
+            assert_eq!(info(code).code, code);
+        }
+    }
+
+    #[test]
+    fn rule_files_open_with_their_registry_line() {
+        for code in Code::ALL {
+            let path = rules_dir().join(format!("{}.rs", code.name().replace('-', "_")));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{code}: the rule's file {}: {e}", path.display()));
+            assert_eq!(
+                text.lines().next().unwrap_or(""),
+                header(code),
+                "{}: the first line must name the rule as src/codes.rs does",
+                path.display()
+            );
+            assert!(
+                text.contains(&format!("\n    code: Code::{code:?},\n")),
+                "{}: its RULE must be filed under {code}",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn no_other_file_claims_a_code() {
+        for entry in std::fs::read_dir(rules_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let first = text.lines().next().unwrap_or("");
+            let Some(rest) = first.strip_prefix("//! INV") else {
+                continue;
+            };
+            let token = format!("INV{}", rest.split([' ', ':']).next().unwrap_or(""));
+            let code = Code::parse(&token)
+                .unwrap_or_else(|| panic!("{}: `{token}` is not in src/codes.rs", path.display()));
+            let file = path.file_stem().unwrap().to_str().unwrap();
+            assert_eq!(
+                file,
+                code.name().replace('-', "_"),
+                "{}: {code} is implemented in the file of its name",
+                path.display()
+            );
+        }
+    }
+
+    #[test]
+    fn docs_have_the_four_sections_in_order() {
+        for rule in RULES {
+            let mut at = 0;
+            for part in [
+                "## What it does\n",
+                "## Why is this bad?\n",
+                "## Example\n",
+                "## Use instead\n",
+            ] {
+                let found = rule.doc[at..].find(part);
+                assert!(
+                    found.is_some(),
+                    "{}: `{}` missing or out of order",
+                    rule.code,
+                    part.trim()
+                );
+                at += found.unwrap() + part.len();
+            }
         }
     }
 }

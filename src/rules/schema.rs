@@ -1,5 +1,7 @@
+//! INV003 schema: shape violates `schemas/*.json`: hosts as a list, unknown keys, scalar host vars, non-mapping groups
+
 use super::{Context, FileCheck, FileRole, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{SourceFile, Span};
 use crate::yaml::value::{entries, key_string, resolve_scalar, to_json, Scalar};
 use crate::yaml::{Node, NodeKind};
@@ -9,8 +11,6 @@ use std::sync::{Arc, OnceLock};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::Schema,
-    default: Severity::Error,
-    summary: "shape violates `schemas/*.json`: hosts as a list, unknown keys, scalar host vars, non-mapping groups",
     doc: "## What it does
 Checks every inventory file against the JSON Schema shipped in `schemas/`
 (`hosts.schema.json` for environment and shared-host files,

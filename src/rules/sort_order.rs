@@ -1,6 +1,8 @@
+//! INV040 sort-order: keys not sorted (some teams require it; off by default)
+
 use super::walk::Item;
 use super::{FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::source::SourceFile;
 use crate::yaml::value::{is_merge_key, key_string};
 use crate::yaml::Node;
@@ -8,8 +10,6 @@ use std::sync::Arc;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::SortOrder,
-    default: Severity::Off,
-    summary: "keys not sorted (some teams require it; off by default)",
     doc: "## What it does
 Reports the first key that is out of order in the top-level mapping of an
 inventory file and in every `children:` and `hosts:` mapping. Off by default;

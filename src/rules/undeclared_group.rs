@@ -1,11 +1,11 @@
+//! INV013 undeclared-group: a group used in an environment but absent from `xenv_groups.yml`
+
 use super::{Context, RuleInfo, ViewKind};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::inventory::{ALL, UNGROUPED};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::UndeclaredGroup,
-    default: Severity::Error,
-    summary: "a group used in an environment but absent from `xenv_groups.yml`",
     doc: "## What it does
 Reports a group that an environment's inventory uses but the cross-environment
 hierarchy (`inventory/xenv_groups.yml`, see `xenv_groups` in

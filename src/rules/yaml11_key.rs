@@ -1,13 +1,13 @@
+//! INV004 yaml11-key: a key Ansible reads as a bool/int/float/date/null (`yes:`, `12:30:`, `0755:`)
+
 use super::walk::Item;
 use super::{Context, FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::value::{resolve_scalar, Scalar};
 use crate::yaml::{Node, NodeKind, Style};
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::Yaml11Key,
-    default: Severity::Error,
-    summary: "a key Ansible reads as a bool/int/float/date/null (`yes:`, `12:30:`, `0755:`)",
     doc: "## What it does
 Reports a group name, host name or variable name that YAML 1.1 (which Ansible
 uses, through PyYAML) reads as something other than a string: `yes`, `no`,

@@ -1,11 +1,11 @@
+//! INV001 yaml-syntax: not valid YAML (tabs, bad indentation, unclosed quote, unknown tag)
+
 use super::{FileCheck, RuleInfo};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::yaml::value;
 
 pub static RULE: RuleInfo = RuleInfo {
     code: Code::YamlSyntax,
-    default: Severity::Error,
-    summary: "not valid YAML (tabs, bad indentation, unclosed quote, unknown tag)",
     doc: "## What it does
 Reports a file that cannot be read as YAML: a tab used for indentation, a
 wrong indentation level, an unclosed quote or bracket, several documents in
