@@ -21,28 +21,16 @@ pub enum Raw {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResolveError {
     /// The link (at `link`) points at something that does not exist.
-    Dangling {
-        link: String,
-        target: String,
-    },
+    Dangling { link: String, target: String },
     /// The link leaves the repository.
-    Escapes {
-        link: String,
-        target: String,
-    },
+    Escapes { link: String, target: String },
     /// Too many links (a loop).
-    Loop {
-        link: String,
-    },
+    Loop { link: String },
     /// A git submodule: its files live in another repository.
-    Submodule {
-        path: String,
-    },
+    Submodule { path: String },
     /// A directory where an inventory file is expected.
-    NotAFile {
-        path: String,
-    },
-
+    NotAFile { path: String },
+    /// Nothing at the path.
     Missing,
 }
 

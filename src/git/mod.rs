@@ -2,7 +2,8 @@
 //! reading objects, writing commits and network clones; the `git` program
 //! for pushes, `file://` clones and fetches.
 //!
-//! - [`store`]: object stores searched in order, the push quarantine
+//! - [`store`]: object stores searched in order, object ids
+//! - [`quarantine`]: the repository a hook runs in, the push's objects first
 //! - [`tree`]: the tree of a commit as a [`crate::vfs::Vfs`]
 //! - [`repo`]: a repository's branch, tip and new commits
 //! - [`transport`]: clone, borrow, fetch, push (with a typed outcome)
@@ -12,6 +13,7 @@
 pub mod cli;
 mod error;
 pub mod progress;
+pub mod quarantine;
 pub mod repo;
 pub mod store;
 pub mod transport;
@@ -19,7 +21,8 @@ pub mod tree;
 
 pub use cli::{redact, Ssh};
 pub use error::GitError;
+pub use quarantine::Quarantine;
 pub use repo::{Author, Repo};
-pub use store::{parse_oid, ObjectId, ObjectStores, Quarantine};
+pub use store::{parse_oid, ObjectId, ObjectStores};
 pub use transport::PushOutcome;
 pub use tree::{FileFilter, GitTreeVfs};

@@ -83,13 +83,6 @@ pub struct LinkProblem {
 }
 
 /// Everything the rules read.
-/// The views whose own rules run (those not settled).
-impl Context<'_> {
-    pub fn checked_views(&self) -> impl Iterator<Item = &View> {
-        self.views.iter().filter(|v| !v.settled)
-    }
-}
-
 pub struct Context<'a> {
     pub config: &'a Resolved,
     pub files: Vec<FileCtx>,
@@ -99,6 +92,13 @@ pub struct Context<'a> {
     /// What the per-file part of the rules found ([`run_file_rules`]).
     pub file_findings: Vec<Diagnostic>,
     pub links: Vec<LinkProblem>,
+}
+
+impl Context<'_> {
+    /// The views whose own rules run (those not settled).
+    pub fn checked_views(&self) -> impl Iterator<Item = &View> {
+        self.views.iter().filter(|v| !v.settled)
+    }
 }
 
 /// A rule's implementation; its name, default severity and summary are

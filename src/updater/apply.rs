@@ -88,7 +88,7 @@ pub fn apply(r: &Request, vfs: &dyn Vfs) -> Result<Applied, EditError> {
         match r.state {
             State::Absent => {
                 let groups = (!h.groups.is_empty()).then_some(h.groups.as_slice());
-                let (out, from) = edit::remove_host(&text, &h.name, groups)?;
+                let (out, _) = edit::remove_host(&text, &h.name, groups)?;
                 if let Some(t) = out {
                     text = t;
                     removed.push(h.name.clone());
@@ -100,7 +100,6 @@ pub fn apply(r: &Request, vfs: &dyn Vfs) -> Result<Applied, EditError> {
                     }
                     remove_files.extend(files);
                 }
-                let _ = from;
             }
             State::Merge | State::Overwrite => {
                 if r.state == State::Overwrite {

@@ -168,6 +168,8 @@ fn check(r: &Request) -> Result<(), String> {
 
 fn check_key_file(k: &Path) -> Result<(), String> {
     let meta = std::fs::metadata(k).map_err(|e| format!("ssh key {}: {e}", k.display()))?;
+    #[cfg(not(unix))]
+    let _ = meta;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -179,6 +181,5 @@ fn check_key_file(k: &Path) -> Result<(), String> {
             ));
         }
     }
-    let _ = meta;
     Ok(())
 }
