@@ -84,6 +84,11 @@ pub trait Vfs: Send + Sync {
     fn file_id(&self, _path: &str) -> Option<FileId> {
         None
     }
+    /// Whether the file `path` (not through symlinks) has an executable
+    /// bit: Ansible runs such a file in an inventory folder as a script.
+    fn is_executable(&self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// A file's identity by its contents (a git blob id, or a digest): equal
@@ -344,14 +349,22 @@ impl Vfs for FsVfs {
     fn absolute_links_ok(&self) -> bool {
         self.root == Path::new("/")
     }
+    #[cfg(unix)]
+    fn is_executable(&self, path: &str) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(self.full(path))
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
 }
 
 /// An in-memory tree (tests, fuzzing): files given as (path, text); a text
-/// starting with `->` makes a symlink to what follows.
+/// starting with `->` makes a symlink to what follows. Files are not
+/// executable unless marked ([`MemVfs::executable`]).
 pub struct MemVfs {
     entries: BTreeMap<String, Raw>,
     data: BTreeMap<String, Vec<u8>>,
     dirs: BTreeSet<String>,
+    exec: BTreeSet<String>,
 }
 
 impl MemVfs {
@@ -402,7 +415,14 @@ impl MemVfs {
             entries,
             data,
             dirs,
+            exec: BTreeSet::new(),
         }
+    }
+
+    /// The same tree with the files `paths` marked executable.
+    pub fn executable(mut self, paths: &[&str]) -> MemVfs {
+        self.exec.extend(paths.iter().map(|p| p.to_string()));
+        self
     }
 }
 
@@ -442,6 +462,9 @@ impl Vfs for MemVfs {
     fn describe(&self) -> String {
         "memory".into()
     }
+    fn is_executable(&self, path: &str) -> bool {
+        self.data.contains_key(path) && self.exec.contains(path)
+    }
 }
 
 #[cfg(test)]
@@ -479,5 +502,33 @@ mod tests {
             vec!["dangling.yml", "out.yml", "x.yml"]
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn executable_bits() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("gi-vfs-x-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("d")).unwrap();
+        for (name, mode) in [("plain", 0o644), ("owner", 0o744), ("other", 0o601)] {
+            std::fs::write(dir.join(name), "x").unwrap();
+            std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(mode))
+                .unwrap();
+        }
+        std::os::unix::fs::symlink("owner", dir.join("link")).unwrap();
+        let v = FsVfs::new(&dir);
+        assert!(!v.is_executable("plain"));
+        assert!(v.is_executable("owner"));
+        assert!(v.is_executable("other"));
+        assert!(!v.is_executable("link"), "not through symlinks");
+        assert!(!v.is_executable("d"), "a directory is not an executable file");
+        assert!(!v.is_executable("missing"));
+        let _ = std::fs::remove_dir_all(&dir);
+
+        let m = MemVfs::new(&[("a", "x"), ("b", "x"), ("l", "->a")]).executable(&["a", "l"]);
+        assert!(m.is_executable("a"));
+        assert!(!m.is_executable("b"));
+        assert!(!m.is_executable("l"), "a link is not a file");
     }
 }

@@ -41,6 +41,8 @@ pub struct GitTreeVfs {
     tree: Option<gix::ObjectId>,
     dirs: BTreeSet<String>,
     submodules: BTreeSet<String>,
+    /// The files whose tree entry is executable (mode 100755).
+    exec: BTreeSet<String>,
     what: String,
     /// The files whose contents are read.
     reads: FileFilter,
@@ -205,7 +207,8 @@ impl GitTreeVfs {
     }
 
     /// Make `path` a file holding `bytes` (a change not yet in any tree;
-    /// its directories are added).
+    /// its directories are added), not executable (a commit written by
+    /// [`crate::git::Repo::commit_files`] gives it mode 100644).
     pub fn put_file(&mut self, path: String, bytes: Vec<u8>) {
         let mut dir = path.as_str();
         while let Some(i) = dir.rfind('/') {
@@ -213,6 +216,7 @@ impl GitTreeVfs {
             self.dirs.insert(dir.to_string());
         }
         self.ids.remove(&path);
+        self.exec.remove(&path);
         self.tree = None;
         self.set_blob(path, bytes);
     }
@@ -221,6 +225,7 @@ impl GitTreeVfs {
     pub fn remove_file(&mut self, path: &str) {
         self.entries.remove(path);
         self.ids.remove(path);
+        self.exec.remove(path);
         self.tree = None;
     }
 
@@ -280,6 +285,7 @@ impl GitTreeVfs {
             tree: Some(tree),
             dirs: BTreeSet::new(),
             submodules: BTreeSet::new(),
+            exec: BTreeSet::new(),
             what,
             reads,
         };
@@ -345,6 +351,9 @@ impl GitTreeVfs {
                 if (self.reads)(&name) {
                     pending.push((path.clone(), oid));
                 }
+                if entry.mode.is_executable() {
+                    self.exec.insert(path.clone());
+                }
                 self.ids.insert(path.clone(), oid);
                 self.entries.insert(path, (Raw::File, None));
             }
@@ -402,5 +411,8 @@ impl Vfs for GitTreeVfs {
     }
     fn is_submodule(&self, path: &str) -> bool {
         self.submodules.contains(path)
+    }
+    fn is_executable(&self, path: &str) -> bool {
+        self.exec.contains(path)
     }
 }
