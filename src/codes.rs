@@ -120,6 +120,8 @@ registry! {
         "one host or group given different values for a var in two places";
     INV030 DanglingSymlink "dangling-symlink" Error
         "a symlink that escapes the repository or points nowhere";
+    INV031 ForeignInventoryFile "foreign-inventory-file" Error
+        "a file of an inventory folder that Ansible loads by another plugin than yaml: an executable (script), `*.ini`, `*.toml`";
     INV040 SortOrder "sort-order" Off
         "keys not sorted (some teams require it; off by default)";
 }

@@ -522,7 +522,10 @@ mod tests {
         assert!(v.is_executable("owner"));
         assert!(v.is_executable("other"));
         assert!(!v.is_executable("link"), "not through symlinks");
-        assert!(!v.is_executable("d"), "a directory is not an executable file");
+        assert!(
+            !v.is_executable("d"),
+            "a directory is not an executable file"
+        );
         assert!(!v.is_executable("missing"));
         let _ = std::fs::remove_dir_all(&dir);
 

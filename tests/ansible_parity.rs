@@ -6,6 +6,7 @@
 
 mod common;
 use common::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -358,4 +359,96 @@ fn a_host_named_like_a_group_goes_under_ungrouped_as_in_ansible() {
             );
         }
     }
+}
+
+/// INV031's idea of which files of an environment folder Ansible loads by
+/// a plugin other than `yaml` is Ansible's: with its default plugins, each
+/// file below gives one host of its own, and the files whose host Ansible
+/// lists (less the three the yaml plugin reads) are the files `validate`
+/// reports.
+#[test]
+fn files_other_plugins_load_are_the_ones_inv031_reports() {
+    use std::os::unix::fs::PermissionsExt;
+    let (exe, home) = ansible_with_home("ansible-home-foreign");
+    let dir = tempdir("foreign-parity");
+    let env = dir.join("inventory/DEV");
+    // (name, mode, the format it is written in); host `h<index>` each.
+    let files = [
+        ("hosts.yml", 0o644, "yaml"),
+        ("noext", 0o644, "yaml"),
+        ("data.json", 0o644, "json"),
+        ("extra.ini", 0o644, "ini"),
+        ("hosts.conf", 0o644, "ini"),
+        ("notes.sh", 0o644, "ini"),
+        ("more.toml", 0o644, "toml"),
+        ("sub/deep.ini", 0o644, "ini"),
+        ("dyn.sh", 0o755, "script"),
+        ("exec.yml", 0o755, "script"),
+        ("README.md", 0o644, "ini"),
+        ("old.orig", 0o644, "ini"),
+        ("site.cfg", 0o644, "ini"),
+        ("notes.txt", 0o644, "ini"),
+        ("hosts.bak", 0o644, "ini"),
+        ("hosts~", 0o644, "ini"),
+        ("play.retry", 0o644, "ini"),
+        (".hidden.ini", 0o644, "ini"),
+        ("run.sh.swp", 0o755, "script"),
+    ];
+    let host = |i: usize| format!("h{i:02}");
+    for (i, (name, mode, format)) in files.iter().enumerate() {
+        let h = host(i);
+        let text = match *format {
+            "yaml" => format!("web:\n  hosts:\n    {h}:\n"),
+            "json" => format!("{{\"web\": {{\"hosts\": {{\"{h}\": null}}}}}}\n"),
+            "ini" => format!("[web]\n{h}\n"),
+            "toml" => format!("[web.hosts]\n{h} = {{}}\n"),
+            _ => format!(
+                "#!/bin/sh\necho '{{\"web\": {{\"hosts\": [\"{h}\"]}}, \"_meta\": {{\"hostvars\": {{}}}}}}'\n"
+            ),
+        };
+        let p = env.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(*mode)).unwrap();
+    }
+    let o = ansible(&exe, &home, &["-i", "inventory/DEV/", "--list"])
+        .env(
+            "ANSIBLE_INVENTORY_ENABLED",
+            "host_list,script,auto,yaml,ini,toml",
+        )
+        .env("ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED", "false")
+        .current_dir(&dir)
+        .output()
+        .expect("ansible-inventory runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let listed: BTreeSet<String> = list
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|g| g["hosts"].as_array())
+        .flatten()
+        .filter_map(|h| h.as_str().map(String::from))
+        .collect();
+    let yaml_read = ["hosts.yml", "noext", "data.json"];
+    let mut theirs = BTreeSet::new();
+    for (i, (name, _, _)) in files.iter().enumerate() {
+        let loaded = listed.contains(&host(i));
+        if yaml_read.contains(name) {
+            assert!(loaded, "{name}: the yaml plugin reads it");
+        } else if loaded {
+            theirs.insert(format!("inventory/DEV/{name}"));
+        }
+    }
+    let o = run(&["validate", "--format", "json"], &dir);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ours: BTreeSet<String> = r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "INV031")
+        .map(|d| d["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ours, theirs, "Ansible listed {listed:?}");
+    assert_eq!(ours.len(), 7, "{ours:?}");
 }

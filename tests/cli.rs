@@ -413,3 +413,59 @@ fn generated_repositories_are_clean_or_trip_every_rule() {
         );
     }
 }
+
+/// The INV031 findings of `validate --format json ARGS` in `dir`, as paths.
+fn foreign_files(args: &[&str], dir: &std::path::Path) -> Vec<String> {
+    let mut a = vec!["validate", "--format", "json"];
+    a.extend_from_slice(args);
+    let o = run(&a, dir);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    r["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "INV031")
+        .map(|d| d["file"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn files_other_ansible_plugins_load_are_reported_in_the_work_tree_and_a_commit() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("foreign");
+    git(&["init", "-q", "-b", "main"], &dir);
+    let env = dir.join("inventory/DEV");
+    std::fs::create_dir_all(&env).unwrap();
+    let files = [
+        (
+            "hosts.yml",
+            "#!/bin/sh\nweb:\n  hosts:\n    web01:\n",
+            0o755,
+        ),
+        ("dyn.sh", "#!/bin/sh\necho '{}'\n", 0o755),
+        ("extra.ini", "[web]\nprod01.dettonville.int\n", 0o644),
+        ("README.md", "notes\n", 0o644),
+        ("hosts.yml.orig", "[web]\nold01\n", 0o644),
+    ];
+    for (name, text, mode) in files {
+        std::fs::write(env.join(name), text).unwrap();
+        std::fs::set_permissions(env.join(name), std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let want = vec![
+        "inventory/DEV/dyn.sh",
+        "inventory/DEV/extra.ini",
+        "inventory/DEV/hosts.yml",
+    ];
+    assert_eq!(foreign_files(&[], &dir), want, "the work tree");
+    git(&["add", "-A"], &dir);
+    git(&["commit", "-qm", "foreign"], &dir);
+    assert_eq!(foreign_files(&["--rev", "HEAD"], &dir), want, "the commit");
+    // Once the bits are off and the ini is gone, nothing is reported.
+    for name in ["hosts.yml", "dyn.sh"] {
+        std::fs::set_permissions(env.join(name), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    std::fs::remove_file(env.join("dyn.sh")).unwrap();
+    std::fs::remove_file(env.join("extra.ini")).unwrap();
+    assert!(foreign_files(&[], &dir).is_empty());
+}

@@ -14,6 +14,7 @@ mod duplicate_address;
 mod duplicate_host_alias;
 mod duplicate_host_env;
 mod duplicate_key;
+mod foreign_inventory_file;
 mod group_graph;
 mod group_name;
 mod host_name;
@@ -27,6 +28,7 @@ mod yaml_syntax;
 pub mod domain;
 
 pub use catalogue::{catalogue_markdown, rule_markdown};
+pub use foreign_inventory_file::{foreign_loader, ForeignFile, Loader};
 
 use crate::config::Resolved;
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -92,6 +94,9 @@ pub struct Context<'a> {
     /// What the per-file part of the rules found ([`run_file_rules`]).
     pub file_findings: Vec<Diagnostic>,
     pub links: Vec<LinkProblem>,
+    /// The files the sources of the checked views stand for that Ansible
+    /// loads by a plugin other than yaml (sorted, each once).
+    pub foreign: Vec<ForeignFile>,
 }
 
 impl Context<'_> {
@@ -233,6 +238,7 @@ pub const fn info(code: Code) -> &'static RuleInfo {
         Code::DuplicateAddress => &duplicate_address::RULE,
         Code::ConflictingVars => &conflicting_vars::RULE,
         Code::DanglingSymlink => &dangling_symlink::RULE,
+        Code::ForeignInventoryFile => &foreign_inventory_file::RULE,
         Code::SortOrder => &sort_order::RULE,
     }
 }

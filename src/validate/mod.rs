@@ -3,11 +3,13 @@
 //! parallel), then run the rule catalogue over files, views and the repo.
 //!
 //! - [`discover`](discover::discover): the views of a repository
+//! - `foreign`: the files of a view Ansible loads by another plugin than yaml
 //! - `schedule`: building the views on every core
 //! - `run`: a whole run, and its [`Report`]
 //! - `plan`: a run over what a change can have altered
 
 mod discover;
+mod foreign;
 mod plan;
 mod run;
 mod schedule;

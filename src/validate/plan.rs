@@ -247,6 +247,8 @@ enum Asked {
     Entry(String, Raw),
     /// Whether this path is a submodule.
     Submodule(String, bool),
+    /// Whether this file is executable.
+    Executable(String, bool),
     /// The names in this directory (sorted), or none.
     List(String, Option<Vec<String>>),
     /// This file's contents.
@@ -259,6 +261,7 @@ impl Asked {
         match self {
             Asked::Entry(p, r) => before.raw(p) == *r,
             Asked::Submodule(p, r) => before.is_submodule(p) == *r,
+            Asked::Executable(p, r) => before.is_executable(p) == *r,
             Asked::List(d, names) => sorted_list(before, d) == *names,
             Asked::Read(p) => same_file(now, before, p),
         }
@@ -318,10 +321,16 @@ impl Vfs for Noting<'_> {
     fn file_id(&self, path: &str) -> Option<vfs::FileId> {
         self.inner.file_id(path)
     }
+    fn is_executable(&self, path: &str) -> bool {
+        let r = self.inner.is_executable(path);
+        self.note(Asked::Executable(path.to_string(), r));
+        r
+    }
 }
 
 /// Every question loading the view of `sources` may ask of `vfs`: the
-/// walk of its sources (symlinks resolved), its files, everything under the
+/// walk of its sources (symlinks resolved), its files and which of them
+/// Ansible loads by another plugin than yaml, everything under the
 /// `group_vars/` and `host_vars/` beside each source (more than the loader
 /// reads, which is only what names a group or host), and the group
 /// hierarchy (`xenv_groups.yml`, for the declared groups).
@@ -334,6 +343,7 @@ fn view_inputs(vfs: &dyn Vfs, config: &Resolved, sources: &[String]) -> Vec<Aske
     for s in sources {
         expand_source(&noting, s, &mut entries);
     }
+    super::foreign::foreign_files(&noting, sources, &mut Vec::new());
     for e in entries {
         if let SourceEntry::File { phys, .. } = e {
             noting.note(Asked::Read(phys));

@@ -133,6 +133,14 @@ fn prepare_scoped<'c>(
 ) -> Context<'c> {
     let built = build(vfs, config, &views, scope);
     timer.lap("views + their files' rules");
+    let mut foreign = Vec::new();
+    for (i, (_, _, sources)) in views.iter().enumerate() {
+        if !scope.settled.get(i).copied().unwrap_or(false) {
+            super::foreign::foreign_files(vfs, sources, &mut foreign);
+        }
+    }
+    foreign.sort();
+    foreign.dedup();
     let files: Vec<FileCtx> = built
         .files
         .into_iter()
@@ -201,6 +209,7 @@ fn prepare_scoped<'c>(
         declared_groups,
         links,
         file_findings,
+        foreign,
     };
     timer.lap("setup");
     cx

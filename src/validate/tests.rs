@@ -172,3 +172,21 @@ fn a_broken_yaml_file_in_the_change_is_reported() {
         "{changed:?}"
     );
 }
+
+#[test]
+fn a_file_another_plugin_loads_unsettles_its_environment_only() {
+    let cfg = Config::default().resolve().expect("default config");
+    let before = tree(&[]);
+    // Only a mode changes: no listing, no blob id.
+    let after = tree(&[]).executable(&["inventory/QA/hosts.yml"]);
+    let changed = found(&validate_change(&after, &before, &cfg).diagnostics);
+    assert!(
+        changed.contains(&"INV031 inventory/QA/hosts.yml:1".to_string()),
+        "{changed:?}"
+    );
+    assert!(!changed.iter().any(|d| d.contains("inventory/DEV")));
+    let (changed, whole, before) = both(&[("inventory/DEV/extra.ini", "[web]\nq1.example.int\n")]);
+    assert!(changed.contains(&"INV031 inventory/DEV/extra.ini:1".to_string()));
+    assert!(!changed.iter().any(|d| d.contains("inventory/QA")));
+    leaves_out_only_old(&changed, &whole, &before);
+}
