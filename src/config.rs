@@ -72,6 +72,21 @@ pub struct Limits {
     pub hook_timeout_secs: f64,
 }
 
+impl Limits {
+    /// These limits, none above `ceiling`'s: each the smaller of the two
+    /// (how a server-side configuration bounds a tree's).
+    pub fn capped_by(&self, ceiling: &Limits) -> Limits {
+        Limits {
+            max_file_bytes: self.max_file_bytes.min(ceiling.max_file_bytes),
+            max_depth: self.max_depth.min(ceiling.max_depth),
+            max_alias_nodes: self.max_alias_nodes.min(ceiling.max_alias_nodes),
+            max_range_hosts: self.max_range_hosts.min(ceiling.max_range_hosts),
+            // `f64::min` of a NaN is the other value: a NaN never lifts it.
+            hook_timeout_secs: ceiling.hook_timeout_secs.min(self.hook_timeout_secs),
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         let l = LoadLimits::default();
@@ -143,6 +158,13 @@ impl Resolved {
     /// True when a group name matches one of the exclusive patterns.
     pub fn is_exclusive(&self, group: &str) -> bool {
         self.exclusive.iter().any(|r| r.is_match(group))
+    }
+    /// This configuration with its limits capped by `ceiling`'s (see
+    /// [`Limits::capped_by`]): a tree's configuration may lower a limit
+    /// of the server's, never raise it.
+    pub fn capped_by(mut self, ceiling: &Limits) -> Resolved {
+        self.raw.limits = self.raw.limits.capped_by(ceiling);
+        self
     }
 }
 
@@ -223,35 +245,64 @@ pub struct Loaded {
 }
 
 /// The configuration of a tree: the file `explicit` names when given (read
-/// from disk), else the tree's own [`FILE_NAME`], else the defaults. Not
-/// UTF-8, not valid YAML or not a valid configuration: an error.
+/// from disk, see [`load_file`]), else the tree's own (see [`load_tree`]).
 pub fn load(
     tree: &dyn crate::vfs::Vfs,
     explicit: Option<&std::path::Path>,
 ) -> Result<Loaded, ConfigError> {
-    let (cfg, source) = match explicit {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| ConfigError(format!("cannot read config {}: {e}", p.display())))?;
-            let name = p.display().to_string();
-            (Config::parse(&text, &name)?, format!("{name}\n{text}"))
-        }
-        None => match crate::vfs::read(tree, FILE_NAME) {
-            Ok(bytes) => {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| ConfigError(format!("{FILE_NAME}: not UTF-8")))?;
-                (
-                    Config::parse(&text, FILE_NAME)?,
-                    format!("{FILE_NAME}\n{text}"),
-                )
-            }
-            Err(_) => (Config::default(), String::new()),
-        },
-    };
+    match explicit {
+        Some(p) => load_file(p),
+        None => load_tree(tree),
+    }
+}
+
+/// The configuration in the file `path` on disk (`--config`, a hook's
+/// server-side file). Anything at the path that is not a readable regular
+/// file (nothing, a directory, a dangling symlink), not UTF-8, not valid
+/// YAML or not a valid configuration: an error.
+pub fn load_file(path: &std::path::Path) -> Result<Loaded, ConfigError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ConfigError(format!("cannot read config {name}: {e}")))?;
+    if !meta.is_file() {
+        return Err(ConfigError(format!(
+            "cannot read config {name}: not a regular file"
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read config {name}: {e}")))?;
     Ok(Loaded {
-        resolved: cfg.resolve()?,
-        source,
+        resolved: resolve_named(Config::parse(&text, &name)?, &name)?,
+        source: format!("{name}\n{text}"),
     })
+}
+
+/// The configuration of a tree: its [`FILE_NAME`] (symlinks followed
+/// inside the tree), else the defaults when nothing is at that name.
+/// Something there that cannot be read as a file (a directory, a link
+/// that dangles or leaves the tree), not UTF-8, not valid YAML or not a
+/// valid configuration: an error.
+pub fn load_tree(tree: &dyn crate::vfs::Vfs) -> Result<Loaded, ConfigError> {
+    if tree.raw(FILE_NAME) == crate::vfs::Raw::Missing {
+        return Ok(Loaded {
+            resolved: Config::default().resolve()?,
+            source: String::new(),
+        });
+    }
+    let bytes = crate::vfs::read(tree, FILE_NAME)
+        .map_err(|e| ConfigError(format!("{FILE_NAME}: cannot read it: {e}")))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| ConfigError(format!("{FILE_NAME}: not UTF-8")))?;
+    Ok(Loaded {
+        resolved: resolve_named(Config::parse(&text, FILE_NAME)?, FILE_NAME)?,
+        source: format!("{FILE_NAME}\n{text}"),
+    })
+}
+
+/// [`Config::resolve`], its error naming the file `name`.
+fn resolve_named(cfg: Config, name: &str) -> Result<Resolved, ConfigError> {
+    cfg.resolve()
+        .map_err(|e| ConfigError(format!("{name}: {}", e.0)))
 }
 
 #[cfg(test)]
@@ -279,5 +330,72 @@ mod tests {
             .resolve()
             .unwrap()
             .is_exclusive("ca_domain"));
+    }
+
+    #[test]
+    fn limits_are_capped_each_by_the_smaller() {
+        let server = Config::parse(
+            "limits: {max_file_bytes: 1000, max_depth: 50, hook_timeout_secs: 2}\n",
+            "s",
+        )
+        .unwrap()
+        .limits;
+        let tree = Config::parse(
+            "limits: {max_file_bytes: 99999999999, max_depth: 10, max_range_hosts: 5, max_alias_nodes: 99999999999, hook_timeout_secs: 600}\n",
+            "t",
+        )
+        .unwrap()
+        .resolve()
+        .unwrap()
+        .capped_by(&server);
+        let l = &tree.raw.limits;
+        assert_eq!(l.max_file_bytes, 1000, "raised: capped");
+        assert_eq!(l.max_depth, 10, "lowered: kept");
+        assert_eq!(l.max_range_hosts, 5);
+        assert_eq!(l.max_alias_nodes, Limits::default().max_alias_nodes);
+        assert_eq!(l.hook_timeout_secs, 2.0);
+        assert_eq!(tree.load_limits().max_file_bytes, 1000);
+        let nan = Limits {
+            hook_timeout_secs: f64::NAN,
+            ..Limits::default()
+        };
+        assert_eq!(nan.capped_by(&Limits::default()).hook_timeout_secs, 4.0);
+        // No ceiling but the defaults: a tree cannot go above them.
+        let d = Limits::default();
+        let capped = Config::parse("limits: {max_range_hosts: 999999999}\n", "t")
+            .unwrap()
+            .limits
+            .capped_by(&d);
+        assert_eq!(capped.max_range_hosts, d.max_range_hosts);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_readable_file_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("gi-cfg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("adir")).unwrap();
+        std::fs::write(dir.join("ok.yml"), "version: 1\n").unwrap();
+        assert!(load_file(&dir.join("ok.yml")).is_ok());
+        assert!(load_file(&dir.join("adir")).is_err());
+        assert!(load_file(&dir.join("missing.yml")).is_err());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("nowhere.yml", dir.join("dangling.yml")).unwrap();
+            assert!(load_file(&dir.join("dangling.yml")).is_err());
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        use crate::vfs::MemVfs;
+        let none = load_tree(&MemVfs::new(&[("a.yml", "x: 1\n")])).unwrap();
+        assert!(none.source.is_empty(), "no file: the defaults");
+        let own = load_tree(&MemVfs::new(&[(FILE_NAME, "rules: {INV040: error}\n")])).unwrap();
+        assert_eq!(own.resolved.severity(Code::SortOrder), Severity::Error);
+        for bad in [
+            MemVfs::new(&[(FILE_NAME, "->nowhere.yml")]),
+            MemVfs::new(&[(FILE_NAME, "->../outside.yml")]),
+            MemVfs::new(&[(&format!("{FILE_NAME}/x"), "x\n")]),
+            MemVfs::new(&[(FILE_NAME, "bogus: 1\n")]),
+        ] {
+            assert!(load_tree(&bad).is_err());
+        }
     }
 }
