@@ -46,7 +46,8 @@ enum Command {
     },
     /// Run as a git pre-receive hook: reads `<old> <new> <ref>` lines on stdin.
     PreReceive {
-        /// Server-side configuration (overrides the pushed `.git-inventory.yml`).
+        /// Server-side configuration (default: `<git-dir>/git-inventory.yml` when
+        /// present; else the `.git-inventory.yml` of the commit already on the ref).
         #[arg(long)]
         config: Option<PathBuf>,
         /// strict: any violation rejects; ratchet: only new violations do.
@@ -262,7 +263,8 @@ fn main() -> ExitCode {
                         Ok(None) => String::new(),
                         Err(e) => format!("; the default branch's tip was not validated: {e}"),
                     };
-                    format!("installed {}{tip}", p.display())
+                    let judge = hook::governing(&repo, config.as_deref());
+                    format!("installed {}; pushes are judged by {judge}{tip}", p.display())
                 }),
                 HookAction::Uninstall { repo, gitlab } => {
                     hook::uninstall(&repo, gitlab).map(|p| format!("removed {}", p.display()))

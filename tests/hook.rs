@@ -3,103 +3,8 @@
 //! tests/hook_ssh.rs does the same over SSH).
 
 mod common;
+use common::server::*;
 use common::*;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        ca_domain_int_dettonville:\n    web:\n";
-const GOOD: &str = "web:\n  hosts:\n    web01.dettonville.int:\nca_domain_int_dettonville:\n  hosts:\n    web01.dettonville.int:\n";
-
-struct Server {
-    dir: PathBuf,
-    bare: PathBuf,
-    work: PathBuf,
-}
-
-fn sh_git(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new("git");
-    c.args(args)
-        .current_dir(cwd)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .env_remove("GL_ID");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("git runs")
-}
-
-impl Server {
-    /// A bare repo with the hook, and a clone holding a clean first commit.
-    fn new(tag: &str, install: &[&str]) -> Server {
-        let dir = tempdir(tag);
-        let bare = dir.join("srv.git");
-        git(
-            &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
-            &dir,
-        );
-        let mut args = vec!["hook", "install", bare.to_str().unwrap()];
-        args.extend_from_slice(install);
-        let o = run(&args, &dir);
-        assert!(o.status.success(), "{}", stderr(&o));
-        let work = dir.join("work");
-        git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-        let url = format!("file://{}", bare.display());
-        git(&["remote", "add", "origin", &url], &work);
-        let s = Server { dir, bare, work };
-        s.write("inventory/xenv_groups.yml", XENV);
-        std::fs::create_dir_all(s.work.join("inventory/DEV")).unwrap();
-        std::os::unix::fs::symlink(
-            "../xenv_groups.yml",
-            s.work.join("inventory/DEV/xenv_groups.yml"),
-        )
-        .unwrap();
-        s.write("inventory/DEV/hosts.yml", GOOD);
-        s
-    }
-    fn write(&self, path: &str, text: &str) {
-        let p = self.work.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    fn commit(&self, msg: &str) {
-        git(&["add", "-A"], &self.work);
-        git(&["commit", "-qm", msg], &self.work);
-    }
-    fn push(&self, args: &[&str]) -> Output {
-        self.push_env(args, &[])
-    }
-    fn push_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut a = vec!["push", "origin"];
-        a.extend_from_slice(args);
-        sh_git(&a, &self.work, env)
-    }
-    fn remote_head(&self, branch: &str) -> Option<String> {
-        let o = sh_git(&["rev-parse", "--verify", "-q", branch], &self.bare, &[]);
-        o.status
-            .success()
-            .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
-    }
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn assert_rejected(o: &Output, needles: &[&str]) {
-    let e = err(o);
-    assert!(!o.status.success(), "push should be rejected:\n{e}");
-    assert!(e.contains("pre-receive hook declined"), "{e}");
-    for n in needles {
-        assert!(
-            e.lines()
-                .any(|l| l.starts_with("remote: ") && l.contains(n)),
-            "no `remote:` line with {n:?}:\n{e}"
-        );
-    }
-}
 
 #[test]
 fn clean_push_is_accepted_and_bad_pushes_are_rejected_with_locations() {
@@ -213,21 +118,22 @@ fn deletions_and_tags() {
 }
 
 #[test]
-fn a_push_cannot_switch_off_its_own_checks_when_the_server_configures() {
+fn a_server_side_config_governs_every_push() {
     let s = Server::new("hook-cfg", &[]);
     s.commit("clean");
     assert!(s.push(&["main"]).status.success());
-    // Without a server config, the pushed config applies.
+    std::fs::write(s.bare.join("git-inventory.yml"), "version: 1\n").unwrap();
+    // A .git-inventory.yml switching INV002 off is not obeyed: neither by
+    // the push that brings it, nor once it is on the branch.
     s.write(".git-inventory.yml", "version: 1\nrules:\n  INV002: off\n");
+    s.commit("switch off");
+    assert_accepted(&s.push(&["main"]));
     s.write(
         "inventory/DEV/hosts.yml",
         "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n",
     );
-    s.commit("switch off and break");
-    let o = s.push(&["HEAD:refs/heads/a"]);
-    assert!(o.status.success(), "{}", err(&o));
-    // A server-side git-inventory.yml in the bare repo wins.
-    std::fs::write(s.bare.join("git-inventory.yml"), "version: 1\n").unwrap();
+    s.commit("break");
+    assert_rejected(&s.push(&["main"]), &["INV002"]);
     assert_rejected(&s.push(&["HEAD:refs/heads/b"]), &["INV002"]);
 }
 
@@ -418,14 +324,18 @@ fn a_push_onto_an_accepted_tree_is_validated_for_what_it_changes() {
     assert_rejected(&s.push(&["main"]), &["INV020", "qa01.dettonville.int"]);
     git(&["reset", "-q", "--hard", &dev_tip], &s.work);
 
-    // Another configuration judges afresh: the whole tree, QA's error found.
+    // Another configuration judges afresh: once a new .git-inventory.yml
+    // is on the branch (judged, with QA settled, by the one before it), the
+    // next push is validated whole and QA's error is found.
     git(&["reset", "-q", "--hard", &messy], &s.work);
     git(&["push", "-q", "-f", "origin", "main"], &s.work);
     s.write(".git-inventory.yml", "version: 1\n");
+    s.commit("config");
+    assert_accepted(&s.push(&["main"]));
     s.write(
         "inventory/DEV/hosts.yml",
         &format!("{GOOD}    web03.dettonville.int:\n"),
     );
-    s.commit("config and DEV");
+    s.commit("DEV");
     assert_rejected(&s.push(&["main"]), &["inventory/QA/hosts.yml:6", "INV022"]);
 }

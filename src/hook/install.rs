@@ -1,11 +1,71 @@
 //! `hook install` and `hook uninstall`: the shim in a bare repository (or
 //! GitLab's `custom_hooks/pre-receive.d/`) that runs `pre-receive`.
 
-use super::check::check_ref;
+use super::check::{check_ref, server_config};
 use super::refs::RefUpdate;
 use super::{HookError, Mode, Options};
 use crate::git::Quarantine;
+use crate::inventory::loader::yaml_plugin_accepts;
+use crate::vfs::{Raw, Vfs};
 use std::path::{Path, PathBuf};
+
+/// Which configuration judges the pushes into a repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Governing {
+    /// The server-side file (`--config`, or `git-inventory.yml` in the git
+    /// dir), and why it cannot be used when it cannot (what is at its path
+    /// is not a readable file, or not a valid configuration): every push
+    /// is then rejected.
+    Server {
+        path: PathBuf,
+        problem: Option<String>,
+    },
+    /// The `.git-inventory.yml` of the commit already on each ref (for a
+    /// new ref, the default branch's tip); `found: false` when the default
+    /// branch's tip has none (or there is no commit yet): the defaults.
+    OnTheRef { found: bool },
+}
+
+impl std::fmt::Display for Governing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Governing::Server {
+                path,
+                problem: None,
+            } => write!(f, "the server-side config {}", path.display()),
+            Governing::Server {
+                path,
+                problem: Some(why),
+            } => write!(
+                f,
+                "the server-side config {}, which cannot be used ({why}): every push is rejected until it is fixed",
+                path.display()
+            ),
+            Governing::OnTheRef { found: true } => {
+                f.write_str("the .git-inventory.yml of the commit already on each ref")
+            }
+            Governing::OnTheRef { found: false } => f.write_str(
+                "the .git-inventory.yml of the commit already on each ref (none yet: the defaults)",
+            ),
+        }
+    }
+}
+
+/// Which configuration will judge the pushes into `repo`, with `config`
+/// as given to `install` (see [`Governing`]).
+pub fn governing(repo: &Path, config: Option<&Path>) -> Governing {
+    if let Some(path) = server_config(config, repo) {
+        let problem = crate::config::load_file(&path).err().map(|e| e.0);
+        let path = path.canonicalize().unwrap_or(path);
+        return Governing::Server { path, problem };
+    }
+    let found = Quarantine::open(repo).ok().is_some_and(|r| {
+        r.default_branch_tip()
+            .and_then(|tip| r.structure(&tip, yaml_plugin_accepts).ok())
+            .is_some_and(|t| t.raw(crate::config::FILE_NAME) != Raw::Missing)
+    });
+    Governing::OnTheRef { found }
+}
 
 /// Validate the default branch's tip as the hook would (`config` as given
 /// to `install`), noting it as accepted when it has no error, so that the

@@ -10,7 +10,7 @@ mod check;
 mod install;
 mod refs;
 
-pub use install::{install, note_tip, uninstall, MARKER};
+pub use install::{governing, install, note_tip, uninstall, Governing, MARKER};
 pub use refs::{glob_match, parse_updates, BadRefLine, RefUpdate};
 
 use crate::config::ConfigError;
@@ -43,7 +43,9 @@ pub enum Mode {
 /// Options from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Server-side configuration: overrides the pushed `.git-inventory.yml`.
+    /// Server-side configuration file (default: `git-inventory.yml` in the
+    /// git dir, when anything is there); without one, the
+    /// `.git-inventory.yml` of the commit already on the ref judges.
     pub config: Option<PathBuf>,
     /// Mode from the command line (overrides the config's `hook.mode`).
     pub mode: Option<Mode>,

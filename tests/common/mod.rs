@@ -2,6 +2,7 @@
 //! reference data in `../shared` (required: its absence fails loudly).
 #![allow(dead_code)]
 
+pub mod server;
 pub mod sshd;
 
 use std::path::{Path, PathBuf};
