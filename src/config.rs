@@ -244,6 +244,16 @@ pub struct Loaded {
     pub source: String,
 }
 
+impl Loaded {
+    /// The defaults, read from no file.
+    pub fn defaults() -> Result<Loaded, ConfigError> {
+        Ok(Loaded {
+            resolved: Config::default().resolve()?,
+            source: String::new(),
+        })
+    }
+}
+
 /// The configuration of a tree: the file `explicit` names when given (read
 /// from disk, see [`load_file`]), else the tree's own (see [`load_tree`]).
 pub fn load(
@@ -284,10 +294,7 @@ pub fn load_file(path: &std::path::Path) -> Result<Loaded, ConfigError> {
 /// valid configuration: an error.
 pub fn load_tree(tree: &dyn crate::vfs::Vfs) -> Result<Loaded, ConfigError> {
     if tree.raw(FILE_NAME) == crate::vfs::Raw::Missing {
-        return Ok(Loaded {
-            resolved: Config::default().resolve()?,
-            source: String::new(),
-        });
+        return Loaded::defaults();
     }
     let bytes = crate::vfs::read(tree, FILE_NAME)
         .map_err(|e| ConfigError(format!("{FILE_NAME}: cannot read it: {e}")))?;

@@ -14,7 +14,7 @@ use crate::vfs::{MemVfs, Vfs};
 use std::path::{Path, PathBuf};
 
 /// The name of the server-side configuration in the repository's git dir.
-pub(super) const SERVER_FILE: &str = "git-inventory.yml";
+const SERVER_FILE: &str = "git-inventory.yml";
 
 /// The server-side configuration file, when there is one: `--config`, or
 /// [`SERVER_FILE`] in the repository's git dir when anything is at that
@@ -63,7 +63,7 @@ fn governing(
             .map_err(|e| ConfigError(format!("the server-side configuration: {e}")).into());
     }
     let Some(old) = before else {
-        return Ok(config::load_tree(&MemVfs::new(&[]))?);
+        return Ok(Loaded::defaults()?);
     };
     let loaded = tree_config(repo, old).map_err(|e| {
         HookError::Config(ConfigError(format!(
