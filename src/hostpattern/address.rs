@@ -2,7 +2,7 @@
 //! `hostport`, `ipv4`, `ipv6`, `hostname`) as hand-made linear matchers.
 
 use super::error::AddressError;
-use super::pyint::PY_INT_MAX_STR_DIGITS;
+use super::limits::PY_INT_MAX_STR_DIGITS;
 use super::unicode::is_word_char;
 
 /// A port as Python's `int()` produced it.

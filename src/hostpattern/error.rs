@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use super::pyint::PY_INT_MAX_STR_DIGITS;
-use super::range::MAX_RANGE_DEPTH;
+use super::limits::{MAX_RANGE_DEPTH, PY_INT_MAX_STR_DIGITS};
 
 /// Why [`parse_address`](super::parse_address) refused an address.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -35,13 +35,15 @@
 mod address;
 mod big;
 mod error;
+mod limits;
 mod pyint;
 mod range;
 mod unicode;
 
 pub use address::{is_recognised_host, parse_address, plain_hostname};
 pub use error::{AddressError, RangeError};
-pub use range::{expand_hostname_range, expand_hostpattern, MAX_RANGE_DEPTH};
+pub use limits::MAX_RANGE_DEPTH;
+pub use range::{expand_hostname_range, expand_hostpattern};
 
 #[cfg(test)]
 mod tests;

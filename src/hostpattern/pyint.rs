@@ -2,10 +2,8 @@
 
 use super::big::Big;
 use super::error::RangeError;
+use super::limits::PY_INT_MAX_STR_DIGITS;
 use super::unicode::decimal_value;
-
-/// Python's default `sys.get_int_max_str_digits()`: `int()` refuses longer digit strings.
-pub(super) const PY_INT_MAX_STR_DIGITS: usize = 4300;
 
 /// Python's `int(s)` for a `str`: surrounding whitespace, an optional sign,
 /// Unicode decimal digits with single underscores between them, and at most

@@ -4,14 +4,8 @@
 use super::address::{parse_address, plain_hostname};
 use super::big::Big;
 use super::error::{AddressError, RangeError};
+use super::limits::MAX_RANGE_DEPTH;
 use super::pyint::py_int;
-
-/// How many nested ranges ansible-inventory 2.19.14 (Python 3.11) can expand
-/// for a host directly under a top-level group before Python raises
-/// `RecursionError` (measured: 986 ranges work, 987 fail). The exact figure
-/// depends on Python's stack depth at the call, so it is an approximation:
-/// each level of `children:` nesting lowers it by about one.
-pub const MAX_RANGE_DEPTH: usize = 986;
 
 /// Python's `string.ascii_letters`.
 const ASCII_LETTERS: &str = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
