@@ -74,7 +74,7 @@ fn on_this_machine(url: &str) -> bool {
 }
 
 /// A bare clone of `url` at `dest` (which is replaced): `git clone` with
-/// [`LOCAL_UPLOAD_PACK`] for `file://`, else gix (ssh, http, git://; ssh
+/// `LOCAL_UPLOAD_PACK` for `file://`, else gix (ssh, http, git://; ssh
 /// through the system ssh with the job's key).
 pub fn clone(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, GitError> {
     let _ = std::fs::remove_dir_all(dest);

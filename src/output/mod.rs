@@ -1,4 +1,4 @@
-//! Renderers for a validation [`Report`](crate::validate::Report):
+//! Renderers for a validation [`Report`]:
 //! `human` (miette), `json` (stable, documented in README), `github`
 //! (workflow commands) and `gitlab` (Code Quality report).
 

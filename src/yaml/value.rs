@@ -110,7 +110,7 @@ fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 /// True when the node is a `<<` merge key.
 pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
-        // A plain untagged `<<` was resolved to Merge at parse time: no need
+        // A plain untagged `<<` is resolved to Merge at parse time: no need
         // to read the key's text (a cache miss per key on every walk).
         NodeKind::Scalar { implicit, .. } => match &node.tag {
             Some(t) => t.core() == Some("merge"),

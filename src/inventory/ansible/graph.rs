@@ -1,0 +1,69 @@
+//! `ansible-inventory --graph [GROUP] [--vars]`: the `  |--` tree.
+
+use super::python::python_str;
+use super::shown::{host_vars, internal};
+use crate::inventory::model::{Inventory, ALL};
+use serde_json::{Map, Value};
+
+/// The `--graph [GROUP] [--vars]` text; `None` when the group does not exist.
+pub fn graph(inv: &Inventory, start: &str, show_vars: bool) -> Option<String> {
+    let g = inv.groups.get_index_of(start)?;
+    let depths = if show_vars { inv.depths() } else { Vec::new() };
+    let mut lines = Vec::new();
+    graph_group(inv, g, 0, show_vars, &depths, &mut lines);
+    Some(lines.join("\n"))
+}
+
+fn graph_name(name: &str, depth: usize) -> String {
+    if depth == 0 {
+        name.to_string()
+    } else {
+        format!("{}--{}", "  |".repeat(depth), name)
+    }
+}
+
+fn show_vars(vars: &Map<String, Value>, depth: usize, lines: &mut Vec<String>) {
+    let mut keys: Vec<&String> = vars.keys().collect();
+    keys.sort();
+    for k in keys {
+        lines.push(graph_name(
+            &format!("{{{} = {}}}", k, python_str(&vars[k])),
+            depth,
+        ));
+    }
+}
+
+fn graph_group(
+    inv: &Inventory,
+    g: usize,
+    depth: usize,
+    vars: bool,
+    depths: &[u32],
+    lines: &mut Vec<String>,
+) {
+    let group = &inv.groups[g];
+    lines.push(graph_name(&format!("@{}:", group.name), depth));
+    let depth = depth + 1;
+    for &c in &group.children {
+        graph_group(inv, c, depth, vars, depths, lines);
+    }
+    if g != ALL {
+        for &h in &group.hosts {
+            lines.push(graph_name(&inv.hosts[h].name, depth));
+            if vars {
+                show_vars(&host_vars(inv, h, depths), depth + 1, lines);
+            }
+        }
+    }
+    if vars {
+        let mut gv = Map::new();
+        for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
+            gv.insert(k.to_string(), v.value.to_json());
+        }
+        if group.priority != 1 {
+            gv.insert("ansible_group_priority".into(), group.priority.into());
+        }
+        gv.retain(|k, _| !internal(k));
+        show_vars(&gv, depth, lines);
+    }
+}

@@ -1,0 +1,17 @@
+//! `ansible-inventory --list` and `--graph` output, byte for byte where we can:
+//! the same traversal order, Python's `json.dumps(sort_keys=True, indent=4)`
+//! formatting (ASCII-escaped), and the same `  |--` tree.
+//!
+//! `shown` picks the vars ansible-inventory prints, `list` writes `--list`,
+//! `graph` writes `--graph`, and `python` holds Python's `str()`, `repr()`
+//! and `json.dumps()` of values.
+
+mod graph;
+mod list;
+mod python;
+mod shown;
+
+pub use graph::graph;
+pub use list::{list_text, write_list};
+pub use python::{python_json, python_str};
+pub use shown::host_vars;

@@ -1,0 +1,228 @@
+//! Python's `str()` and `repr()` of values, and `json.dumps(sort_keys=True,
+//! indent=4)` with its ASCII escapes.
+
+use crate::inventory::vars::VarValue;
+use crate::yaml::value::python_float_repr;
+use serde_json::Value;
+
+/// Python's `str()` of a value (repr inside containers).
+pub fn python_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => python_repr(other),
+    }
+}
+
+fn python_repr(v: &Value) -> String {
+    match v {
+        Value::Null => "None".into(),
+        Value::Bool(true) => "True".into(),
+        Value::Bool(false) => "False".into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => python_float_repr(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => {
+            if s.contains('\'') && !s.contains('"') {
+                format!("\"{s}\"")
+            } else {
+                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+            }
+        }
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(python_repr).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!(
+                    "{}: {}",
+                    python_repr(&Value::String(k.clone())),
+                    python_repr(v)
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `json.dumps(value, sort_keys=True, indent=4)` as Python writes it.
+pub fn python_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, 0, &mut out);
+    out
+}
+
+pub(super) fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    // Most strings need no escape at all: one copy.
+    if needs_no_escape(s.as_bytes()) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+                let mut buf = [0u16; 2];
+                for unit in c.encode_utf16(&mut buf) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// True when every byte is printable ASCII other than `"` and `\\`: the
+/// text goes into the JSON as it is. Eight bytes at a time (a word with
+/// any byte that is high, low, DEL, a quote or a backslash is flagged).
+fn needs_no_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let flagged = |x: u64| {
+        (x & HIGH)
+            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero_byte(x ^ (ONES * u64::from(b'"')))
+            | zero_byte(x ^ (ONES * u64::from(b'\\')))
+            | zero_byte(x ^ (ONES * 0x7f))
+    };
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        if flagged(u64::from_le_bytes(a)) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
+}
+
+/// `n` spaces of Python's indentation, without allocating.
+pub(super) fn pad(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+fn write_json(v: &Value, level: usize, out: &mut String) {
+    use std::fmt::Write;
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => write!(out, "{i}"),
+                (_, Some(u), _) => write!(out, "{u}"),
+                (_, _, Some(f)) => {
+                    out.push_str(&python_float_repr(f));
+                    Ok(())
+                }
+                _ => write!(out, "{n}"),
+            };
+        }
+        Value::String(s) => write_str(s, out),
+        Value::Array(a) => {
+            if a.is_empty() {
+                out.push_str("[]");
+                return;
+            }
+            out.push_str("[\n");
+            for (i, item) in a.iter().enumerate() {
+                pad(out, level + 4);
+                write_json(item, level + 4, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            pad(out, level);
+            out.push(']');
+        }
+        Value::Object(m) => {
+            let mut entries: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            write_entries(entries.into_iter(), level, out);
+        }
+    }
+}
+
+/// What can be written as Python's JSON: a JSON value, or a variable's.
+pub(super) trait PyJson {
+    fn write(&self, level: usize, out: &mut String);
+}
+
+impl PyJson for Value {
+    fn write(&self, level: usize, out: &mut String) {
+        write_json(self, level, out)
+    }
+}
+
+impl PyJson for VarValue {
+    fn write(&self, level: usize, out: &mut String) {
+        match self {
+            VarValue::Str(s) => write_str(s, out),
+            VarValue::Json(v) => write_json(v, level, out),
+        }
+    }
+}
+
+/// An object from entries already sorted by key.
+pub(super) fn write_entries<'a, V: PyJson + 'a>(
+    entries: impl ExactSizeIterator<Item = (&'a str, &'a V)>,
+    level: usize,
+    out: &mut String,
+) {
+    let n = entries.len();
+    if n == 0 {
+        out.push_str("{}");
+        return;
+    }
+    out.push_str("{\n");
+    for (i, (k, v)) in entries.enumerate() {
+        pad(out, level + 4);
+        write_str(k, out);
+        out.push_str(": ");
+        v.write(level + 4, out);
+        if i + 1 < n {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    pad(out, level);
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_needing_no_escape_are_told_by_every_byte() {
+        for b in 0u8..=255 {
+            for at in [0, 3, 7, 8, 12, 15] {
+                let mut s = vec![b'a'; 16];
+                s[at] = b;
+                let plain = (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+                assert_eq!(super::needs_no_escape(&s), plain, "byte {b:#x} at {at}");
+            }
+        }
+        assert!(super::needs_no_escape(b""));
+    }
+}

@@ -1,0 +1,229 @@
+//! Variable values and the insertion-ordered map of them an entity holds.
+
+use super::findings::Loc;
+use serde_json::Value;
+
+/// A variable's value. Text, the common case, is kept as the parsed
+/// tree's own string (inline up to 15 bytes, shared beyond): no copy and
+/// no allocation per variable, as a `serde_json::Value::String` would need.
+/// Anything else is its JSON value; `Json` never holds a string.
+#[derive(Debug, Clone)]
+pub enum VarValue {
+    Str(ecow::EcoString),
+    Json(Value),
+}
+
+impl VarValue {
+    /// The value of a JSON value (a string becomes `Str`).
+    pub fn from_json(v: Value) -> VarValue {
+        match v {
+            Value::String(s) => VarValue::Str(s.into()),
+            v => VarValue::Json(v),
+        }
+    }
+    /// What Ansible's loader makes of a node.
+    pub fn from_node(
+        node: &crate::yaml::Node,
+    ) -> Result<VarValue, crate::yaml::value::ConstructError> {
+        use crate::yaml::value::{resolve_scalar, Scalar};
+        if let crate::yaml::NodeKind::Scalar { value, .. } = &node.kind {
+            // Constructed text is the node's own string.
+            if let Scalar::Str(_) = resolve_scalar(node)? {
+                return Ok(VarValue::Str(value.clone()));
+            }
+        }
+        crate::yaml::value::to_json(node).map(VarValue::from_json)
+    }
+    pub fn to_json(&self) -> Value {
+        match self {
+            VarValue::Str(s) => Value::String(s.to_string()),
+            VarValue::Json(v) => v.clone(),
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            VarValue::Str(s) => Some(s),
+            VarValue::Json(Value::String(s)) => Some(s),
+            VarValue::Json(_) => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, VarValue::Json(Value::Null))
+    }
+}
+
+impl PartialEq for VarValue {
+    fn eq(&self, other: &VarValue) -> bool {
+        match (self, other) {
+            (VarValue::Json(a), VarValue::Json(b)) => a == b,
+            _ => self.as_str().is_some() && self.as_str() == other.as_str(),
+        }
+    }
+}
+
+/// A variable value and where it was set.
+#[derive(Debug, Clone)]
+pub struct VarDef {
+    pub value: VarValue,
+    pub loc: Option<Loc>,
+}
+
+/// Variables by name, in insertion order (a Python dict's): a plain vector
+/// searched linearly while small (a host's handful of vars, the common
+/// case: no hash table per host), indexed by a hash map once it grows.
+/// Names are inline up to 15 bytes.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    pub(super) entries: Vec<(ecow::EcoString, VarDef)>,
+    index: Option<Box<crate::FastMap<ecow::EcoString, usize>>>,
+}
+
+/// Entries beyond which a [`Vars`] keeps a hash index.
+const VARS_INDEXED_FROM: usize = 16;
+
+impl Vars {
+    pub fn with_capacity(n: usize) -> Vars {
+        Vars {
+            entries: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+    fn position(&self, name: &str) -> Option<usize> {
+        match &self.index {
+            Some(ix) => ix.get(name).copied(),
+            None => self.entries.iter().position(|(k, _)| k.as_str() == name),
+        }
+    }
+    pub fn get(&self, name: &str) -> Option<&VarDef> {
+        self.position(name).map(|i| &self.entries[i].1)
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_some()
+    }
+    /// Set a var: an existing name keeps its place (dict semantics).
+    pub fn insert(&mut self, name: ecow::EcoString, def: VarDef) {
+        if let Some(i) = self.position(&name) {
+            self.entries[i].1 = def;
+            return;
+        }
+        if let Some(ix) = self.index.as_mut() {
+            ix.insert(name.clone(), self.entries.len());
+        } else if self.entries.len() + 1 >= VARS_INDEXED_FROM {
+            let mut ix: crate::FastMap<ecow::EcoString, usize> = self
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| (k.clone(), i))
+                .collect();
+            ix.insert(name.clone(), self.entries.len());
+            self.index = Some(Box::new(ix));
+        }
+        self.entries.push((name, def));
+    }
+    /// [`Vars::insert`], and where a different value was set before, the
+    /// var's name and the two places (for a [`VarConflict`](super::findings::VarConflict)).
+    pub fn replace(&mut self, name: ecow::EcoString, def: VarDef) -> Option<(String, Loc, Loc)> {
+        let changed = match (self.get(&name), &def.loc) {
+            (Some(old), Some(second)) if old.value != def.value => old
+                .loc
+                .clone()
+                .map(|first| (name.to_string(), first, second.clone())),
+            _ => None,
+        };
+        self.insert(name, def);
+        changed
+    }
+    /// Add a var the caller knows is not set yet (the distinct keys of one
+    /// mapping into empty vars): no search while the vars are small.
+    pub fn insert_new(&mut self, name: ecow::EcoString, def: VarDef) {
+        debug_assert!(!self.contains_key(&name));
+        if self.index.is_none() && self.entries.len() + 1 < VARS_INDEXED_FROM {
+            self.entries.push((name, def));
+        } else {
+            self.insert(name, def);
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&ecow::EcoString, &VarDef)> {
+        self.into_iter()
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &ecow::EcoString> {
+        self.entries.iter().map(|(k, _)| k)
+    }
+    pub fn values(&self) -> impl Iterator<Item = &VarDef> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
+
+impl<'a> IntoIterator for &'a Vars {
+    type Item = (&'a ecow::EcoString, &'a VarDef);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (ecow::EcoString, VarDef)>,
+        fn(&'a (ecow::EcoString, VarDef)) -> (&'a ecow::EcoString, &'a VarDef),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{VarDef, VarValue, Vars};
+
+    fn def(v: i64) -> VarDef {
+        VarDef {
+            value: VarValue::Json(v.into()),
+            loc: None,
+        }
+    }
+
+    #[test]
+    fn vars_keep_dict_order_small_and_indexed() {
+        for n in [3usize, 15, 16, 17, 100] {
+            let mut vars = Vars::default();
+            for i in 0..n {
+                vars.insert(format!("v{i}").into(), def(i as i64));
+            }
+            // re-setting keeps the first place and takes the new value
+            vars.insert("v1".into(), def(-1));
+            vars.insert("v0".into(), def(-2));
+            assert_eq!(vars.len(), n);
+            let keys: Vec<String> = vars.keys().map(|k| k.to_string()).collect();
+            let want: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+            assert_eq!(keys, want, "n={n}");
+            assert_eq!(vars.get("v1").unwrap().value, def(-1).value);
+            assert_eq!(vars.get("v0").unwrap().value, def(-2).value);
+            assert_eq!(
+                vars.get(&format!("v{}", n - 1)).unwrap().value,
+                def((n - 1) as i64).value
+            );
+            assert!(vars.get("nope").is_none() && !vars.contains_key("nope"));
+        }
+    }
+
+    #[test]
+    fn text_is_one_value_however_it_was_made() {
+        let node = crate::yaml::parse("a: text\nb: 'yes'\nc: yes\nd: 0x1f\n", Default::default())
+            .ok()
+            .flatten()
+            .and_then(|d| d.as_map().map(|m| m.to_vec()))
+            .unwrap_or_default();
+        let vals: Vec<VarValue> = node
+            .iter()
+            .map(|(_, v)| VarValue::from_node(v).unwrap_or(VarValue::Json(serde_json::Value::Null)))
+            .collect();
+        assert_eq!(vals[0], VarValue::Str("text".into()));
+        assert_eq!(vals[0], VarValue::from_json(serde_json::json!("text")));
+        assert_eq!(vals[0], VarValue::Json(serde_json::json!("text")));
+        assert_eq!(vals[1].as_str(), Some("yes"));
+        assert_eq!(vals[2], VarValue::Json(serde_json::json!(true)));
+        assert_eq!(vals[3], VarValue::Json(serde_json::json!(31)));
+        assert_ne!(vals[1], vals[2]);
+        assert_eq!(vals[1].to_json(), serde_json::json!("yes"));
+    }
+}

@@ -1,0 +1,23 @@
+//! Minimal-diff edits of an inventory file's text, guided by the spans of
+//! our YAML parser: only the lines of the host (or group) added or removed
+//! change; comments, blank lines, quoting, flow/block style and key order
+//! elsewhere stay byte-identical. A mapping whose keys are sorted gets the new
+//! key in sorted position; otherwise it is appended. Every edit is re-parsed.
+//!
+//! `add` puts hosts, children and vars into a group's sections (creating
+//! what is missing), `remove` takes hosts and groups out, `render` writes
+//! names and values as YAML, and `layout` finds places in the file's text.
+
+mod add;
+mod layout;
+mod remove;
+mod render;
+mod result;
+
+pub use add::{add_host, ensure_entry, Entry};
+pub use remove::{remove_group, remove_host};
+pub use render::{check_host_name, render_value};
+pub use result::{EditError, Edited};
+
+#[cfg(test)]
+mod tests;
