@@ -18,6 +18,9 @@ pub struct Applied {
     pub remove_files: Vec<String>,
 }
 
+/// The `host_vars/` files of `host` beside `file` that exist in `vfs`:
+/// only names directly in that folder (a host name that would climb out
+/// of it, or reach into a sub-folder, names none).
 fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
     let dir = match file.rfind('/') {
         Some(i) => &file[..i],
@@ -28,9 +31,13 @@ fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
     } else {
         format!("{dir}/host_vars")
     };
+    if host.is_empty() || host.contains(['/', '\\']) || host.contains("..") || host == "." {
+        return Vec::new();
+    }
     ["", ".yml", ".yaml", ".json"]
         .iter()
         .map(|ext| format!("{base}/{host}{ext}"))
+        .filter(|p| vfs::normalize(p).as_deref() == Some(p.as_str()))
         .filter(|p| vfs::kind(vfs, p) != vfs::Raw::Missing)
         .collect()
 }

@@ -1,0 +1,119 @@
+//! What `git-inventory update` may touch, against real bare repositories:
+//! host names never name other files.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        ca_domain_int_dettonville:\n    web:\n";
+const PROD: &str = "all:\n  children:\n    ca_domain_int_dettonville:\n      hosts:\n        old01.dettonville.int:\n    web:\n      hosts:\n        old01.dettonville.int:\n";
+
+/// `dir/srv.git` with one commit of `files` (path, text) and `links`
+/// (path, target), the hook installed when `hook`.
+fn seeded(dir: &Path, files: &[(&str, &str)], links: &[(&str, &str)], hook: bool) -> PathBuf {
+    let bare = dir.join("srv.git");
+    git(
+        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
+        dir,
+    );
+    let work = dir.join("seed");
+    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], dir);
+    for (path, text) in files {
+        let p = work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    for (path, target) in links {
+        let p = work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, p).unwrap();
+    }
+    git(&["add", "-A"], &work);
+    git(&["commit", "-qm", "seed"], &work);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    if hook {
+        let o = run(&["hook", "install", bare.to_str().unwrap()], dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    bare
+}
+
+/// A repository in the layout, with the hook, and a few files that are
+/// not inventory files.
+fn layout(tag: &str) -> (PathBuf, PathBuf) {
+    let dir = tempdir(tag);
+    let bare = seeded(
+        &dir,
+        &[
+            ("inventory/xenv_groups.yml", XENV),
+            ("inventory/PROD/hosts.yml", PROD),
+            ("inventory/PROD/group_vars/all.yml", "ntp: pool\n"),
+            ("README.md", "# inventory\n"),
+            ("build.sh", "#!/bin/sh\necho build\n"),
+            (".gitlab-ci.yml", "lint:\n  script: [make]\n"),
+        ],
+        &[("inventory/PROD/xenv_groups.yml", "../xenv_groups.yml")],
+        true,
+    );
+    (dir, bare)
+}
+
+/// `update --format json` of `host` into `web` in `file`, plus `extra`.
+fn update(bare: &Path, file: &str, host: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "update",
+        "--repo",
+        bare.to_str().unwrap(),
+        "--file",
+        file,
+        "--format",
+        "json",
+        "--host",
+        host,
+    ];
+    args.extend_from_slice(extra);
+    if !extra.contains(&"absent") {
+        args.extend_from_slice(&["--group", "web"]);
+    }
+    run(&args, bare.parent().unwrap())
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+fn tip(bare: &Path) -> String {
+    git_stdout(&["rev-parse", "main"], bare)
+}
+
+fn show(bare: &Path, spec: &str) -> String {
+    git_stdout(&["show", spec], bare)
+}
+
+#[test]
+fn host_names_that_are_paths_are_refused() {
+    let (_dir, bare) = layout("guard-hostpath");
+    let before = tip(&bare);
+    let seed = bare.parent().unwrap().join("seed");
+    std::fs::create_dir_all(seed.join("inventory/PROD/host_vars/sub")).unwrap();
+    std::fs::write(seed.join("inventory/PROD/host_vars/sub/h.yml"), "x: 1\n").unwrap();
+    git(&["add", "-A"], &seed);
+    git(&["commit", "-qm", "host_vars"], &seed);
+    git(&["push", "-q", bare.to_str().unwrap(), "main"], &seed);
+    let with_vars = tip(&bare);
+    assert_ne!(with_vars, before);
+    for host in ["../group_vars/all", "sub/h", "a\\b", "..", "."] {
+        for state in ["absent", "merge"] {
+            let o = update(&bare, "inventory/PROD/hosts.yml", host, &["--state", state]);
+            let r = json(&o);
+            assert_eq!(o.status.code(), Some(2), "{host} {state}: {r}");
+            assert_eq!(r["changed"], false, "{r}");
+        }
+    }
+    assert_eq!(tip(&bare), with_vars, "nothing pushed");
+    assert_eq!(
+        show(&bare, "main:inventory/PROD/host_vars/sub/h.yml"),
+        "x: 1"
+    );
+}
