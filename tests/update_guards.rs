@@ -1,5 +1,6 @@
-//! What `git-inventory update` may touch, against real bare repositories:
-//! host names never name other files.
+//! What `git-inventory update` may touch and say, against real bare
+//! repositories: host names never name other files, and credentials never
+//! reach output or commits.
 
 mod common;
 use common::*;
@@ -115,5 +116,79 @@ fn host_names_that_are_paths_are_refused() {
     assert_eq!(
         show(&bare, "main:inventory/PROD/host_vars/sub/h.yml"),
         "x: 1"
+    );
+}
+
+#[test]
+fn credentials_never_reach_output_or_commits() {
+    // A token as the user name of an https URL: the clone fails (nothing
+    // listens), and neither the JSON nor the human output shows it.
+    let dir = tempdir("guard-secret");
+    for format in ["json", "human"] {
+        let o = run(
+            &[
+                "update",
+                "--repo",
+                "https://TOKEN1234@127.0.0.1:1/x.git",
+                "--file",
+                "inventory/PROD/hosts.yml",
+                "--host",
+                "x1.dettonville.int",
+                "--group",
+                "web",
+                "--format",
+                format,
+            ],
+            &dir,
+        );
+        let all = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(3), "{all}");
+        assert!(!all.contains("TOKEN1234"), "{format}: {all}");
+        assert!(all.contains("https://***@127.0.0.1:1/x.git"), "{all}");
+    }
+    // An ssh user name is not a secret and stays readable.
+    let o = run(
+        &[
+            "update",
+            "--repo",
+            "ssh://git@127.0.0.1:1/x.git",
+            "--file",
+            "inventory/PROD/hosts.yml",
+            "--host",
+            "x1.dettonville.int",
+            "--group",
+            "web",
+        ],
+        &dir,
+    );
+    assert!(
+        stderr(&o).contains("ssh://git@127.0.0.1:1"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Credentials in the ticket prefix never reach the commit's subject.
+    let (_dir, bare) = layout("guard-prefix");
+    let o = update(
+        &bare,
+        "inventory/PROD/hosts.yml",
+        "x1.dettonville.int",
+        &[
+            "--message-prefix",
+            "ticket https://u:secret@h/x https://TOKEN5678@h/y",
+        ],
+    );
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{r}");
+    let log = git_stdout(&["log", "--format=%B", "main"], &bare);
+    for s in ["secret", "TOKEN5678"] {
+        assert!(!log.contains(s), "{log}");
+        assert!(!r.to_string().contains(s), "{r}");
+    }
+    assert!(
+        log.contains(
+            "ticket https://***@h/x https://***@h/y - git-inventory: add x1.dettonville.int"
+        ),
+        "{log}"
     );
 }

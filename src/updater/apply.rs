@@ -180,17 +180,19 @@ fn summary(r: &Request, a: &Applied) -> String {
     parts.join("; ")
 }
 
-/// The commit message of one request's change.
+/// The commit message of one request's change (credentials redacted from
+/// all of it, the prefix included).
 pub fn commit_message(r: &Request, a: &Applied) -> String {
-    let body = redact(&r.message_body.clone().unwrap_or_else(|| summary(r, a)));
-    match &r.message_prefix {
+    let body = r.message_body.clone().unwrap_or_else(|| summary(r, a));
+    redact(&match &r.message_prefix {
         Some(p) if !p.is_empty() => format!("{p} - git-inventory: {body}"),
         _ => format!("git-inventory: {body}"),
-    }
+    })
 }
 
 /// The message of one commit carrying several jobs' changes: their ticket
-/// prefixes (each once) and a count, then each job's own message.
+/// prefixes (each once) and a count, then each job's own message
+/// (credentials redacted from all of it).
 pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String {
     let mut prefixes: Vec<&str> = Vec::new();
     for (k, _) in messages {
@@ -202,7 +204,7 @@ pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String 
     }
     let mut m = String::new();
     if !prefixes.is_empty() {
-        m.push_str(&redact(&prefixes.join(", ")));
+        m.push_str(&prefixes.join(", "));
         m.push_str(" - ");
     }
     m.push_str(&format!(
@@ -213,5 +215,5 @@ pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String 
         m.push('\n');
         m.push_str(own);
     }
-    m
+    redact(&m)
 }
