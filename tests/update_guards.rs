@@ -1,11 +1,13 @@
 //! What `git-inventory update` may touch and say, against real bare
-//! repositories: host names never name other files, and credentials never
-//! reach output or commits.
+//! repositories: host names never name other files, credentials never reach
+//! output or commits, and a killed job's leftovers (its temporary clone, its
+//! queued request) do not outlive it for long.
 
 mod common;
 use common::*;
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
 const XENV: &str = "all:\n  children:\n    ca_domain:\n      children:\n        ca_domain_int_dettonville:\n    web:\n";
 const PROD: &str = "all:\n  children:\n    ca_domain_int_dettonville:\n      hosts:\n        old01.dettonville.int:\n    web:\n      hosts:\n        old01.dettonville.int:\n";
@@ -191,4 +193,107 @@ fn credentials_never_reach_output_or_commits() {
         ),
         "{log}"
     );
+}
+
+/// Wait up to 30 s for `cond`.
+fn wait_for(cond: impl Fn() -> bool, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !cond() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(cond(), "timed out: {what}");
+}
+
+/// The `.req` files in a local queue.
+fn requests(queue: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(queue)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "req"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Set the modification time of `path` to `secs` seconds ago.
+fn age(path: &Path, secs: u64) {
+    let t = std::time::SystemTime::now() - Duration::from_secs(secs);
+    let f = std::fs::File::open(path).unwrap();
+    f.set_modified(t).unwrap();
+}
+
+#[test]
+fn a_killed_jobs_clone_is_swept_and_its_old_request_expires() {
+    let (dir, bare) = layout("guard-sweep");
+    let tmp = dir.join("tmp-machine");
+    std::fs::create_dir_all(&tmp).unwrap();
+    // Temporary clones of jobs: a killed one long ago (no such pid), a
+    // live one (this test's pid), a killed one a moment ago, something
+    // else of the same prefix.
+    let dead_pid = 99_999_999u32;
+    let planted = |name: &str, secs: u64| {
+        let d = tmp.join(name);
+        std::fs::create_dir_all(d.join("repo.git/objects")).unwrap();
+        std::fs::write(d.join("repo.git/HEAD"), "ref: refs/heads/main\n").unwrap();
+        age(&d.join("repo.git"), secs);
+        age(&d, secs);
+        d
+    };
+    let stale = planted(&format!("git-inventory-update-{dead_pid}-1"), 3600);
+    let live = planted(
+        &format!("git-inventory-update-{}-2", std::process::id()),
+        3600,
+    );
+    let recent = planted(&format!("git-inventory-update-{}-3", dead_pid - 1), 5);
+    let other = planted("git-inventory-update-notes", 3600);
+    let job = |host: &str| {
+        Command::new(bin())
+            .args(["update", "--repo", bare.to_str().unwrap()])
+            .args(["--file", "inventory/PROD/hosts.yml", "--format", "json"])
+            .args(["--host", host, "--group", "web"])
+            .env("TMPDIR", &tmp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let o = job("s1.dettonville.int").wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(!stale.exists(), "a dead job's old clone is removed");
+    for kept in [&live, &recent, &other] {
+        assert!(kept.exists(), "{} is kept", kept.display());
+    }
+
+    // A job killed while it waited for its turn: its request, once older
+    // than a job waits, is removed, not done.
+    let (lock, queue) = git_inventory::updater::queue::local::names_in(&tmp, &bare).unwrap();
+    let held = std::fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    let mut killed = job("killed.dettonville.int");
+    wait_for(|| requests(&queue).len() == 1, "the job queued its request");
+    killed.kill().unwrap(); // SIGKILL
+    let _ = killed.wait();
+    let req = requests(&queue).remove(0);
+    age(&req, 301);
+    drop(held);
+    let o = job("s2.dettonville.int").wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(text.contains("s2.dettonville.int"), "{text}");
+    assert!(!text.contains("killed.dettonville.int"), "{text}");
+    assert!(
+        requests(&queue).is_empty(),
+        "the expired request is removed"
+    );
+
+    // A waiting job whose request was removed still does its change.
+    let held = std::fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    let waiting = job("s3.dettonville.int");
+    wait_for(|| requests(&queue).len() == 1, "the job queued its request");
+    std::fs::remove_file(requests(&queue).remove(0)).unwrap();
+    drop(held);
+    let o = waiting.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(show(&bare, "main:inventory/PROD/hosts.yml").contains("s3.dettonville.int"));
 }
