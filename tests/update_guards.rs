@@ -1,7 +1,8 @@
 //! What `git-inventory update` may touch and say, against real bare
-//! repositories: host names never name other files, credentials never reach
-//! output or commits, and a killed job's leftovers (its temporary clone, its
-//! queued request) do not outlive it for long.
+//! repositories: only inventory files are edited, a symlinked `--file` is
+//! edited where it points, host names never name other files, credentials
+//! never reach output or commits, and a killed job's leftovers (its
+//! temporary clone, its queued request) do not outlive it for long.
 
 mod common;
 use common::*;
@@ -92,6 +93,205 @@ fn tip(bare: &Path) -> String {
 
 fn show(bare: &Path, spec: &str) -> String {
     git_stdout(&["show", spec], bare)
+}
+
+/// `git ls-tree` mode of `path` at main (`120000` for a symlink).
+fn mode(bare: &Path, path: &str) -> String {
+    let l = git_stdout(&["ls-tree", "main", path], bare);
+    l.split(' ').next().unwrap_or("").to_string()
+}
+
+#[test]
+fn only_inventory_files_are_edited() {
+    let (dir, bare) = layout("guard-scope");
+    let before = tip(&bare);
+    for f in [
+        "README.md",
+        "build.sh",
+        ".gitlab-ci.yml",
+        "inventory/PROD/group_vars/all.yml",
+        "inventory/notes.md",
+        "hosts.yml",
+    ] {
+        let o = update(&bare, f, "x1.dettonville.int", &[]);
+        let r = json(&o);
+        assert_eq!(o.status.code(), Some(2), "{f}: {r}");
+        assert!(
+            r["msg"].as_str().unwrap().contains(&format!("`{f}`")),
+            "{r}"
+        );
+        assert_eq!(tip(&bare), before, "{f}: nothing pushed");
+    }
+    assert_eq!(show(&bare, "main:build.sh"), "#!/bin/sh\necho build");
+    // The inventory files are: an environment's, a new one in its folder.
+    for f in ["inventory/PROD/hosts.yml", "inventory/PROD/extra.yml"] {
+        let o = update(&bare, f, "x1.dettonville.int", &[]);
+        assert_eq!(o.status.code(), Some(0), "{f}: {}", stdout(&o));
+    }
+    assert!(show(&bare, "main:inventory/PROD/extra.yml").contains("x1.dettonville.int"));
+
+    // A request waiting for its turn is checked as well when its batch is
+    // made: the bad one is refused, the good one lands.
+    let tmp = dir.join("tmp-batch");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let (lock, queue) = git_inventory::updater::queue::local::names_in(&tmp, &bare).unwrap();
+    let held = std::fs::File::create(&lock).unwrap();
+    held.lock().unwrap();
+    let job = |file: &str, host: &str| {
+        Command::new(bin())
+            .args(["update", "--repo", bare.to_str().unwrap(), "--file", file])
+            .args(["--format", "json", "--host", host, "--group", "web"])
+            .env("TMPDIR", &tmp)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let jobs = [
+        job("inventory/PROD/hosts.yml", "q1.dettonville.int"),
+        job("build.sh", "q2.dettonville.int"),
+    ];
+    wait_for(|| requests(&queue).len() == 2, "both jobs queued");
+    drop(held);
+    let outs: Vec<Output> = jobs
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    assert!(
+        outs.iter().any(|o| o.status.code() == Some(0)),
+        "{:?}",
+        outs
+    );
+    assert!(
+        outs.iter().any(|o| o.status.code() == Some(2)),
+        "{:?}",
+        outs
+    );
+    assert!(show(&bare, "main:inventory/PROD/hosts.yml").contains("q1.dettonville.int"));
+    assert_eq!(show(&bare, "main:build.sh"), "#!/bin/sh\necho build");
+}
+
+#[test]
+fn outside_the_layout_and_with_editable_globs() {
+    // Not in the layout: YAML files, but no hidden or CI files, no scripts.
+    let dir = tempdir("guard-flat");
+    let bare = seeded(
+        &dir,
+        &[
+            ("hosts.yml", PROD),
+            ("build.sh", "#!/bin/sh\n"),
+            (".github/workflows/ci.yml", "on: push\n"),
+            ("azure-pipelines.yml", "steps: []\n"),
+        ],
+        &[],
+        false,
+    );
+    let before = tip(&bare);
+    for f in [
+        "build.sh",
+        ".github/workflows/ci.yml",
+        "azure-pipelines.yml",
+    ] {
+        let o = update(&bare, f, "x1.dettonville.int", &[]);
+        assert_eq!(o.status.code(), Some(2), "{f}: {}", stdout(&o));
+    }
+    assert_eq!(tip(&bare), before);
+    let o = update(&bare, "hosts.yml", "x1.dettonville.int", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    // `editable` names the files exactly.
+    let dir = tempdir("guard-globs");
+    let bare = seeded(
+        &dir,
+        &[
+            (
+                ".git-inventory.yml",
+                "editable: [\"inventory/*/hosts.yml\"]\n",
+            ),
+            ("inventory/xenv_groups.yml", XENV),
+            ("inventory/PROD/hosts.yml", PROD),
+        ],
+        &[],
+        false,
+    );
+    let o = update(&bare, "inventory/PROD/extra.yml", "x1.dettonville.int", &[]);
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(2), "{r}");
+    assert!(r["msg"].as_str().unwrap().contains("editable"), "{r}");
+    let o = update(&bare, "inventory/PROD/hosts.yml", "x1.dettonville.int", &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn a_symlinked_file_is_edited_where_it_points() {
+    let dir = tempdir("guard-link");
+    let bare = seeded(
+        &dir,
+        &[
+            ("inventory/xenv_groups.yml", XENV),
+            (
+                "inventory/xenv_hosts.yml",
+                "web:\n  hosts:\n    shared01.dettonville.int:\n",
+            ),
+            ("inventory/PROD/hosts.yml", PROD),
+            (
+                "inventory/DEV/hosts.yml",
+                "web:\n  hosts:\n    dev01.dettonville.int:\n",
+            ),
+        ],
+        &[
+            ("inventory/PROD/xenv_groups.yml", "../xenv_groups.yml"),
+            ("inventory/DEV/xenv_groups.yml", "../xenv_groups.yml"),
+            ("inventory/PROD/xenv_hosts.yml", "../xenv_hosts.yml"),
+            ("inventory/DEV/xenv_hosts.yml", "../xenv_hosts.yml"),
+        ],
+        true,
+    );
+    let o = update(
+        &bare,
+        "inventory/PROD/xenv_hosts.yml",
+        "shared02.dettonville.int",
+        &[],
+    );
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{r}");
+    // The shared file changed; both links are still links to it.
+    assert!(show(&bare, "main:inventory/xenv_hosts.yml").contains("shared02.dettonville.int"));
+    for env in ["PROD", "DEV"] {
+        let link = format!("inventory/{env}/xenv_hosts.yml");
+        assert_eq!(mode(&bare, &link), "120000", "{link} is still a link");
+    }
+    let prepared = r["diff"]["prepared"].as_str().unwrap();
+    assert!(
+        prepared.starts_with("--- a/inventory/xenv_hosts.yml"),
+        "{r}"
+    );
+    let msg = r["message"].as_str().unwrap();
+    assert!(msg.contains("edited inventory/xenv_hosts.yml"), "{r}");
+
+    // A link out of the repository, or to nothing: refused, nothing pushed.
+    let dir = tempdir("guard-badlink");
+    let bare = seeded(
+        &dir,
+        &[
+            ("inventory/xenv_groups.yml", XENV),
+            ("inventory/PROD/hosts.yml", PROD),
+        ],
+        &[
+            ("inventory/PROD/out.yml", "../../../outside.yml"),
+            ("inventory/PROD/gone.yml", "nothing.yml"),
+        ],
+        false,
+    );
+    let before = tip(&bare);
+    for f in ["inventory/PROD/out.yml", "inventory/PROD/gone.yml"] {
+        let o = update(&bare, f, "x1.dettonville.int", &[]);
+        let r = json(&o);
+        assert_eq!(o.status.code(), Some(2), "{f}: {r}");
+        assert!(r["msg"].as_str().unwrap().contains("symlink"), "{r}");
+        assert_eq!(mode(&bare, f), "120000", "{f} is still a link");
+    }
+    assert_eq!(tip(&bare), before);
 }
 
 #[test]

@@ -42,12 +42,14 @@ fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
         .collect()
 }
 
-/// Apply the request's change to the file's text in `vfs`.
-pub fn apply(r: &Request, vfs: &dyn Vfs) -> Result<Applied, EditError> {
-    let before = match vfs::read(vfs, &r.file) {
-        Ok(b) => String::from_utf8(b).map_err(|_| EditError(format!("{} is not UTF-8", r.file)))?,
+/// Apply the request's change to the text of `file` in `vfs` (the file the
+/// request's `file` stands for: itself, or where it links to; see
+/// [`super::scope`]). Its `host_vars/` are beside the request's `file`.
+pub fn apply(r: &Request, vfs: &dyn Vfs, file: &str) -> Result<Applied, EditError> {
+    let before = match vfs::read(vfs, file) {
+        Ok(b) => String::from_utf8(b).map_err(|_| EditError(format!("{file} is not UTF-8")))?,
         Err(_) if r.state != State::Absent => String::new(),
-        Err(e) => return Err(EditError(format!("{}: {e}", r.file))),
+        Err(e) => return Err(EditError(format!("{file}: {e}"))),
     };
     let mut text = before.clone();
     let mut added = Vec::new();
