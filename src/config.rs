@@ -31,6 +31,9 @@ pub struct Config {
     pub exclusive_groups: Vec<String>,
     /// Require every group used in an environment to be declared in `xenv_groups`.
     pub require_declared_groups: bool,
+    /// The files `update` may edit, as path globs (`*` within one folder,
+    /// `**` across folders); empty: the inventory files discovery finds.
+    pub editable: Vec<String>,
     /// Severity per rule code or name: `error`, `warning` or `off`.
     /// (`off` unquoted is YAML 1.1 `false` and means off too).
     pub rules: HashMap<String, serde_json::Value>,
@@ -111,6 +114,7 @@ impl Default for Config {
             domain_prefix: "ca_domain".into(),
             exclusive_groups: vec!["ca_domain_.+".into()],
             require_declared_groups: true,
+            editable: Vec::new(),
             rules: HashMap::new(),
             limits: Limits::default(),
             hook: HookConfig::default(),
@@ -136,6 +140,8 @@ pub struct Resolved {
     pub raw: Config,
     pub severities: HashMap<Code, Severity>,
     pub exclusive: Vec<regex::Regex>,
+    /// `editable`, compiled.
+    pub editable: Vec<regex::Regex>,
 }
 
 impl Resolved {
@@ -227,12 +233,46 @@ impl Config {
                     .map_err(|e| ConfigError(format!("exclusive_groups: `{p}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let editable = self
+            .editable
+            .iter()
+            .map(|g| {
+                regex::Regex::new(&path_glob_regex(g))
+                    .map_err(|e| ConfigError(format!("editable: `{g}`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Resolved {
             raw: self,
             severities,
             exclusive,
+            editable,
         })
     }
+}
+
+/// A path glob as a regex matching whole paths: `**/` any folders (none
+/// included), `**` anything, `*` anything within one folder, `?` one
+/// character but `/`; everything else literally.
+fn path_glob_regex(glob: &str) -> String {
+    let mut re = String::from("^");
+    let mut rest = glob;
+    while let Some(c) = rest.chars().next() {
+        let (piece, len) = if rest.starts_with("**/") {
+            ("(?:.*/)?".to_string(), 3)
+        } else if rest.starts_with("**") {
+            (".*".to_string(), 2)
+        } else if c == '*' {
+            ("[^/]*".to_string(), 1)
+        } else if c == '?' {
+            ("[^/]".to_string(), 1)
+        } else {
+            (regex::escape(&c.to_string()), c.len_utf8())
+        };
+        re.push_str(&piece);
+        rest = &rest[len..];
+    }
+    re.push('$');
+    re
 }
 
 /// A configuration ready to apply, and what it was read from.
@@ -404,5 +444,25 @@ mod tests {
         ] {
             assert!(load_tree(&bad).is_err());
         }
+    }
+
+    #[test]
+    fn editable_globs_match_whole_paths() {
+        let r = Config::parse(
+            "editable: [\"inventory/*/hosts.yml\", \"sites/**/inv.yaml\", \"x?.yml\"]\n",
+            "c",
+        )
+        .unwrap()
+        .resolve()
+        .unwrap();
+        let ok = |p: &str| r.editable.iter().any(|g| g.is_match(p));
+        assert!(ok("inventory/PROD/hosts.yml"));
+        assert!(
+            !ok("inventory/PROD/sub/hosts.yml"),
+            "`*` stays in one folder"
+        );
+        assert!(!ok("inventory/PROD/hosts.yml.bak"));
+        assert!(ok("sites/inv.yaml") && ok("sites/a/b/inv.yaml"));
+        assert!(ok("x1.yml") && !ok("x/.yml") && !ok("xa1.yml"));
     }
 }

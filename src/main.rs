@@ -382,6 +382,8 @@ fn update(a: UpdateArgs) -> Exit {
     let req = match update_flags(a).and_then(|f| f.into_request().map_err(|e| e.0)) {
         Ok(x) => x,
         Err(m) => {
+            // A bad value may be quoted in the message: a URL's credentials too.
+            let m = git_inventory::git::redact(&m);
             if json {
                 println!(
                     "{}",

@@ -62,12 +62,9 @@ fn task_result(o: &Output, file: &Path) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
 }
 
-#[test]
-fn playbook_enrolls_idempotently_and_check_mode_predicts() {
-    let dir = tempdir("ansible-module");
-    let home = dir.join("home");
-    std::fs::create_dir_all(home.join("tmp")).unwrap();
-    // The collection, built and installed as users would.
+/// The collection, built and installed under `dir` as users would; the
+/// collections path.
+fn installed_collection(dir: &Path, home: &Path) -> PathBuf {
     let build = dir.join("build");
     let o = ansible(
         "ansible-galaxy",
@@ -78,9 +75,9 @@ fn playbook_enrolls_idempotently_and_check_mode_predicts() {
             "--output-path",
             build.to_str().unwrap(),
         ],
-        &dir,
+        dir,
         &dir.join("none"),
-        &home,
+        home,
     );
     assert!(o.status.success(), "build: {}{}", stdout(&o), stderr(&o));
     let tarball = build.join("gitinv-git_inventory-0.1.0.tar.gz");
@@ -94,11 +91,20 @@ fn playbook_enrolls_idempotently_and_check_mode_predicts() {
             "-p",
             colls.to_str().unwrap(),
         ],
-        &dir,
+        dir,
         &colls,
-        &home,
+        home,
     );
     assert!(o.status.success(), "install: {}{}", stdout(&o), stderr(&o));
+    colls
+}
+
+#[test]
+fn playbook_enrolls_idempotently_and_check_mode_predicts() {
+    let dir = tempdir("ansible-module");
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let colls = installed_collection(&dir, &home);
 
     // A repository like our users': inventory/prod/hosts.yml, the hook installed.
     let bare = dir.join("inventory.git");
@@ -263,4 +269,51 @@ fn playbook_enrolls_idempotently_and_check_mode_predicts() {
     ] {
         assert!(doc.contains(opt), "ansible-doc lacks {opt}:\n{doc}");
     }
+}
+
+#[test]
+fn credentials_in_the_repository_url_are_hidden() {
+    let dir = tempdir("ansible-secret");
+    let home = dir.join("home");
+    std::fs::create_dir_all(home.join("tmp")).unwrap();
+    let colls = installed_collection(&dir, &home);
+    let result = dir.join("result.json");
+    // A token as the user name of an https URL (nothing listens there: the
+    // clone fails), a password in the ticket prefix.
+    let play = format!(
+        "- hosts: localhost\n  connection: local\n  gather_facts: false\n  tasks:\n    - name: enroll\n      gitinv.git_inventory.update_inventory:\n        inventory_repo_url: https://TOKEN1234@127.0.0.1:1/x.git\n        inventory_file: inventory/prod/hosts.yml\n        git_comment_prefix: \"see https://bot:PASS5678@h/x\"\n        host_list:\n          - host_name: web01.dettonville.int\n            parent_groups: [web]\n        binary_path: \"{bin}\"\n      register: r\n      ignore_errors: true\n    - name: keep the result\n      ansible.builtin.copy:\n        content: \"{{{{ r | to_json }}}}\"\n        dest: \"{out}\"\n",
+        bin = bin().display(),
+        out = result.display()
+    );
+    let pb = dir.join("secret.yml");
+    std::fs::write(&pb, play).unwrap();
+    let interp = format!(
+        "ansible_python_interpreter={}",
+        ansible_bin("python").display()
+    );
+    let o = ansible(
+        "ansible-playbook",
+        &[
+            "-i",
+            "localhost,",
+            "-e",
+            &interp,
+            "-vvv",
+            pb.to_str().unwrap(),
+        ],
+        &dir,
+        &colls,
+        &home,
+    );
+    let r = task_result(&o, &result);
+    assert_eq!(r["failed"], true, "{r}");
+    assert_eq!(r["rc"], 3, "{r}");
+    let all = format!("{}{}{r}", stdout(&o), stderr(&o));
+    for secret in ["TOKEN1234", "PASS5678"] {
+        assert!(!all.contains(secret), "{secret} shown:\n{all}");
+    }
+    assert!(
+        r["msg"].as_str().unwrap().contains("127.0.0.1:1/x.git"),
+        "{r}"
+    );
 }

@@ -63,8 +63,15 @@ pub fn run(ssh: &Ssh, cwd: &Path, args: &[&str]) -> Result<Output, GitError> {
     })
 }
 
-/// `scheme://user:secret@host/...` -> `scheme://user:***@host/...`, anywhere
-/// in a text: credentials never reach output, logs or commit messages.
+/// Credentials in URLs, anywhere in a text, replaced by `***`: they never
+/// reach output, logs or commit messages. The rule, by scheme:
+/// - `ssh://` (and `git+ssh://`, `ssh+git://`): the user name is who one
+///   logs in as (`git`), not a secret, and stays; a password after it is
+///   hidden (`ssh://git:***@host`);
+/// - every other scheme (`https://`, `http://`, ...): the whole userinfo is
+///   hidden, a user name alone included, since a token is often given as
+///   the user name (`https://TOKEN@host` -> `https://***@host`,
+///   `https://bot:token@host` -> `https://***@host`).
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -78,11 +85,14 @@ pub fn redact(text: &str) -> String {
         match authority.rfind('@') {
             Some(at) => {
                 let userinfo = &authority[..at];
-                let user = userinfo.split(':').next().unwrap_or("");
-                if userinfo.contains(':') {
-                    out.push_str(&format!("{user}:***{}", &authority[at..]));
+                let host = &authority[at..];
+                if is_ssh_scheme(&head[..i]) {
+                    match userinfo.split_once(':') {
+                        Some((user, _)) => out.push_str(&format!("{user}:***{host}")),
+                        None => out.push_str(authority),
+                    }
                 } else {
-                    out.push_str(authority);
+                    out.push_str(&format!("***{host}"));
                 }
             }
             None => out.push_str(authority),
@@ -93,6 +103,15 @@ pub fn redact(text: &str) -> String {
     out
 }
 
+/// Whether the text before a `://` ends with an ssh scheme name.
+fn is_ssh_scheme(before: &str) -> bool {
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .map_or(0, |i| i + 1);
+    let scheme = before[start..].to_ascii_lowercase();
+    matches!(scheme.as_str(), "ssh" | "git+ssh" | "ssh+git")
+}
+
 #[cfg(test)]
 mod tests {
     use super::redact;
@@ -101,13 +120,28 @@ mod tests {
     fn credentials_are_redacted() {
         assert_eq!(
             redact("cannot clone https://bot:s3cret@git.example/x.git: refused"),
-            "cannot clone https://bot:***@git.example/x.git: refused"
+            "cannot clone https://***@git.example/x.git: refused"
         );
         assert_eq!(redact("ssh://git@host:22/x"), "ssh://git@host:22/x");
         assert_eq!(redact("no url here"), "no url here");
         assert_eq!(
             redact("a http://u:p@h b https://h/c"),
-            "a http://u:***@h b https://h/c"
+            "a http://***@h b https://h/c"
         );
+    }
+
+    #[test]
+    fn a_token_as_user_name_is_redacted_an_ssh_user_is_not() {
+        assert_eq!(
+            redact("fatal: https://TOKEN@127.0.0.1:1/x.git: refused"),
+            "fatal: https://***@127.0.0.1:1/x.git: refused"
+        );
+        assert_eq!(redact("HTTPS://glpat-x@h/r"), "HTTPS://***@h/r");
+        assert_eq!(redact("'https://a:b@c@h/r'"), "'https://***@h/r'");
+        assert_eq!(redact("ssh://git:pw@host/x"), "ssh://git:***@host/x");
+        assert_eq!(redact("git+ssh://git@host/x"), "git+ssh://git@host/x");
+        assert_eq!(redact("x(ssh://deploy@h/r)"), "x(ssh://deploy@h/r)");
+        // An `@` after the host is part of the path, not a user.
+        assert_eq!(redact("https://h/a@b"), "https://h/a@b");
     }
 }

@@ -18,6 +18,9 @@ pub struct Applied {
     pub remove_files: Vec<String>,
 }
 
+/// The `host_vars/` files of `host` beside `file` that exist in `vfs`:
+/// only names directly in that folder (a host name that would climb out
+/// of it, or reach into a sub-folder, names none).
 fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
     let dir = match file.rfind('/') {
         Some(i) => &file[..i],
@@ -28,19 +31,25 @@ fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
     } else {
         format!("{dir}/host_vars")
     };
+    if host.is_empty() || host.contains(['/', '\\']) || host.contains("..") || host == "." {
+        return Vec::new();
+    }
     ["", ".yml", ".yaml", ".json"]
         .iter()
         .map(|ext| format!("{base}/{host}{ext}"))
+        .filter(|p| vfs::normalize(p).as_deref() == Some(p.as_str()))
         .filter(|p| vfs::kind(vfs, p) != vfs::Raw::Missing)
         .collect()
 }
 
-/// Apply the request's change to the file's text in `vfs`.
-pub fn apply(r: &Request, vfs: &dyn Vfs) -> Result<Applied, EditError> {
-    let before = match vfs::read(vfs, &r.file) {
-        Ok(b) => String::from_utf8(b).map_err(|_| EditError(format!("{} is not UTF-8", r.file)))?,
+/// Apply the request's change to the text of `file` in `vfs` (the file the
+/// request's `file` stands for: itself, or where it links to; see
+/// [`super::scope`]). Its `host_vars/` are beside the request's `file`.
+pub fn apply(r: &Request, vfs: &dyn Vfs, file: &str) -> Result<Applied, EditError> {
+    let before = match vfs::read(vfs, file) {
+        Ok(b) => String::from_utf8(b).map_err(|_| EditError(format!("{file} is not UTF-8")))?,
         Err(_) if r.state != State::Absent => String::new(),
-        Err(e) => return Err(EditError(format!("{}: {e}", r.file))),
+        Err(e) => return Err(EditError(format!("{file}: {e}"))),
     };
     let mut text = before.clone();
     let mut added = Vec::new();
@@ -173,17 +182,19 @@ fn summary(r: &Request, a: &Applied) -> String {
     parts.join("; ")
 }
 
-/// The commit message of one request's change.
+/// The commit message of one request's change (credentials redacted from
+/// all of it, the prefix included).
 pub fn commit_message(r: &Request, a: &Applied) -> String {
-    let body = redact(&r.message_body.clone().unwrap_or_else(|| summary(r, a)));
-    match &r.message_prefix {
+    let body = r.message_body.clone().unwrap_or_else(|| summary(r, a));
+    redact(&match &r.message_prefix {
         Some(p) if !p.is_empty() => format!("{p} - git-inventory: {body}"),
         _ => format!("git-inventory: {body}"),
-    }
+    })
 }
 
 /// The message of one commit carrying several jobs' changes: their ticket
-/// prefixes (each once) and a count, then each job's own message.
+/// prefixes (each once) and a count, then each job's own message
+/// (credentials redacted from all of it).
 pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String {
     let mut prefixes: Vec<&str> = Vec::new();
     for (k, _) in messages {
@@ -195,7 +206,7 @@ pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String 
     }
     let mut m = String::new();
     if !prefixes.is_empty() {
-        m.push_str(&redact(&prefixes.join(", ")));
+        m.push_str(&prefixes.join(", "));
         m.push_str(" - ");
     }
     m.push_str(&format!(
@@ -206,5 +217,5 @@ pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String 
         m.push('\n');
         m.push_str(own);
     }
-    m
+    redact(&m)
 }

@@ -7,6 +7,7 @@ use super::apply::{apply, batch_message, commit_message};
 use super::diff::unified_diff;
 use super::outcome::{fail, Diff, Outcome};
 use super::request::Request;
+use super::scope::Scope;
 use super::workspace::{epoch_nanos, Cloned};
 use crate::config::{self, Resolved};
 use crate::diagnostic::new_errors;
@@ -107,6 +108,9 @@ struct Ready {
     messages: Vec<(usize, String)>,
     /// The commit's message.
     message: String,
+    /// Per request, what its message adds about the file edited (when its
+    /// `file` is a symlink), else empty.
+    notes: Vec<String>,
 }
 
 /// Apply, commit and validate on `base`; `Err` when the turn ends here
@@ -133,13 +137,14 @@ fn prepare(
     // the other core while the change is made.
     let before_vfs = vfs.clone();
     let ahead = parse_ahead(&vfs, &cfg, reqs);
-    let edited = edit_all(vfs, reqs, attempt, stash)?;
+    let edited = edit_all(vfs, &cfg, reqs, attempt, stash)?;
     timer.lap("edit");
     let Edited {
         vfs,
         mut outs,
         touched,
         messages,
+        notes,
     } = edited;
     if messages.is_empty() {
         return Err(Turned::Done(outs));
@@ -197,6 +202,7 @@ fn prepare(
         outs,
         messages,
         message,
+        notes,
     })
 }
 
@@ -207,22 +213,39 @@ struct Edited {
     /// The paths the requests wrote or removed.
     touched: BTreeSet<String>,
     messages: Vec<(usize, String)>,
+    notes: Vec<String>,
 }
 
-/// Each request applied in turn to the tree the ones before it left. In a
-/// batch, a request that cannot be applied fails alone.
+/// Each request applied in turn to the tree the ones before it left, to
+/// the inventory file its `file` stands for ([`Scope`]). In a batch, a
+/// request that cannot be applied fails alone.
 fn edit_all(
     mut vfs: GitTreeVfs,
+    cfg: &Resolved,
     reqs: &[&Request],
     attempt: u32,
     stash: &Stash<'_>,
 ) -> Result<Edited, Turned> {
     let batch = reqs.len() > 1;
+    let scope = Scope::of(&vfs, cfg);
     let mut outs: Vec<Outcome> = Vec::with_capacity(reqs.len());
     let mut touched = BTreeSet::new();
     let mut messages: Vec<(usize, String)> = Vec::new();
+    let mut notes = Vec::with_capacity(reqs.len());
     for (k, q) in reqs.iter().enumerate() {
-        let mut a = match apply(q, &vfs) {
+        notes.push(String::new());
+        let file = match scope.target(&vfs, &q.file) {
+            Ok(f) => f,
+            Err(e) if batch => {
+                outs.push(fail(Exit::Usage, format!("--file {e}")));
+                continue;
+            }
+            Err(e) => return Err(failed(fail(Exit::Usage, format!("--file {e}")))),
+        };
+        if file != q.file {
+            notes[k] = format!(" (edited {file}, which {} links to)", q.file);
+        }
+        let mut a = match apply(q, &vfs, &file) {
             Ok(a) => a,
             Err(e) if batch => {
                 outs.push(fail(Exit::Violations, e.0));
@@ -242,13 +265,16 @@ fn edit_all(
             groups_removed: std::mem::take(&mut a.groups_removed),
             ..Outcome::default()
         };
-        out.diff.prepared = unified_diff(&q.file, &a.before, &a.after);
+        out.diff.prepared = unified_diff(&file, &a.before, &a.after);
         if !changed {
-            out.message = "nothing to change: the inventory already says so".into();
+            out.message = format!(
+                "nothing to change: the inventory already says so{}",
+                notes[k]
+            );
         } else {
             out.changed = true;
-            vfs.put_file(q.file.clone(), a.after.as_bytes().to_vec());
-            touched.insert(q.file.clone());
+            vfs.put_file(file.clone(), a.after.as_bytes().to_vec());
+            touched.insert(file);
             for f in &a.remove_files {
                 vfs.remove_file(f);
                 touched.insert(f.clone());
@@ -265,6 +291,7 @@ fn edit_all(
         outs,
         touched,
         messages,
+        notes,
     })
 }
 
@@ -314,15 +341,17 @@ fn not_pushed(r: &Request, ready: Ready) -> Vec<Outcome> {
         commit,
         mut outs,
         message,
+        notes,
         ..
     } = ready;
     let out = &mut outs[0];
+    let note = notes.first().map_or("", String::as_str);
     if r.dry_run {
-        out.message = format!("dry run: would commit \"{message}\"");
+        out.message = format!("dry run: would commit \"{message}\"{note}");
     } else {
         out.commit = Some(commit.to_string());
         out.message = format!(
-            "committed {} (not pushed): {message}",
+            "committed {} (not pushed): {message}{note}",
             &commit.to_string()[..12]
         );
     }
@@ -335,6 +364,7 @@ fn pushed_outs(branch: &str, ready: Ready) -> Vec<Outcome> {
         commit,
         mut outs,
         messages,
+        notes,
         ..
     } = ready;
     let others = messages.len() - 1;
@@ -344,9 +374,10 @@ fn pushed_outs(branch: &str, ready: Ready) -> Vec<Outcome> {
             1 => " (one commit with another job's change)".to_string(),
             n => format!(" (one commit with {n} other jobs' changes)"),
         };
+        let note = notes.get(*k).map_or("", String::as_str);
         outs[*k].commit = Some(commit.to_string());
         outs[*k].message = redact(&format!(
-            "pushed {} to {branch}{with}: {own}",
+            "pushed {} to {branch}{with}: {own}{note}",
             &commit.to_string()[..12]
         ));
     }

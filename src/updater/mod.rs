@@ -5,9 +5,10 @@
 //! shallow single-branch bare clone, no checkout, or for a repository named
 //! by a local path a bare repository borrowing its objects); apply our
 //! request and the waiting ones to the file's text with minimal diffs
-//! ([`apply`], [`edit`]); validate the result with the same rules as the
-//! hook (a change that adds an error is refused), commit and push; when
-//! another job pushed first, do it again on the new tip ([`attempt`]).
+//! ([`apply`], [`edit`]), to inventory files only ([`scope`]); validate
+//! the result with the same rules as the hook (a change that adds an error
+//! is refused), commit and push; when another job pushed first, do it
+//! again on the new tip ([`attempt`]).
 
 pub mod apply;
 pub mod attempt;
@@ -18,6 +19,7 @@ pub mod outcome;
 pub mod params;
 pub mod queue;
 pub mod request;
+pub mod scope;
 pub mod workspace;
 
 pub use flags::Flags;

@@ -148,6 +148,7 @@ fn check(r: &Request) -> Result<(), String> {
     }
     for h in &r.hosts {
         super::edit::check_host_name(&h.name).map_err(|e| e.0)?;
+        check_host_not_a_path(&h.name)?;
         for g in &h.groups {
             if g.is_empty() || !crate::rules::group_name_ok(g) {
                 return Err(format!("group `{g}` is not a valid group name"));
@@ -162,6 +163,18 @@ fn check(r: &Request) -> Result<(), String> {
     }
     if let Some(k) = &r.ssh_key {
         check_key_file(k)?;
+    }
+    Ok(())
+}
+
+/// A host name is also the name of its `host_vars/<host>` file: one with a
+/// path separator or `..` in it would name another host's file, or a file
+/// outside `host_vars/`, so it is refused in every state.
+fn check_host_not_a_path(name: &str) -> Result<(), String> {
+    if name.contains(['/', '\\']) || name.contains("..") || name == "." {
+        return Err(format!(
+            "host `{name}` is not a valid host name: a host name has no `/`, `\\` or `..`"
+        ));
     }
     Ok(())
 }

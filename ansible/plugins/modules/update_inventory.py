@@ -134,6 +134,12 @@ options:
 notes:
   - Check mode is supported - the change is computed and validated, nothing is committed or pushed.
   - Diff mode returns the inventory file before and after.
+  - Credentials in a URL (in C(inventory_repo_url), C(git_comment_prefix), C(git_comment_body) or
+    C(ssh_params.ssh_opts)) are hidden from the result, its C(invocation) and the output of C(ansible-playbook -v)
+    as Ansible hides C(no_log) values - a password, and a user name given alone in an C(https://) URL (a token);
+    the user name of an C(ssh://) URL, such as C(git), is not a secret and stays. The binary redacts the whole
+    user part of an C(https://) URL, and an C(ssh://) URL's password, from its messages and from commit messages.
+    No option is a secret as a whole, so none is marked C(no_log).
 """
 
 EXAMPLES = r"""
@@ -203,6 +209,7 @@ remote:
 
 import json
 import os
+import re
 import shutil
 
 from ansible.module_utils.basic import AnsibleModule
@@ -211,6 +218,24 @@ PASSED = (
     "inventory_repo_url", "inventory_repo_branch", "inventory_file", "git_comment_prefix",
     "git_comment_body", "ssh_params", "state", "host_list", "group_list", "git_user_name", "git_user_email",
 )
+
+
+# scheme://userinfo@ : the userinfo runs to the last `@` before a `/`, a quote or a space.
+URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^\s/\"']*)@")
+SSH_SCHEMES = ("ssh", "git+ssh", "ssh+git")
+
+
+def url_secrets(text):
+    """The credentials in the URLs of text, as git-inventory redacts them: the userinfo of a non-ssh URL
+    (its password only when it has one), the password of an ssh URL."""
+    found = set()
+    for m in URL_USERINFO.finditer(text or ""):
+        user, sep, password = m.group(2).partition(":")
+        if sep and password:
+            found.add(password)
+        elif not sep and user and m.group(1).lower() not in SSH_SCHEMES:
+            found.add(user)
+    return found
 
 
 def prune(value):
@@ -267,6 +292,11 @@ def main():
         ),
         supports_check_mode=True,
     )
+    ssh = module.params["ssh_params"] or {}
+    for text in (module.params["inventory_repo_url"], module.params["git_comment_prefix"],
+                 module.params["git_comment_body"], ssh.get("ssh_opts")):
+        # Masked wherever they appear in the result, as no_log values are.
+        module.no_log_values.update(url_secrets(text))
     binary = module.params["binary_path"] or shutil.which("git-inventory")
     if not binary or not os.access(binary, os.X_OK):
         module.fail_json(msg="git-inventory binary not found: set binary_path or put it on PATH")

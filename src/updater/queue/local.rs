@@ -20,19 +20,35 @@
 //!
 //! A waiting job polls for its `.out` and for the lock. When it gets the
 //! lock without an answer (the batching job died, or left the request
-//! out), it withdraws its request and runs it itself: requests are
-//! idempotent, so a change that did land reports "nothing to change".
-//! A job killed while it waits leaves its request behind: it is still
-//! done (it was asked for), and its unread answer is removed ten minutes
-//! later by a batching job.
+//! out, or removed it as expired), it withdraws its request and runs it
+//! itself: requests are idempotent, so a change that did land reports
+//! "nothing to change". A job waits [`GIVE_UP`] at most, then withdraws
+//! its request and goes ahead alone.
+//!
+//! A job killed while it waits leaves its request behind: a turn that
+//! comes within [`GIVE_UP`] of its queueing still does it (it was asked
+//! for), and its unread answer is removed ten minutes later; a request
+//! older than that is removed, not done (a later job never applies a
+//! change its job gave up on, or a cancelled job's). Requests claimed by a
+//! turn that died unanswered, and half-written files, go after ten
+//! minutes too.
 
 use super::transport::{Transport, Waited};
 use crate::updater::outcome::{Answer, Diff, Outcome};
 use crate::updater::request::{Queue, Request};
-use crate::updater::workspace::epoch_nanos;
+use crate::updater::workspace::{epoch_nanos, my_uid};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+/// How long a job waits for its turn before it goes ahead alone. A request
+/// queued longer ago than that is not done by a later turn but removed:
+/// its job has given up waiting (and does its request itself) or is dead.
+pub const GIVE_UP: Duration = Duration::from_secs(300);
+
+/// How long an answer, or a request claimed by a turn that died, is kept
+/// for a job that may still come for it.
+const KEEP_UNREAD: Duration = Duration::from_secs(600);
 
 /// The lock of our turn and the queue of requests waiting for it.
 pub struct Turn {
@@ -78,14 +94,6 @@ fn private_queue(queue: &Path) -> bool {
         let _ = queue;
         false
     }
-}
-
-/// Our effective user id (the owner of `/proc/self`); `None` where there
-/// is no /proc: no batching there.
-#[cfg(unix)]
-fn my_uid() -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 /// Whether the request file `p` is ours (same user).
@@ -174,7 +182,7 @@ pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
         let _ = std::fs::remove_file(req.with_extension("claimed"));
         let _ = std::fs::remove_file(req.with_extension("diff"));
     };
-    let deadline = Instant::now() + Duration::from_secs(300);
+    let deadline = Instant::now() + GIVE_UP;
     loop {
         if queued {
             if let Some(a) = answered() {
@@ -223,19 +231,23 @@ impl Transport for Turn {
             })
             .collect();
         let is = |p: &Path, ext: &str| p.extension().is_some_and(|x| x == ext);
-        // Answers nobody came for (their job was killed while it waited)
-        // go after ten minutes.
+        let older = |t: &Option<std::time::SystemTime>, than: Duration| {
+            t.and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > than)
+        };
+        // Answers nobody came for (their job was killed while it waited),
+        // and requests a dead turn claimed and never answered, go after
+        // ten minutes; a request older than a job waits is not done but
+        // removed (its job went ahead alone, or is dead).
         for (p, t) in &all {
-            let stale = t
-                .and_then(|t| t.elapsed().ok())
-                .is_some_and(|age| age > Duration::from_secs(600));
-            if stale && (is(p, "out") || is(p, "diff")) {
+            let unread = is(p, "out") || is(p, "diff") || is(p, "claimed") || is(p, "tmp");
+            if (unread && older(t, KEEP_UNREAD)) || (is(p, "req") && older(t, GIVE_UP)) {
                 let _ = std::fs::remove_file(p);
             }
         }
         let mut waiting: Vec<_> = all
             .into_iter()
-            .filter(|(p, _)| is(p, "req") && owned(p))
+            .filter(|(p, t)| is(p, "req") && !older(t, GIVE_UP) && owned(p))
             .collect();
         // First come, first served (the file's age is what we have).
         waiting.sort_by_key(|(_, t)| *t);
