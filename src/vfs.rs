@@ -139,6 +139,25 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// The names directly in `dir` (sorted, once each), given every path of a
+/// tree held as a list of paths (`a/b/c` puts `a` in the root, `b` in `a`).
+pub fn child_names<'a>(paths: impl Iterator<Item = &'a String>, dir: &str) -> Vec<String> {
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    let mut names = BTreeSet::new();
+    for p in paths {
+        if let Some(rest) = p.strip_prefix(&prefix) {
+            if !rest.is_empty() {
+                names.insert(rest.split('/').next().unwrap_or(rest).to_string());
+            }
+        }
+    }
+    names.into_iter().collect()
+}
+
 /// Normalise `a/./b/../c`; `None` when it climbs above the root.
 pub fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -435,20 +454,10 @@ impl Vfs for MemVfs {
         }
     }
     fn raw_list(&self, dir: &str) -> io::Result<Vec<String>> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let mut names = BTreeSet::new();
-        for p in self.entries.keys().chain(self.dirs.iter()) {
-            if let Some(rest) = p.strip_prefix(&prefix) {
-                if !rest.is_empty() {
-                    names.insert(rest.split('/').next().unwrap_or(rest).to_string());
-                }
-            }
-        }
-        Ok(names.into_iter().collect())
+        Ok(child_names(
+            self.entries.keys().chain(self.dirs.iter()),
+            dir,
+        ))
     }
     fn raw_read(&self, path: &str) -> io::Result<Vec<u8>> {
         self.data

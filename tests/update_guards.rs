@@ -16,26 +16,7 @@ const PROD: &str = "all:\n  children:\n    ca_domain_int_dettonville:\n      hos
 /// `dir/srv.git` with one commit of `files` (path, text) and `links`
 /// (path, target), the hook installed when `hook`.
 fn seeded(dir: &Path, files: &[(&str, &str)], links: &[(&str, &str)], hook: bool) -> PathBuf {
-    let bare = dir.join("srv.git");
-    git(
-        &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
-        dir,
-    );
-    let work = dir.join("seed");
-    git(&["init", "-q", "-b", "main", work.to_str().unwrap()], dir);
-    for (path, text) in files {
-        let p = work.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    for (path, target) in links {
-        let p = work.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::os::unix::fs::symlink(target, p).unwrap();
-    }
-    git(&["add", "-A"], &work);
-    git(&["commit", "-qm", "seed"], &work);
-    git(&["push", "-q", bare.to_str().unwrap(), "main"], &work);
+    let bare = seeded_bare_with_links(dir, files, links);
     if hook {
         let o = run(&["hook", "install", bare.to_str().unwrap()], dir);
         assert!(o.status.success(), "{}", stderr(&o));

@@ -374,23 +374,10 @@ impl Vfs for GitTreeVfs {
         }
     }
     fn raw_list(&self, dir: &str) -> io::Result<Vec<String>> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let mut names = BTreeSet::new();
-        for p in self
-            .entries
-            .keys()
-            .chain(self.dirs.iter())
-            .filter(|p| p.starts_with(&prefix) && p.len() > prefix.len())
-        {
-            let rest = &p[prefix.len()..];
-            let name = rest.split('/').next().unwrap_or(rest);
-            names.insert(name.to_string());
-        }
-        Ok(names.into_iter().collect())
+        Ok(crate::vfs::child_names(
+            self.entries.keys().chain(self.dirs.iter()),
+            dir,
+        ))
     }
     fn raw_read(&self, path: &str) -> io::Result<Vec<u8>> {
         match self.entries.get(path) {

@@ -107,6 +107,15 @@ pub fn git(args: &[&str], cwd: &Path) {
 /// `dir/srv.git`, a bare repository whose `main` holds one commit with
 /// `files` (path, text); built through a work tree at `dir/seed`.
 pub fn seeded_bare(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
+    seeded_bare_with_links(dir, files, &[])
+}
+
+/// [`seeded_bare`] with symlinks too: `links` (path, target).
+pub fn seeded_bare_with_links(
+    dir: &Path,
+    files: &[(&str, &str)],
+    links: &[(&str, &str)],
+) -> PathBuf {
     let bare = dir.join("srv.git");
     git(
         &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
@@ -118,6 +127,11 @@ pub fn seeded_bare(dir: &Path, files: &[(&str, &str)]) -> PathBuf {
         let p = work.join(path);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
+    }
+    for (path, target) in links {
+        let p = work.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(target, p).unwrap();
     }
     git(&["add", "-A"], &work);
     git(&["commit", "-qm", "seed"], &work);
