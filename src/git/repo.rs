@@ -18,18 +18,20 @@ pub struct Author {
 pub struct Repo(pub(super) gix::Repository);
 
 impl Repo {
-    /// Open the repository at `path`.
+    /// Open the repository at `path`, its object store sized for packs
+    /// that arrive while it is open ([`super::store::SLOTS`]).
     pub fn open(path: &Path) -> Result<Repo, GitError> {
-        gix::open(path)
+        gix::open_opts(path, super::store::open_options())
             .map(Repo)
             .map_err(|e| GitError::open(path, e))
     }
 
-    /// A new, empty bare repository at `path`.
+    /// A new, empty bare repository at `path`, opened as [`Repo::open`]
+    /// does.
     pub fn init_bare(path: &Path) -> Result<Repo, GitError> {
         gix::init_bare(path)
-            .map(Repo)
-            .map_err(|e| GitError::Write(format!("cannot create {}: {e}", path.display())))
+            .map_err(|e| GitError::Write(format!("cannot create {}: {e}", path.display())))?;
+        Repo::open(path)
     }
 
     /// The short name of the branch HEAD names (`main`), if any.

@@ -120,7 +120,9 @@ fn clone_with_gix(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, 
         prep.fetch_only(gix::progress::Discard, &interrupt)
     }
     .map_err(|e| failed(&e))?;
-    Ok(Repo(repo))
+    // Opened again with room for the packs later fetches add.
+    drop(repo);
+    Repo::open(dest)
 }
 
 /// A bare clone from a `file://` URL with git itself (gix cannot name the
@@ -205,7 +207,8 @@ pub fn refresh(clone: &Path, url: &str, spec: &CloneSpec<'_>) -> Result<Repo, Gi
 
 /// The commit a branch of the local repository `src` points at now.
 pub fn branch_tip(src: &Path, branch: &str) -> Result<ObjectId, GitError> {
-    let repo = gix::open(src).map_err(|e| GitError::open(src, e))?;
+    let repo =
+        gix::open_opts(src, super::store::open_options()).map_err(|e| GitError::open(src, e))?;
     let bad = |e: &dyn std::fmt::Display| GitError::Branch {
         branch: branch.to_string(),
         message: e.to_string(),
@@ -223,7 +226,8 @@ pub fn branch_tip(src: &Path, branch: &str) -> Result<ObjectId, GitError> {
 /// names the branch, which points at the source's tip. Nothing in `src` is
 /// written; a push is the only way a change reaches it.
 pub fn borrow(src: &Path, dest: &Path, branch: Option<&str>, name: &str) -> Result<Repo, GitError> {
-    let source = gix::open(src).map_err(|e| GitError::open(name, e))?;
+    let source =
+        gix::open_opts(src, super::store::open_options()).map_err(|e| GitError::open(name, e))?;
     let source = Repo(source);
     let branch = match branch {
         Some(b) => b.to_string(),
