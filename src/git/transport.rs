@@ -27,6 +27,24 @@ const LOCAL_RECEIVE_PACK: &str = "git -c receive.unpackLimit=1 receive-pack";
 /// the hook writes them, and a push that meets them was given no verdict.
 pub const HOOK_TIMED_OUT: &str = "validation did not finish within";
 
+/// The words of the pre-receive hook's message when it failed without a
+/// verdict (an object it could not read, a panic): the push may pass when
+/// tried again.
+pub const HOOK_FAILED: &str = "the hook could not judge the push";
+
+/// Whether one of the hook's `remote:` lines is its own message starting
+/// with `marker` (`remote: [GL-HOOK-ERR: ]git-inventory: <marker>...`).
+/// Only the hook writes a line that starts so: its findings start with a
+/// path and a line number, so what an inventory holds cannot pass for it.
+fn hook_said(remote: &[String], marker: &str) -> bool {
+    remote.iter().any(|l| {
+        let l = l.trim_start_matches("remote:").trim_start();
+        let l = l.strip_prefix("GL-HOOK-ERR:").map_or(l, str::trim_start);
+        l.strip_prefix("git-inventory: ")
+            .is_some_and(|m| m.starts_with(marker))
+    })
+}
+
 /// What to clone, and how.
 #[derive(Debug, Clone)]
 pub struct CloneSpec<'a> {
@@ -270,6 +288,11 @@ pub enum PushOutcome {
     HookTimedOut {
         remote: Vec<String>,
     },
+    /// The server's hook failed without a verdict (see [`HOOK_FAILED`]):
+    /// try again later.
+    HookFailed {
+        remote: Vec<String>,
+    },
     /// The server's pre-receive hook declined the push: a verdict.
     HookRefused {
         remote: Vec<String>,
@@ -319,10 +342,13 @@ fn classify(stdout: &str, stderr: &str) -> PushOutcome {
         .map(|l| cli::redact(l.trim_end()))
         .collect();
     let text = format!("{stdout}\n{stderr}");
-    if text.contains(HOOK_TIMED_OUT) {
-        return PushOutcome::HookTimedOut { remote };
-    }
     if text.contains("hook declined") {
+        if hook_said(&remote, HOOK_TIMED_OUT) {
+            return PushOutcome::HookTimedOut { remote };
+        }
+        if hook_said(&remote, HOOK_FAILED) {
+            return PushOutcome::HookFailed { remote };
+        }
         return PushOutcome::HookRefused { remote };
     }
     // Either git saw the new tip before sending (non-fast-forward), or both
@@ -457,6 +483,23 @@ mod tests {
         assert!(matches!(
             classify("", &late),
             PushOutcome::HookTimedOut { .. }
+        ));
+        let failed = format!(
+            "remote: GL-HOOK-ERR: git-inventory: {}: cannot read object 1234: push rejected (the hook fails closed)    \n ! [remote rejected] main (pre-receive hook declined)\n",
+            super::HOOK_FAILED
+        );
+        assert!(matches!(
+            classify("", &failed),
+            PushOutcome::HookFailed { .. }
+        ));
+        // A finding that quotes the words is still a verdict.
+        let quoted = format!(
+            "remote: inventory/PROD/hosts.yml:3:5: INV023 x is `git-inventory: {}`\n ! [remote rejected] main (pre-receive hook declined)\n",
+            super::HOOK_FAILED
+        );
+        assert!(matches!(
+            classify("", &quoted),
+            PushOutcome::HookRefused { .. }
         ));
         assert!(matches!(
             classify("", "fatal: could not read from remote repository"),
