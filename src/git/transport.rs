@@ -401,6 +401,21 @@ impl Refs<'_> {
         Some(pushed(&self.git(&args)?.stdout))
     }
 
+    /// Delete every ref under `prefix` (`refs/x/`) in the remote that the
+    /// scratch repository does not have under the same name, in one push
+    /// (`--prune`): what thousands of deletions, each named, would cost
+    /// many times over (git matches each named ref against all the
+    /// remote's). Whether the push ran.
+    pub fn prune(&self, prefix: &str) -> bool {
+        let spec = format!("{prefix}*:{prefix}*");
+        let mut args = vec!["push", "--porcelain", "--prune"];
+        if on_this_machine(self.url) {
+            args.extend(["--receive-pack", LOCAL_RECEIVE_PACK]);
+        }
+        args.extend([self.url, spec.as_str()]);
+        self.git(&args).is_some_and(|o| o.ok)
+    }
+
     /// The values of `refs` in the remote (absent ones left out).
     pub fn ls_remote(&self, refs: &[&str]) -> Option<HashMap<String, String>> {
         let mut args = vec!["ls-remote", self.url];
@@ -419,9 +434,39 @@ impl Refs<'_> {
         )
     }
 
+    /// The refs under `prefix` (`refs/git-inventory/queue/`) in the
+    /// remote: each one's full name and value.
+    pub fn ls_remote_under(&self, prefix: &str) -> Option<Vec<(String, String)>> {
+        let pattern = format!("{prefix}*");
+        let out = self.git(&["ls-remote", self.url, &pattern])?;
+        if !out.ok {
+            return None;
+        }
+        Some(
+            out.stdout
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .filter(|(_, name)| name.starts_with(prefix))
+                .map(|(oid, name)| (name.to_string(), oid.to_string()))
+                .collect(),
+        )
+    }
+
     /// Fetch `refspecs` from the remote into the scratch repository.
     pub fn fetch(&self, refspecs: &[&str]) -> bool {
+        self.fetch_with(&[], refspecs)
+    }
+
+    /// Fetch the commit `oid` and its tree (not its history) into the
+    /// scratch repository, as `into`. A commit the remote holds can be
+    /// asked for by id (git's protocol v2), whatever ref reaches it.
+    pub fn fetch_commit(&self, oid: &str, into: &str) -> bool {
+        self.fetch_with(&["--depth", "1"], &[&format!("{oid}:{into}")])
+    }
+
+    fn fetch_with(&self, options: &[&str], refspecs: &[&str]) -> bool {
         let mut args = vec!["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"];
+        args.extend(options);
         if on_this_machine(self.url) {
             args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
         }
