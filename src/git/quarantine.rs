@@ -19,7 +19,7 @@ impl Quarantine {
     /// Open the repository at `git_dir` and the quarantine git named in
     /// this process's environment.
     pub fn open(git_dir: &Path) -> Result<Quarantine, GitError> {
-        let repo = gix::open(git_dir)
+        let repo = gix::open_opts(git_dir, super::store::open_options())
             .map_err(|e| GitError::open(format!("repository {}", git_dir.display()), e))?;
         let hash = repo.object_hash();
         let own = repo.objects.store_ref().path().to_path_buf();
@@ -71,14 +71,14 @@ impl Quarantine {
 
     /// The commit the default branch (HEAD) points at, if any.
     pub fn default_branch_tip(&self) -> Option<String> {
-        let repo = gix::open(&self.git_dir).ok()?;
+        let repo = gix::open_opts(&self.git_dir, super::store::open_options()).ok()?;
         let id = repo.head_id().ok()?;
         Some(id.detach().to_string())
     }
 
     /// The full name HEAD points at (`refs/heads/main`), if it names one.
     pub fn head_ref_name(&self) -> Option<String> {
-        gix::open(&self.git_dir)
+        gix::open_opts(&self.git_dir, super::store::open_options())
             .ok()
             .and_then(|g| g.head_name().ok().flatten())
             .map(|n| n.as_bstr().to_string())

@@ -18,18 +18,20 @@ pub struct Author {
 pub struct Repo(pub(super) gix::Repository);
 
 impl Repo {
-    /// Open the repository at `path`.
+    /// Open the repository at `path`, its object store sized for packs
+    /// that arrive while it is open ([`super::store::SLOTS`]).
     pub fn open(path: &Path) -> Result<Repo, GitError> {
-        gix::open(path)
+        gix::open_opts(path, super::store::open_options())
             .map(Repo)
             .map_err(|e| GitError::open(path, e))
     }
 
-    /// A new, empty bare repository at `path`.
+    /// A new, empty bare repository at `path`, opened as [`Repo::open`]
+    /// does.
     pub fn init_bare(path: &Path) -> Result<Repo, GitError> {
         gix::init_bare(path)
-            .map(Repo)
-            .map_err(|e| GitError::Write(format!("cannot create {}: {e}", path.display())))
+            .map_err(|e| GitError::Write(format!("cannot create {}: {e}", path.display())))?;
+        Repo::open(path)
     }
 
     /// The short name of the branch HEAD names (`main`), if any.
@@ -147,6 +149,46 @@ impl Repo {
         Ok(id.detach())
     }
 
+    /// The entries of commit `id`'s tree (every file's kind and blob id),
+    /// with the contents of the files `read` picks (by path) among those
+    /// `reads` accepts (by name).
+    pub fn tree_reading(
+        &self,
+        id: ObjectId,
+        reads: FileFilter,
+        read: &dyn Fn(&str) -> bool,
+    ) -> Result<GitTreeVfs, GitError> {
+        let stores = super::store::ObjectStores::of_repo(&self.0)?;
+        let mut tree =
+            GitTreeVfs::structure_from_stores(&stores, id, format!("commit {id}"), reads)?;
+        tree.read_files(&stores, read)?;
+        Ok(tree)
+    }
+
+    /// Whether commit `ancestor` is `tip` or one of its ancestors: `None`
+    /// when that cannot be told from here within `limit` commits (history
+    /// cut short by a shallow clone, or longer than that).
+    pub fn is_ancestor(&self, ancestor: ObjectId, tip: ObjectId, limit: usize) -> Option<bool> {
+        if ancestor == tip {
+            return Some(true);
+        }
+        let walk = self.0.rev_walk([tip]).all().ok()?;
+        let mut seen = 0;
+        for info in walk {
+            let info = info.ok()?;
+            if info.id == ancestor {
+                return Some(true);
+            }
+            seen += 1;
+            if seen >= limit {
+                return None;
+            }
+        }
+        // The whole history was walked, unless it was cut short.
+        let shallow = self.0.shallow_commits().ok().flatten().is_some();
+        (!shallow).then_some(false)
+    }
+
     /// The refs under `prefix` (`refs/queue/`): each one's name without the
     /// prefix and the commit it points at.
     pub fn refs_under(&self, prefix: &str) -> Vec<(String, ObjectId)> {
@@ -164,6 +206,11 @@ impl Repo {
             }
         }
         out
+    }
+
+    /// Whether the object `id` is in the repository.
+    pub fn has(&self, id: ObjectId) -> bool {
+        self.0.has_object(id)
     }
 
     /// The message and commit time (seconds) of commit `id`.

@@ -27,6 +27,24 @@ const LOCAL_RECEIVE_PACK: &str = "git -c receive.unpackLimit=1 receive-pack";
 /// the hook writes them, and a push that meets them was given no verdict.
 pub const HOOK_TIMED_OUT: &str = "validation did not finish within";
 
+/// The words of the pre-receive hook's message when it failed without a
+/// verdict (an object it could not read, a panic): the push may pass when
+/// tried again.
+pub const HOOK_FAILED: &str = "the hook could not judge the push";
+
+/// Whether one of the hook's `remote:` lines is its own message starting
+/// with `marker` (`remote: [GL-HOOK-ERR: ]git-inventory: <marker>...`).
+/// Only the hook writes a line that starts so: its findings start with a
+/// path and a line number, so what an inventory holds cannot pass for it.
+fn hook_said(remote: &[String], marker: &str) -> bool {
+    remote.iter().any(|l| {
+        let l = l.trim_start_matches("remote:").trim_start();
+        let l = l.strip_prefix("GL-HOOK-ERR:").map_or(l, str::trim_start);
+        l.strip_prefix("git-inventory: ")
+            .is_some_and(|m| m.starts_with(marker))
+    })
+}
+
 /// What to clone, and how.
 #[derive(Debug, Clone)]
 pub struct CloneSpec<'a> {
@@ -120,7 +138,9 @@ fn clone_with_gix(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, 
         prep.fetch_only(gix::progress::Discard, &interrupt)
     }
     .map_err(|e| failed(&e))?;
-    Ok(Repo(repo))
+    // Opened again with room for the packs later fetches add.
+    drop(repo);
+    Repo::open(dest)
 }
 
 /// A bare clone from a `file://` URL with git itself (gix cannot name the
@@ -205,7 +225,8 @@ pub fn refresh(clone: &Path, url: &str, spec: &CloneSpec<'_>) -> Result<Repo, Gi
 
 /// The commit a branch of the local repository `src` points at now.
 pub fn branch_tip(src: &Path, branch: &str) -> Result<ObjectId, GitError> {
-    let repo = gix::open(src).map_err(|e| GitError::open(src, e))?;
+    let repo =
+        gix::open_opts(src, super::store::open_options()).map_err(|e| GitError::open(src, e))?;
     let bad = |e: &dyn std::fmt::Display| GitError::Branch {
         branch: branch.to_string(),
         message: e.to_string(),
@@ -223,7 +244,8 @@ pub fn branch_tip(src: &Path, branch: &str) -> Result<ObjectId, GitError> {
 /// names the branch, which points at the source's tip. Nothing in `src` is
 /// written; a push is the only way a change reaches it.
 pub fn borrow(src: &Path, dest: &Path, branch: Option<&str>, name: &str) -> Result<Repo, GitError> {
-    let source = gix::open(src).map_err(|e| GitError::open(name, e))?;
+    let source =
+        gix::open_opts(src, super::store::open_options()).map_err(|e| GitError::open(name, e))?;
     let source = Repo(source);
     let branch = match branch {
         Some(b) => b.to_string(),
@@ -264,6 +286,11 @@ pub enum PushOutcome {
     },
     /// The server's hook ran out of time: no verdict, try again later.
     HookTimedOut {
+        remote: Vec<String>,
+    },
+    /// The server's hook failed without a verdict (see [`HOOK_FAILED`]):
+    /// try again later.
+    HookFailed {
         remote: Vec<String>,
     },
     /// The server's pre-receive hook declined the push: a verdict.
@@ -315,10 +342,13 @@ fn classify(stdout: &str, stderr: &str) -> PushOutcome {
         .map(|l| cli::redact(l.trim_end()))
         .collect();
     let text = format!("{stdout}\n{stderr}");
-    if text.contains(HOOK_TIMED_OUT) {
-        return PushOutcome::HookTimedOut { remote };
-    }
     if text.contains("hook declined") {
+        if hook_said(&remote, HOOK_TIMED_OUT) {
+            return PushOutcome::HookTimedOut { remote };
+        }
+        if hook_said(&remote, HOOK_FAILED) {
+            return PushOutcome::HookFailed { remote };
+        }
         return PushOutcome::HookRefused { remote };
     }
     // Either git saw the new tip before sending (non-fast-forward), or both
@@ -371,6 +401,21 @@ impl Refs<'_> {
         Some(pushed(&self.git(&args)?.stdout))
     }
 
+    /// Delete every ref under `prefix` (`refs/x/`) in the remote that the
+    /// scratch repository does not have under the same name, in one push
+    /// (`--prune`): what thousands of deletions, each named, would cost
+    /// many times over (git matches each named ref against all the
+    /// remote's). Whether the push ran.
+    pub fn prune(&self, prefix: &str) -> bool {
+        let spec = format!("{prefix}*:{prefix}*");
+        let mut args = vec!["push", "--porcelain", "--prune"];
+        if on_this_machine(self.url) {
+            args.extend(["--receive-pack", LOCAL_RECEIVE_PACK]);
+        }
+        args.extend([self.url, spec.as_str()]);
+        self.git(&args).is_some_and(|o| o.ok)
+    }
+
     /// The values of `refs` in the remote (absent ones left out).
     pub fn ls_remote(&self, refs: &[&str]) -> Option<HashMap<String, String>> {
         let mut args = vec!["ls-remote", self.url];
@@ -389,9 +434,39 @@ impl Refs<'_> {
         )
     }
 
+    /// The refs under `prefix` (`refs/git-inventory/queue/`) in the
+    /// remote: each one's full name and value.
+    pub fn ls_remote_under(&self, prefix: &str) -> Option<Vec<(String, String)>> {
+        let pattern = format!("{prefix}*");
+        let out = self.git(&["ls-remote", self.url, &pattern])?;
+        if !out.ok {
+            return None;
+        }
+        Some(
+            out.stdout
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .filter(|(_, name)| name.starts_with(prefix))
+                .map(|(oid, name)| (name.to_string(), oid.to_string()))
+                .collect(),
+        )
+    }
+
     /// Fetch `refspecs` from the remote into the scratch repository.
     pub fn fetch(&self, refspecs: &[&str]) -> bool {
+        self.fetch_with(&[], refspecs)
+    }
+
+    /// Fetch the commit `oid` and its tree (not its history) into the
+    /// scratch repository, as `into`. A commit the remote holds can be
+    /// asked for by id (git's protocol v2), whatever ref reaches it.
+    pub fn fetch_commit(&self, oid: &str, into: &str) -> bool {
+        self.fetch_with(&["--depth", "1"], &[&format!("{oid}:{into}")])
+    }
+
+    fn fetch_with(&self, options: &[&str], refspecs: &[&str]) -> bool {
         let mut args = vec!["fetch", "--quiet", "--no-tags", "--no-write-fetch-head"];
+        args.extend(options);
         if on_this_machine(self.url) {
             args.extend(["--upload-pack", LOCAL_UPLOAD_PACK]);
         }
@@ -453,6 +528,23 @@ mod tests {
         assert!(matches!(
             classify("", &late),
             PushOutcome::HookTimedOut { .. }
+        ));
+        let failed = format!(
+            "remote: GL-HOOK-ERR: git-inventory: {}: cannot read object 1234: push rejected (the hook fails closed)    \n ! [remote rejected] main (pre-receive hook declined)\n",
+            super::HOOK_FAILED
+        );
+        assert!(matches!(
+            classify("", &failed),
+            PushOutcome::HookFailed { .. }
+        ));
+        // A finding that quotes the words is still a verdict.
+        let quoted = format!(
+            "remote: inventory/PROD/hosts.yml:3:5: INV023 x is `git-inventory: {}`\n ! [remote rejected] main (pre-receive hook declined)\n",
+            super::HOOK_FAILED
+        );
+        assert!(matches!(
+            classify("", &quoted),
+            PushOutcome::HookRefused { .. }
         ));
         assert!(matches!(
             classify("", "fatal: could not read from remote repository"),

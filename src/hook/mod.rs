@@ -3,7 +3,10 @@
 //! repository (or GitLab's `custom_hooks/pre-receive.d/`).
 //!
 //! The hook fails closed: a panic, an unreadable object or a bad config
-//! rejects the push and says why.
+//! rejects the push and says why. A failure that gave no verdict on the
+//! push (an object it could not read, a panic, the timeout) says so in
+//! words the updater knows ([`HOOK_FAILED`], [`HOOK_TIMED_OUT`]): it tries
+//! such a push again, where a verdict is final.
 
 mod cache;
 mod check;
@@ -15,7 +18,8 @@ pub use refs::{glob_match, parse_updates, BadRefLine, RefUpdate};
 
 use crate::config::ConfigError;
 use crate::exit::Exit;
-use crate::git::{transport::HOOK_TIMED_OUT, GitError, Quarantine};
+use crate::git::transport::{HOOK_FAILED, HOOK_TIMED_OUT};
+use crate::git::{GitError, Quarantine};
 use refs::is_zero;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -29,6 +33,25 @@ pub enum HookError {
     Git(#[from] GitError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+}
+
+impl HookError {
+    /// Whether the push itself may pass when tried again: a git failure
+    /// (an object not readable now) may not recur, where a bad ref line or
+    /// configuration will.
+    fn is_transient(&self) -> bool {
+        matches!(self, HookError::Git(_))
+    }
+}
+
+/// The line that rejects a push the hook could not judge: with
+/// [`HOOK_FAILED`] when trying again may help.
+fn fails_closed(what: &str, transient: bool) -> String {
+    if transient {
+        format!("git-inventory: {HOOK_FAILED}: {what}: push rejected (the hook fails closed)")
+    } else {
+        format!("git-inventory: {what}: push rejected (the hook fails closed)")
+    }
 }
 
 /// How violations decide the push.
@@ -80,11 +103,9 @@ pub fn decide(input: &str, git_dir: &Path, opts: &Options) -> Verdict {
     };
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(Ok(v)) => v,
-        Ok(Err(msg)) => Verdict {
+        Ok(Err(e)) => Verdict {
             accept: false,
-            lines: vec![format!(
-                "git-inventory: {msg}: push rejected (the hook fails closed)"
-            )],
+            lines: vec![fails_closed(&e.to_string(), e.is_transient())],
         },
         Err(p) => {
             let what = p
@@ -94,9 +115,7 @@ pub fn decide(input: &str, git_dir: &Path, opts: &Options) -> Verdict {
                 .unwrap_or_default();
             Verdict {
                 accept: false,
-                lines: vec![format!(
-                    "git-inventory: internal error ({what}): push rejected (the hook fails closed)"
-                )],
+                lines: vec![fails_closed(&format!("internal error ({what})"), true)],
             }
         }
     }
@@ -115,7 +134,8 @@ pub fn pre_receive(opts: &Options) -> Exit {
             Ok(0) => break,
             Ok(_) => input.push_str(&buf),
             Err(e) => {
-                eprintln!("git-inventory: cannot read the push's ref list: {e}: push rejected (the hook fails closed)");
+                let what = format!("cannot read the push's ref list: {e}");
+                eprintln!("{}", fails_closed(&what, true));
                 return Exit::Violations;
             }
         }
@@ -175,6 +195,7 @@ mod tests {
         );
         assert!(!v.accept);
         assert!(v.lines[0].contains("fails closed"));
+        assert!(!v.lines[0].contains(HOOK_FAILED), "bad input recurs");
         let z = "0".repeat(40);
         let a = "a".repeat(40);
         let v = decide(
@@ -183,6 +204,7 @@ mod tests {
             &Options::default(),
         );
         assert!(!v.accept, "an unreadable repository rejects");
+        assert!(v.lines[0].contains(HOOK_FAILED), "{:?}", v.lines);
         let v = decide(
             &format!("{a} {z} refs/heads/main\n"),
             Path::new("/nonexistent"),

@@ -1,5 +1,6 @@
 //! One turn's work: the requests applied to the branch's tip, validated,
-//! committed and pushed; when another job pushed first, the same
+//! committed and pushed; when another job pushed first, or the server's
+//! hook gave no verdict (out of time, or failed inside), the same
 //! (idempotent) change is made again on the new tip, with jittered
 //! exponential backoff.
 
@@ -50,6 +51,7 @@ pub fn run_turn(
 ) -> Turned {
     let mut base = cloned.base;
     let mut last_remote = Vec::new();
+    let mut last_why = "other jobs kept pushing first";
     let mut attempts = 0;
     for attempt in 1..=r.retries.saturating_add(1) {
         attempts = attempt;
@@ -67,9 +69,20 @@ pub fn run_turn(
         match pushed {
             Err(e) => return failed(fail(Exit::Failure, e.to_string())),
             Ok(PushOutcome::Pushed) => return Turned::Done(pushed_outs(&cloned.branch, ready)),
-            // No verdict (another job first, or the hook out of time): again.
-            Ok(PushOutcome::Raced { remote } | PushOutcome::HookTimedOut { remote }) => {
+            // No verdict (another job first, the hook out of time or failed
+            // inside): again.
+            Ok(PushOutcome::Raced { remote }) => {
                 last_remote = remote;
+                last_why = "other jobs kept pushing first";
+            }
+            Ok(PushOutcome::HookTimedOut { remote }) => {
+                last_remote = remote;
+                last_why = "the server's hook kept running out of time";
+            }
+            Ok(PushOutcome::HookFailed { remote }) => {
+                last_remote = remote;
+                last_why =
+                    "the server's hook kept failing without a verdict (see its remote: lines)";
             }
             Ok(PushOutcome::HookRefused { remote }) => {
                 let msg = "the server refused the push (its pre-receive hook declined)";
@@ -91,9 +104,7 @@ pub fn run_turn(
     }
     let mut o = fail(
         Exit::Failure,
-        format!(
-            "gave up after {attempts} attempts: other jobs kept pushing first, or the server's hook kept running out of time"
-        ),
+        format!("gave up after {attempts} attempts: {last_why}"),
     );
     o.attempts = attempts;
     o.remote = last_remote;

@@ -32,7 +32,7 @@ use crate::timer::Timer;
 use attempt::Turned;
 use outcome::fail;
 use queue::{Claimed, Waited};
-use request::check_request;
+use request::{check_queued, check_request};
 
 /// Run an update; never panics, every failure is an [`Outcome`] with
 /// `failed`. Requests of jobs waiting for their turn are done with ours,
@@ -60,15 +60,24 @@ pub fn run(r: &Request) -> Outcome {
     let claimed = turns.claim(r);
     timer.lap(&format!("claim {} waiting", claimed.len()));
     // A waiting job checked its own request, but one from the remote's
-    // queue is only what was pushed there: each is checked again here.
+    // queue is only what was pushed there: each is checked again here, and
+    // must be a plain request of the kind a job queues.
     let mut bad: Vec<(Claimed, Outcome)> = Vec::new();
     let claimed: Vec<Claimed> = claimed
         .into_iter()
-        .filter_map(|c| match check_request(&c.request) {
-            Ok(()) => Some(c),
-            Err(m) => {
-                bad.push((c, fail(Exit::Usage, m.0)));
-                None
+        .filter_map(|c| {
+            match check_request(&c.request).and_then(|()| {
+                if c.from_remote() {
+                    check_queued(&c.request)
+                } else {
+                    Ok(())
+                }
+            }) {
+                Ok(()) => Some(c),
+                Err(m) => {
+                    bad.push((c, fail(Exit::Usage, m.0)));
+                    None
+                }
             }
         })
         .collect();

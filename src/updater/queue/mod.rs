@@ -31,6 +31,14 @@ pub struct Claimed {
     pub request: Request,
 }
 
+impl Claimed {
+    /// Whether it waited in the remote's queue, where anyone who can push
+    /// to `refs/git-inventory/` can put a request.
+    pub fn from_remote(&self) -> bool {
+        matches!(self.at, At::Remote(_))
+    }
+}
+
 /// Where a claimed request waited.
 enum At {
     Local(std::path::PathBuf),

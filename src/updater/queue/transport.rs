@@ -23,7 +23,7 @@ pub trait Transport {
 /// How waiting for a turn in one queue ended.
 pub enum Waited<T> {
     /// Our turn, or none to take (the queue cannot be used here, a dry
-    /// run, five minutes gone): then the job goes on.
+    /// run, waited as long as it may): then the job goes on.
     Ours(Option<T>),
     /// The job whose turn it was did our request.
     Answered(Box<Outcome>),
