@@ -105,7 +105,7 @@ fn holds_change(r: &Request, repo: &Repo, c: ObjectId) -> Option<String> {
     let tree = repo
         .tree_reading(c, yaml_plugin_accepts, &|p| p == phys)
         .ok()?;
-    let a = apply(r, &tree).ok()?;
+    let a = apply(r, &tree, &phys).ok()?;
     (a.before == a.after && a.remove_files.is_empty()).then_some(a.after)
 }
 
