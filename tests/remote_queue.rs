@@ -190,6 +190,7 @@ fn queued_requests_for_other_files_or_with_trailers_are_refused() {
         assert!(answer.contains("queued request"), "{id}: {answer}");
     }
     assert!(refs(&bare, "queue/").is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -243,6 +244,7 @@ fn a_forged_answer_is_not_believed() {
     assert_ne!(new_tip, tip);
     assert_eq!(j["commit"], new_tip.as_str(), "{j}");
     assert_eq!(j["hosts_removed"][0], "pweb01.dettonville.int");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -266,6 +268,7 @@ fn a_dead_jobs_turn_is_taken_over_in_seconds() {
     assert_eq!(json(&o)["hosts_added"][0], "late1.dettonville.int");
     assert!(took < Duration::from_secs(25), "took {took:?}");
     assert!(refs(&bare, "").is_empty(), "{:?}", refs(&bare, ""));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -304,6 +307,7 @@ fn a_turn_kept_fresh_by_hand_does_not_hold_a_job_for_long() {
     // Three times the stale time, at least ten seconds, then alone.
     assert!(took < Duration::from_secs(25), "took {took:?}");
     assert!(refs(&bare, "queue/").is_empty(), "its request withdrawn");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -356,6 +360,7 @@ fn a_live_turn_longer_than_the_stale_time_is_not_taken_as_dead() {
         before + 1,
         "one commit: the waiting job was answered"
     );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -413,6 +418,7 @@ fn thousands_of_junk_refs_are_swept_and_cost_little() {
     for h in ["clean1", "junk1", "after1"] {
         assert!(hosts.contains(h), "{hosts}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

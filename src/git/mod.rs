@@ -22,7 +22,7 @@ pub mod tree;
 pub use cli::{redact, Ssh};
 pub use error::GitError;
 pub use quarantine::Quarantine;
-pub use repo::{Author, Repo};
+pub use repo::{message_of_raw_commit, Author, Repo};
 pub use store::{parse_oid, ObjectId, ObjectStores};
 pub use transport::PushOutcome;
 pub use tree::{FileFilter, GitTreeVfs};

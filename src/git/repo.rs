@@ -208,6 +208,12 @@ impl Repo {
         out
     }
 
+    /// The raw object of commit `id` (as git hashes it), if it is one.
+    pub fn raw_commit(&self, id: ObjectId) -> Option<Vec<u8>> {
+        let o = self.0.find_object(id).ok()?;
+        (o.kind == gix::objs::Kind::Commit).then(|| o.data.clone())
+    }
+
     /// Whether the object `id` is in the repository.
     pub fn has(&self, id: ObjectId) -> bool {
         self.0.has_object(id)
@@ -224,5 +230,41 @@ impl Repo {
     /// The directory of the repository's own objects.
     pub(super) fn objects_dir(&self) -> &Path {
         self.0.objects.store_ref().path()
+    }
+}
+
+/// The message of the commit whose raw object is `raw`, when `raw` is a
+/// commit and hashes to `id` (so it is that commit, wherever it came
+/// from).
+pub fn message_of_raw_commit(raw: &[u8], id: ObjectId) -> Option<Vec<u8>> {
+    let kind = id.kind();
+    let hashed = gix::objs::compute_hash(kind, gix::objs::Kind::Commit, raw).ok()?;
+    if hashed != id {
+        return None;
+    }
+    let c = gix::objs::CommitRef::from_bytes(raw, kind).ok()?;
+    Some(c.message.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raw_commit_is_read_only_when_it_hashes_to_its_id() {
+        let raw = b"tree 4b825dc642cb6eb9a060e54bf8d69288fbee4904\n\
+            author a <a@example.invalid> 1700000000 +0000\n\
+            committer a <a@example.invalid> 1700000000 +0000\n\n\
+            git-inventory: add h1\n";
+        let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Commit, raw)
+            .expect("sha1 hashes");
+        assert_eq!(
+            message_of_raw_commit(raw, id).as_deref(),
+            Some(&b"git-inventory: add h1\n"[..])
+        );
+        let mut tampered = raw.to_vec();
+        let n = tampered.len();
+        tampered[n - 2] = b'2';
+        assert_eq!(message_of_raw_commit(&tampered, id), None);
     }
 }

@@ -38,6 +38,22 @@ fn failed(o: Outcome) -> Turned {
 /// Where a request's diff texts go once made (see [`super::queue`]).
 pub type Stash<'a> = dyn Fn(usize, &mut Diff) + 'a;
 
+/// The words that tie a request's change to the commit that makes it
+/// (`<id> <request commit>` for one from the remote queue), if any.
+pub type Stamp<'a> = dyn Fn(usize) -> Option<String> + 'a;
+
+/// The name of the commit message's lines that tie each request from the
+/// remote queue to the commit: `Git-Inventory-Request: <id> <request
+/// commit> <digest of its outcome>`.
+pub const REQUEST_LINE: &str = "Git-Inventory-Request:";
+
+/// What the queues ask of a turn for each request: where its diff texts
+/// go, and the words that tie its change to the commit.
+pub struct Claims<'a> {
+    pub stash: &'a Stash<'a>,
+    pub stamp: &'a Stamp<'a>,
+}
+
 /// Apply `reqs` (ours first, then the claimed ones) to one tree of the
 /// clone, validate, commit and push, again on the new tip while other jobs
 /// push first (up to the request's retries).
@@ -47,7 +63,7 @@ pub fn run_turn(
     timer: &Timer,
     cloned: &Cloned,
     reqs: &[&Request],
-    stash: &Stash<'_>,
+    claims: &Claims<'_>,
 ) -> Turned {
     let mut base = cloned.base;
     let mut last_remote = Vec::new();
@@ -56,7 +72,7 @@ pub fn run_turn(
     for attempt in 1..=r.retries.saturating_add(1) {
         attempts = attempt;
         let started = Instant::now();
-        let ready = match prepare(r, cloned, base, reqs, attempt, stash, timer) {
+        let ready = match prepare(r, cloned, base, reqs, attempt, claims, timer) {
             Ok(ready) => ready,
             Err(end) => return end,
         };
@@ -132,7 +148,7 @@ fn prepare(
     base: ObjectId,
     reqs: &[&Request],
     attempt: u32,
-    stash: &Stash<'_>,
+    claims: &Claims<'_>,
     timer: &Timer,
 ) -> Result<Ready, Turned> {
     let repo = &cloned.repo;
@@ -148,7 +164,7 @@ fn prepare(
     // the other core while the change is made.
     let before_vfs = vfs.clone();
     let ahead = parse_ahead(&vfs, &cfg, reqs);
-    let edited = edit_all(vfs, &cfg, reqs, attempt, stash)?;
+    let edited = edit_all(vfs, &cfg, reqs, attempt, claims.stash)?;
     timer.lap("edit");
     let Edited {
         vfs,
@@ -160,11 +176,22 @@ fn prepare(
     if messages.is_empty() {
         return Err(Turned::Done(outs));
     }
-    let message = if messages.len() == 1 {
+    let mut message = if messages.len() == 1 {
         messages[0].1.clone()
     } else {
         batch_message(reqs, &messages)
     };
+    let stamps: Vec<String> = messages
+        .iter()
+        .filter_map(|(k, _)| {
+            let tag = (claims.stamp)(*k)?;
+            Some(format!("{REQUEST_LINE} {tag} {}", outs[*k].digest()))
+        })
+        .collect();
+    if !stamps.is_empty() {
+        message.push_str("\n\n");
+        message.push_str(&stamps.join("\n"));
+    }
     let commit = repo
         .commit_files(base, &vfs, &touched, &r.author(), &message)
         .map_err(|e| failed(fail(Exit::Failure, e.to_string())))?;

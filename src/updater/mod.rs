@@ -29,7 +29,7 @@ pub use request::{GroupChange, HostChange, Queue, Request, State};
 use crate::exit::Exit;
 use crate::git::transport;
 use crate::timer::Timer;
-use attempt::Turned;
+use attempt::{Claims, Turned};
 use outcome::fail;
 use queue::{Claimed, Waited};
 use request::{check_queued, check_request};
@@ -92,14 +92,23 @@ pub fn run(r: &Request) -> Outcome {
                 turns.stash_diff(c, d);
             }
         };
-        attempt::run_turn(r, &url, &timer, &cloned, &reqs, &stash)
+        let stamp = |k: usize| k.checked_sub(1).and_then(|i| claimed.get(i))?.stamp();
+        let claims = Claims {
+            stash: &stash,
+            stamp: &stamp,
+        };
+        attempt::run_turn(r, &url, &timer, &cloned, &reqs, &claims)
     };
     let claimed = match outs {
         Turned::Refused if !claimed.is_empty() => {
             // Together the changes add an error: each job's change is then
             // judged alone, ours now and theirs in their own turns.
             turns.release(claimed);
-            outs = attempt::run_turn(r, &url, &timer, &cloned, &[r], &|_, _| {});
+            let alone = Claims {
+                stash: &|_, _| {},
+                stamp: &|_| None,
+            };
+            outs = attempt::run_turn(r, &url, &timer, &cloned, &[r], &alone);
             Vec::new()
         }
         _ => claimed,
@@ -113,6 +122,18 @@ pub fn run(r: &Request) -> Outcome {
         Turned::Failed(o) => std::iter::repeat_n(*o, claimed.len() + 1).collect(),
     };
     let own = outs.remove(0);
+    // A job of another machine gets the commit with its answer, to read
+    // there that its request is in it (see queue::remote).
+    for (c, o) in claimed.iter().zip(outs.iter_mut()) {
+        if c.from_remote() {
+            o.commit_object = o
+                .commit
+                .as_deref()
+                .and_then(|id| crate::git::parse_oid(id).ok())
+                .and_then(|id| cloned.repo.raw_commit(id))
+                .and_then(|raw| String::from_utf8(raw).ok());
+        }
+    }
     let mut answered: Vec<(Claimed, Outcome)> = claimed.into_iter().zip(outs).collect();
     answered.extend(bad);
     turns.finish(answered);

@@ -28,6 +28,11 @@ pub struct Outcome {
     pub remote: Vec<String>,
     #[serde(skip)]
     pub exit: Exit,
+    /// The raw object of `commit`, handed with a queued request's answer so
+    /// that its job can read the commit without fetching it; never part of
+    /// the outcome's JSON.
+    #[serde(skip)]
+    pub commit_object: Option<String>,
 }
 
 /// The file's text before and after, and the unified diff between them.
@@ -36,6 +41,36 @@ pub struct Diff {
     pub before: String,
     pub after: String,
     pub prepared: String,
+}
+
+impl Outcome {
+    /// A digest of what the outcome says a request did: its unified diff
+    /// and the hosts and groups it names (hex, 32 digits). The commit of a
+    /// batch carries it beside each queued request's id, so the job that
+    /// queued it can tell its answer is the one the committing job gave
+    /// (see [`super::queue::remote`]).
+    pub fn digest(&self) -> String {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        for part in [
+            &[self.diff.prepared.clone()][..],
+            &self.hosts_added,
+            &self.hosts_removed,
+            &self.groups_added,
+            &self.groups_removed,
+        ] {
+            for item in part {
+                h.update(item.len().to_le_bytes());
+                h.update(item.as_bytes());
+            }
+            h.update(b"\xff");
+        }
+        h.finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 /// A failed request's outcome (credentials redacted from the message).
@@ -56,12 +91,16 @@ pub fn fail(exit: Exit, msg: impl Into<String>) -> Outcome {
 pub struct Answer {
     exit: Exit,
     outcome: Outcome,
+    /// The raw commit the outcome names ([`Outcome::commit_object`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    commit_object: Option<String>,
 }
 
 impl Answer {
-    pub fn of(outcome: Outcome) -> Answer {
+    pub fn of(mut outcome: Outcome) -> Answer {
         Answer {
             exit: outcome.exit,
+            commit_object: outcome.commit_object.take(),
             outcome,
         }
     }
@@ -69,6 +108,7 @@ impl Answer {
     pub fn into_outcome(self) -> Outcome {
         let mut o = self.outcome;
         o.exit = self.exit;
+        o.commit_object = self.commit_object;
         o
     }
 }

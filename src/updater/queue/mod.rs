@@ -37,6 +37,15 @@ impl Claimed {
     pub fn from_remote(&self) -> bool {
         matches!(self.at, At::Remote(_))
     }
+
+    /// The words that tie its change to the commit, for a request from the
+    /// remote queue: its id and the commit it was queued as.
+    pub fn stamp(&self) -> Option<String> {
+        match &self.at {
+            At::Remote(s) => remote::stamp(s),
+            At::Local(_) => None,
+        }
+    }
 }
 
 /// Where a claimed request waited.

@@ -59,7 +59,7 @@ use crate::updater::request::{check_queued, Request};
 use heartbeat::{Beat, Heartbeat};
 use scratch::{unique_id, Local};
 use std::time::{Duration, Instant};
-use verify::{branch_ref, verified, Tips};
+use verify::{branch_ref, verified, Mine, Tips};
 
 const TURN: &str = "refs/git-inventory/turn";
 const QUEUE: &str = "refs/git-inventory/queue/";
@@ -116,6 +116,13 @@ pub struct Turn {
 pub struct Spot {
     pub name: String,
     pub oid: String,
+}
+
+/// The words that tie the change of the request at `s` to the commit that
+/// makes it: its id and the commit it was queued as (the commit's job adds
+/// a digest of the answer it gives, see [`verify`]).
+pub fn stamp(s: &Spot) -> Option<String> {
+    Some(format!("{} {}", s.name.strip_prefix(QUEUE)?, s.oid))
 }
 
 impl Turn {
@@ -203,6 +210,7 @@ pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
         return Waited::Ours(None);
     }
     let branch = branch_ref(r);
+    let mine = Mine { id: &id, req: &req };
     let mut tips = Tips::default();
     let started = Instant::now();
     let (stale, patience) = (stale(), patience());
@@ -220,7 +228,7 @@ pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
             // branch does not bear out leaves us to do our request.
             if let Some(o) = local
                 .answer(&done, oid)
-                .and_then(|a| verified(r, &a, &local, &tips))
+                .and_then(|a| verified(r, &a, &local, &tips, &mine))
             {
                 return Waited::Answered(Box::new(o));
             }
@@ -230,7 +238,7 @@ pub fn wait(r: &Request, url: &str) -> Waited<Turn> {
                 if take(&local, &lock, None).is_some_and(|p| p.iter().any(|d| d == TURN)) {
                     let t = Turn::new(local, own, &id, lock);
                     // The answer may have come with the turn's end.
-                    if let Some(o) = answered_with_the_turn(&t, r, &done, &branch, tips) {
+                    if let Some(o) = answered_with_the_turn(&t, r, &done, &branch, tips, &mine) {
                         drop(t);
                         return Waited::Answered(Box::new(o));
                     }
@@ -263,12 +271,13 @@ fn answered_with_the_turn(
     done: &str,
     branch: &str,
     mut tips: Tips,
+    mine: &Mine<'_>,
 ) -> Option<Outcome> {
     let refs = t.local.ls_remote(&[done, branch])?;
     tips.saw(refs.get(branch));
     let oid = refs.get(done)?;
     let a = t.local.answer(done, oid)?;
-    verified(r, &a, &t.local, &tips)
+    verified(r, &a, &t.local, &tips, mine)
 }
 
 impl Transport for Turn {

@@ -1,18 +1,29 @@
 //! Whether an answer a waiting job finds at `done/<id>` is borne out by
 //! the branch. Anyone who can push to `refs/git-inventory/` can write one,
 //! so the job believes it only when it is tied to the commit that did the
-//! change: the commit it names is on the branch (a tip of the branch the
-//! job saw, or, for a repository on this machine, an ancestor of the
-//! tip), and that commit's tree holds the job's change (the request applied
-//! to it changes nothing). The result then says what the job can vouch
-//! for; anything else (a failure, a commit it cannot tie to the branch,
-//! a tree without the change) is not believed, and the job does its
-//! request itself.
+//! change. That commit must be on the branch: a tip of the branch the job
+//! saw while it waited or, for a repository on this machine, an ancestor
+//! of the tip (only those who may push to the branch put commits there).
+//! And it must hold the job's change, shown one of two ways:
+//! - its message ties the request to it: the job whose turn it was writes,
+//!   for each queued request it did, `Git-Inventory-Request: <id>
+//!   <request commit> <digest of the answer>` (the answer hands the raw
+//!   commit along, so no fetch is needed: it is the commit whose id hashes
+//!   from it); a request rewritten under the same id, or an answer not the
+//!   one that commit's job gave, does not match;
+//! - else its tree holds the change: the request applied to it changes
+//!   nothing (the commit read from the repository on this machine, or
+//!   fetched one commit deep).
+//!
+//! The result then says what the job can vouch for. Anything else (a
+//! failure, a commit it cannot tie to the branch or to the change) is not
+//! believed, and the job does its request itself.
 
 use super::scratch::Local;
-use crate::git::{parse_oid, transport, ObjectId, Repo};
+use crate::git::{message_of_raw_commit, parse_oid, transport, ObjectId, Repo};
 use crate::inventory::loader::yaml_plugin_accepts;
 use crate::updater::apply::{apply, commit_message, Applied};
+use crate::updater::attempt::REQUEST_LINE;
 use crate::updater::outcome::Outcome;
 use crate::updater::request::Request;
 use std::collections::HashSet;
@@ -54,9 +65,21 @@ pub(super) fn branch_ref(r: &Request) -> String {
     }
 }
 
+/// Our request as it waits: its id and the commit it was queued as.
+pub(super) struct Mine<'a> {
+    pub(super) id: &'a str,
+    pub(super) req: &'a str,
+}
+
 /// The outcome to report for the answer `o` to our request `r`, when the
 /// branch bears it out; `None` when it does not.
-pub(super) fn verified(r: &Request, o: &Outcome, local: &Local, tips: &Tips) -> Option<Outcome> {
+pub(super) fn verified(
+    r: &Request,
+    o: &Outcome,
+    local: &Local,
+    tips: &Tips,
+    mine: &Mine<'_>,
+) -> Option<Outcome> {
     if o.failed || o.exit != crate::exit::Exit::Ok {
         return None;
     }
@@ -71,27 +94,51 @@ pub(super) fn verified(r: &Request, o: &Outcome, local: &Local, tips: &Tips) -> 
         .url
         .strip_prefix("file://")
         .and_then(transport::local_source);
+    let seen = tips.seen(commit);
+    if seen && o.changed {
+        let raw = o.commit_object.as_deref().map(str::as_bytes);
+        if raw
+            .and_then(|raw| message_of_raw_commit(raw, c))
+            .is_some_and(|m| stamped(&m, mine, o))
+        {
+            return Some(truthful(r, o, commit, None));
+        }
+    }
     let repo = match &here {
         // On this machine: read the repository itself.
         Some(path) => {
             let repo = Repo::open(path).ok()?;
             let tip = parse_oid(latest).ok()?;
-            let on_branch = tips.seen(commit) || repo.is_ancestor(c, tip, ANCESTRY) == Some(true);
-            if !on_branch {
+            if !seen && repo.is_ancestor(c, tip, ANCESTRY) != Some(true) {
                 return None;
             }
             repo
         }
-        // Elsewhere: the commit must be a tip we saw; its tree is fetched.
+        // Elsewhere: the commit must be a tip we saw; it is fetched.
         None => {
-            if !tips.seen(commit) || !local.refs().fetch_commit(commit, "refs/checked") {
+            if !seen || !local.refs().fetch_commit(commit, "refs/checked") {
                 return None;
             }
             Repo::open(local.path()).ok()?
         }
     };
+    let message = repo
+        .raw_commit(c)
+        .and_then(|raw| message_of_raw_commit(&raw, c));
+    if o.changed && message.is_some_and(|m| stamped(&m, mine, o)) {
+        return Some(truthful(r, o, commit, None));
+    }
     let text = holds_change(r, &repo, c)?;
-    Some(truthful(r, o, commit, &text))
+    Some(truthful(r, o, commit, Some(&text)))
+}
+
+/// Whether the commit message `m` ties our request to its commit with the
+/// answer `o`.
+fn stamped(m: &[u8], mine: &Mine<'_>, o: &Outcome) -> bool {
+    let want = format!("{REQUEST_LINE} {} {} {}", mine.id, mine.req, o.digest());
+    String::from_utf8_lossy(m)
+        .lines()
+        .any(|l| l.trim_end() == want)
 }
 
 /// Whether commit `c`'s tree holds the change of `r` (applying it there
@@ -111,8 +158,10 @@ fn holds_change(r: &Request, repo: &Repo, c: ObjectId) -> Option<String> {
 
 /// The answer, keeping only what the job can vouch for: its own hosts and
 /// groups among those named, the commit it checked, its own commit message,
-/// and the diff only when every line it adds is in the file.
-fn truthful(r: &Request, o: &Outcome, commit: &str, text: &str) -> Outcome {
+/// and the diff when the commit vouches for it (`text` is `None`: the
+/// digest in its message covers it) or every line it adds is in the file's
+/// `text`.
+fn truthful(r: &Request, o: &Outcome, commit: &str, text: Option<&str>) -> Outcome {
     let hosts: HashSet<&str> = r.hosts.iter().map(|h| h.name.as_str()).collect();
     let groups: HashSet<&str> = r.groups.iter().map(|g| g.name.as_str()).collect();
     let mine = |v: &[String], of: &HashSet<&str>| -> Vec<String> {
@@ -151,7 +200,7 @@ fn truthful(r: &Request, o: &Outcome, commit: &str, text: &str) -> Outcome {
         branch_named(r, &o.message, short),
         with_others(&o.message)
     ));
-    if diff_in(&o.diff.prepared, &r.file, text) {
+    if text.is_none_or(|t| diff_in(&o.diff.prepared, &r.file, t)) {
         out.diff.prepared = o.diff.prepared.clone();
     }
     out
@@ -227,6 +276,36 @@ mod tests {
             with_others("(one commit with lots other jobs' changes)"),
             ""
         );
+    }
+
+    #[test]
+    fn a_commit_ties_a_request_only_to_the_answer_its_job_gave() {
+        let mut o = Outcome {
+            changed: true,
+            hosts_added: vec!["h1.dettonville.int".into()],
+            ..Outcome::default()
+        };
+        o.diff.prepared = "--- a/f.yml\n+++ b/f.yml\n+    h1.dettonville.int:\n".into();
+        let mine = Mine {
+            id: "18d2-1-host",
+            req: "abc",
+        };
+        let m = format!(
+            "OPS-1 - git-inventory: 2 changes\n\n{REQUEST_LINE} 18d2-1-host abc {}\n",
+            o.digest()
+        );
+        assert!(stamped(m.as_bytes(), &mine, &o));
+        let mut forged = o.clone();
+        forged.hosts_added.push("h2.dettonville.int".into());
+        assert!(!stamped(m.as_bytes(), &mine, &forged));
+        forged = o.clone();
+        forged.diff.prepared.push_str("+    evil:\n");
+        assert!(!stamped(m.as_bytes(), &mine, &forged));
+        let rewritten = Mine {
+            id: "18d2-1-host",
+            req: "abd",
+        };
+        assert!(!stamped(m.as_bytes(), &rewritten, &o));
     }
 
     #[test]
