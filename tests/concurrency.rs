@@ -25,16 +25,15 @@ const JOB_LIMIT: Duration = Duration::from_secs(100);
 /// A bare repository with the hook installed, holding inventory/PROD.
 fn server(tag: &str) -> (PathBuf, PathBuf) {
     let dir = tempdir(tag);
-    let bare = seeded_bare(
+    let bare = seeded_with_hook(
         &dir,
         &[
             ("inventory/xenv_groups.yml", XENV),
             ("inventory/PROD/xenv_groups.yml", XENV),
             ("inventory/PROD/hosts.yml", PROD),
         ],
+        &[],
     );
-    let o = run(&["hook", "install", bare.to_str().unwrap()], &dir);
-    assert!(o.status.success(), "{}", stderr(&o));
     (dir, bare)
 }
 

@@ -19,7 +19,7 @@ const BUILD: &str = "#!/bin/sh\nmake all\n";
 /// a build script.
 fn server(tag: &str) -> (PathBuf, PathBuf) {
     let dir = tempdir(tag);
-    let bare = seeded_bare(
+    let bare = seeded_with_hook(
         &dir,
         &[
             ("inventory/xenv_groups.yml", XENV),
@@ -27,9 +27,8 @@ fn server(tag: &str) -> (PathBuf, PathBuf) {
             ("inventory/PROD/hosts.yml", PROD),
             ("build.sh", BUILD),
         ],
+        &[],
     );
-    let o = run(&["hook", "install", bare.to_str().unwrap()], &dir);
-    assert!(o.status.success(), "{}", stderr(&o));
     (dir, bare)
 }
 

@@ -16,12 +16,11 @@ const PROD: &str = "all:\n  children:\n    ca_domain_int_dettonville:\n      hos
 /// `dir/srv.git` with one commit of `files` (path, text) and `links`
 /// (path, target), the hook installed when `hook`.
 fn seeded(dir: &Path, files: &[(&str, &str)], links: &[(&str, &str)], hook: bool) -> PathBuf {
-    let bare = seeded_bare_with_links(dir, files, links);
     if hook {
-        let o = run(&["hook", "install", bare.to_str().unwrap()], dir);
-        assert!(o.status.success(), "{}", stderr(&o));
+        seeded_with_hook(dir, files, links)
+    } else {
+        seeded_bare_with_links(dir, files, links)
     }
-    bare
 }
 
 /// A repository in the layout, with the hook, and a few files that are

@@ -139,6 +139,14 @@ pub fn seeded_bare_with_links(
     bare
 }
 
+/// [`seeded_bare_with_links`] with the hook installed.
+pub fn seeded_with_hook(dir: &Path, files: &[(&str, &str)], links: &[(&str, &str)]) -> PathBuf {
+    let bare = seeded_bare_with_links(dir, files, links);
+    let o = run(&["hook", "install", bare.to_str().unwrap()], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    bare
+}
+
 /// Run the binary with `input` on its standard input.
 pub fn run_stdin(args: &[&str], cwd: &Path, input: &str) -> Output {
     use std::io::Write;
