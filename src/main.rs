@@ -122,9 +122,15 @@ struct UpdateArgs {
     /// A JSON/YAML list of {host_name, parent_groups, host_vars}: one commit.
     #[arg(long)]
     hosts: Option<PathBuf>,
-    /// The Ansible module's parameters as JSON/YAML (`-` for stdin).
+    /// The dettonville.git_inventory modules' parameters as JSON/YAML (`-`
+    /// for stdin), checked against schemas/update-params.schema.json; they
+    /// mean what those modules mean.
     #[arg(long)]
     params: Option<String>,
+    /// One such parameter, KEY=VALUE (repeatable; YAML-typed value), over
+    /// --params: `--param use_vars_files=false`.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    param: Vec<String>,
     #[arg(long, value_enum)]
     state: Option<UpdState>,
     #[arg(long)]
@@ -147,18 +153,21 @@ struct UpdateArgs {
     /// Keep the clone in this directory and fetch into it on the next run.
     #[arg(long)]
     workdir: Option<PathBuf>,
-    /// Re-apply and push again this many times when other jobs push first.
-    #[arg(long, default_value_t = 10)]
-    retries: u32,
+    /// Re-apply and push again this many times when other jobs push first
+    /// [default: 10].
+    #[arg(long)]
+    retries: Option<u32>,
     /// Clone the last N commits (0: the whole history of the branch, the
-    /// cheaper clone from a server that keeps its objects packed).
-    #[arg(long, default_value_t = 1)]
-    depth: u32,
+    /// cheaper clone from a server that keeps its objects packed)
+    /// [default: 1].
+    #[arg(long)]
+    depth: Option<u32>,
     /// How jobs updating the repository at once take turns: local (jobs
     /// of this machine), remote (then machines, through refs/git-inventory/
-    /// in the remote: whoever can push there can queue a change) or off.
-    #[arg(long, value_enum, default_value = "local")]
-    queue: updater::Queue,
+    /// in the remote: whoever can push there can queue a change) or off
+    /// [default: local].
+    #[arg(long, value_enum)]
+    queue: Option<updater::Queue>,
     #[arg(long, value_enum, default_value = "human")]
     format: UpdFormat,
 }
@@ -359,6 +368,7 @@ fn update_flags(a: UpdateArgs) -> Result<updater::Flags, String> {
         vars: a.vars,
         hosts_text,
         params_text,
+        param: a.param,
         state: a.state,
         branch: a.branch,
         message_prefix: a.message_prefix,

@@ -468,7 +468,7 @@ fn updater_faults_over_ssh() {
     std::fs::create_dir_all(seed.join("inventory/DEV")).unwrap();
     std::fs::write(
         seed.join("inventory/DEV/hosts.yml"),
-        "web:\n  hosts:\n    a:\n    a:\n",
+        "all:\n  children:\n    web:\n      hosts:\n        a:\n        a:\n",
     )
     .unwrap();
     git(&["add", "-A"], &seed);
@@ -499,6 +499,7 @@ fn updater_faults_over_ssh() {
         serde_json::json!({
             "inventory_repo_url": url, "inventory_file": "inventory/DEV/hosts.yml",
             "ssh_params": {"key_file": key, "ssh_opts": opts}, "state": "present",
+            "enforce_global_groups_must_already_exist": false,
             "host_list": [{"host_name": "n1.dettonville.int", "parent_groups": ["web"]}]
         })
     };

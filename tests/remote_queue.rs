@@ -481,7 +481,8 @@ fn over_ssh_a_waiting_job_checks_its_answer_and_believes_it() {
         // The waiting job fetched the commit its answer names, found its
         // change there, and believed it.
         assert_eq!(j["changed"], true, "{j}");
-        let m = j["message"].as_str().unwrap();
+        assert_eq!(j["message"], "Inventory updated successfully", "{j}");
+        let m = j["summary"].as_str().unwrap();
         assert!(m.contains("(one commit with another job's change)"), "{m}");
     }
     let after: usize = git_stdout(

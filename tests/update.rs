@@ -842,10 +842,22 @@ fn group_list_creates_and_removes_groups() {
         text.contains("    aibrix_prod:\n      children:\n        web: {}\n"),
         "{text}"
     );
-    assert!(
-        text.contains("      vars:\n        tier: front\n"),
-        "{text}"
+    // The collection's default: vars in group_vars/, the parent's file too.
+    let vars = show(&bare, "main:inventory/PROD/group_vars/web.yml");
+    assert!(vars.contains("tier: front\n"), "{vars}");
+    assert!(show(&bare, "main:inventory/PROD/group_vars/aibrix_prod.yml").contains("{}"));
+    // Inline when asked.
+    let o = update_params(
+        &bare,
+        serde_json::json!({
+            "inventory_repo_url": bare, "inventory_file": "inventory/PROD/hosts.yml",
+            "use_vars_files": false,
+            "group_list": [{"group_name": "web", "group_vars": {"tier": "back"}}]
+        }),
     );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    assert!(text.contains("      vars:\n        tier: back\n"), "{text}");
     let o = update_params(
         &bare,
         serde_json::json!({

@@ -87,6 +87,19 @@ impl Repo {
             .edit_tree(tree)
             .map_err(|e| w(&e, "cannot edit the tree"))?;
         for f in touched {
+            if let Some(target) = vfs.link_target(f) {
+                let blob = self
+                    .0
+                    .write_blob(target.as_bytes())
+                    .map_err(|e| w(&e, "cannot write the blob"))?;
+                ed.upsert(
+                    f.as_str(),
+                    gix::object::tree::EntryKind::Link,
+                    blob.detach(),
+                )
+                .map_err(|e| w(&e, &format!("cannot place {f}")))?;
+                continue;
+            }
             match vfs.file_blob(f) {
                 Some(bytes) => {
                     let blob = self

@@ -221,6 +221,30 @@ impl GitTreeVfs {
         self.set_blob(path, bytes);
     }
 
+    /// Make `path` a symbolic link to `target` (a commit written by
+    /// [`crate::git::Repo::commit_files`] gives it mode 120000).
+    pub fn put_link(&mut self, path: String, target: String) {
+        let mut dir = path.as_str();
+        while let Some(i) = dir.rfind('/') {
+            dir = &dir[..i];
+            self.dirs.insert(dir.to_string());
+        }
+        self.ids.remove(&path);
+        self.exec.remove(&path);
+        self.tree = None;
+        let blob = std::sync::Arc::new(target.clone().into_bytes());
+        self.entries
+            .insert(path, (Raw::Symlink(target), Some(blob)));
+    }
+
+    /// The target of the link `path` as put by [`Self::put_link`].
+    pub fn link_target(&self, path: &str) -> Option<&str> {
+        match self.entries.get(path) {
+            Some((Raw::Symlink(t), Some(_))) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Remove the file `path`.
     pub fn remove_file(&mut self, path: &str) {
         self.entries.remove(path);

@@ -8,6 +8,7 @@ use crate::vfs::{self, Vfs};
 use serde_json::Value;
 
 /// What one application of the change produced.
+#[derive(Debug)]
 pub struct Applied {
     pub before: String,
     pub after: String,
@@ -16,6 +17,20 @@ pub struct Applied {
     pub groups_added: Vec<String>,
     pub groups_removed: Vec<String>,
     pub remove_files: Vec<String>,
+    /// Other files written whole: (path, text) (vars files).
+    pub writes: Vec<(String, String)>,
+    /// Symbolic links made: (path, target).
+    pub links: Vec<(String, String)>,
+}
+
+impl Applied {
+    /// Whether any file changes.
+    pub fn changed(&self) -> bool {
+        self.before != self.after
+            || !self.remove_files.is_empty()
+            || !self.writes.is_empty()
+            || !self.links.is_empty()
+    }
 }
 
 /// The `host_vars/` files of `host` beside `file` that exist in `vfs`:
@@ -46,6 +61,9 @@ fn host_vars_files(vfs: &dyn Vfs, file: &str, host: &str) -> Vec<String> {
 /// request's `file` stands for: itself, or where it links to; see
 /// [`super::scope`]). Its `host_vars/` are beside the request's `file`.
 pub fn apply(r: &Request, vfs: &dyn Vfs, file: &str) -> Result<Applied, EditError> {
+    if let Some(c) = &r.collection {
+        return super::collection::apply(c, r.state, vfs, file);
+    }
     let before = match vfs::read(vfs, file) {
         Ok(b) => String::from_utf8(b).map_err(|_| EditError(format!("{file} is not UTF-8")))?,
         Err(_) if r.state != State::Absent => String::new(),
@@ -144,6 +162,8 @@ pub fn apply(r: &Request, vfs: &dyn Vfs, file: &str) -> Result<Applied, EditErro
         groups_added,
         groups_removed,
         remove_files,
+        writes: Vec::new(),
+        links: Vec::new(),
     })
 }
 

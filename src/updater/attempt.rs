@@ -291,7 +291,7 @@ fn edit_all(
             }
             Err(e) => return Err(failed(fail(Exit::Violations, e.0))),
         };
-        let changed = a.before != a.after || !a.remove_files.is_empty();
+        let changed = a.changed();
         if changed {
             messages.push((k, commit_message(q, &a)));
         }
@@ -316,6 +316,14 @@ fn edit_all(
             for f in &a.remove_files {
                 vfs.remove_file(f);
                 touched.insert(f.clone());
+            }
+            for (f, text) in std::mem::take(&mut a.writes) {
+                vfs.put_file(f.clone(), text.into_bytes());
+                touched.insert(f);
+            }
+            for (f, target) in std::mem::take(&mut a.links) {
+                vfs.put_link(f.clone(), target);
+                touched.insert(f);
             }
         }
         // The texts move into the result (an 11 MB file is not copied).

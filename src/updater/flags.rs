@@ -1,9 +1,15 @@
 //! A request from the command line: its flags laid over the Ansible
-//! module's parameters (`--params`), a flag winning over a parameter of the
-//! same meaning, so a job can pass what it already has and override a part.
+//! modules' parameters (`--params`, `--param KEY=VALUE`), a flag winning
+//! over a parameter of the same meaning, so a job can pass what it already
+//! has and override a part. Parameters mean what the
+//! `dettonville.git_inventory` modules mean ([`super::collection`]); a
+//! request of flags only is the classic one ([`super::apply`]).
 
+use super::collection::spec::{HostItem as Item, Parents};
+use super::collection::{Collection, Local};
 use super::params::{self, Params};
-use super::request::{BadRequest, HostChange, Queue, Request, State};
+use super::request::{BadRequest, GroupChange, HostChange, Queue, Request, State};
+use serde_json::{Map, Value};
 use std::path::PathBuf;
 
 /// The `update` command's flags, with the texts of the files they name
@@ -20,6 +26,8 @@ pub struct Flags {
     pub hosts_text: Option<String>,
     /// The text of the `--params` JSON/YAML.
     pub params_text: Option<String>,
+    /// `--param KEY=VALUE`: one parameter each, YAML-typed, over `--params`.
+    pub param: Vec<String>,
     pub state: Option<State>,
     pub branch: Option<String>,
     pub message_prefix: Option<String>,
@@ -29,68 +37,132 @@ pub struct Flags {
     pub dry_run: bool,
     pub no_push: bool,
     pub workdir: Option<PathBuf>,
-    pub retries: u32,
-    /// 0: the whole history.
-    pub depth: u32,
-    pub queue: Queue,
+    /// Default 10.
+    pub retries: Option<u32>,
+    /// Default 1; 0: the whole history.
+    pub depth: Option<u32>,
+    pub queue: Option<Queue>,
     pub progress: bool,
+}
+
+/// The parameters' text with the `--param` values laid over it (as
+/// JSON: the schema check then sees them too).
+fn params_text(text: Option<&str>, over: &[String]) -> Result<Option<String>, BadRequest> {
+    if over.is_empty() {
+        return Ok(text.map(String::from));
+    }
+    let mut map = match text {
+        Some(t) => match serde_json::to_value(params::raw(t)?) {
+            Ok(Value::Object(m)) => m,
+            _ => return Err(BadRequest("params: not a mapping".into())),
+        },
+        None => Map::new(),
+    };
+    for kv in over {
+        let (k, v) =
+            params::parse_var(kv).map_err(|e| BadRequest(e.0.replace("--var", "--param")))?;
+        map.insert(k, v);
+    }
+    Ok(Some(Value::Object(map).to_string()))
+}
+
+fn author(p: &Params, flag: Option<&str>) -> Result<(String, String), BadRequest> {
+    if let Some(au) = flag {
+        let (n, m) = au
+            .split_once('<')
+            .and_then(|(n, rest)| rest.strip_suffix('>').map(|m| (n.trim(), m.trim())))
+            .ok_or_else(|| BadRequest(format!("--author `{au}`: expected \"Name <mail>\"")))?;
+        return Ok((n.to_string(), m.to_string()));
+    }
+    Ok((
+        p.git_user_name
+            .clone()
+            .unwrap_or_else(|| "git-inventory".into()),
+        p.git_user_email
+            .clone()
+            .unwrap_or_else(|| "git-inventory@localhost".into()),
+    ))
 }
 
 impl Flags {
     /// The request these flags and parameters ask for.
     pub fn into_request(self) -> Result<Request, BadRequest> {
         let bad = |m: &str| BadRequest(m.to_string());
-        let p = match &self.params_text {
-            Some(text) => params::parse(text)?,
+        let text = params_text(self.params_text.as_deref(), &self.param)?;
+        let p = match &text {
+            Some(t) => params::parse(t)?,
             None => Params::default(),
         };
-        let mut hosts = params::hosts(&p.host_list);
-        if let Some(text) = &self.hosts_text {
-            hosts.extend(params::parse_hosts(text)?);
+        let vars = self
+            .vars
+            .iter()
+            .map(|v| params::parse_var(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        if self.host.is_none() && (!self.groups.is_empty() || !vars.is_empty()) {
+            return Err(bad("--group and --var go with --host"));
         }
-        if let Some(h) = self.host {
-            let vars = self
-                .vars
-                .iter()
-                .map(|v| params::parse_var(v))
-                .collect::<Result<Vec<_>, _>>()?;
-            hosts.push(HostChange {
-                name: h,
+        let mut extra = Vec::new();
+        if let Some(t) = &self.hosts_text {
+            extra.extend(params::parse_hosts(t)?);
+        }
+        if let Some(h) = &self.host {
+            extra.push(HostChange {
+                name: h.clone(),
                 groups: self.groups.clone(),
                 vars,
             });
-        } else if !self.groups.is_empty() || !self.vars.is_empty() {
-            return Err(bad("--group and --var go with --host"));
         }
-        let (mut name, mut email) = (
-            p.git_user_name
-                .clone()
-                .unwrap_or_else(|| "git-inventory".into()),
-            p.git_user_email
-                .clone()
-                .unwrap_or_else(|| "git-inventory@localhost".into()),
-        );
-        if let Some(au) = &self.author {
-            let (n, m) = au
-                .split_once('<')
-                .and_then(|(n, rest)| rest.strip_suffix('>').map(|m| (n.trim(), m.trim())))
-                .ok_or_else(|| BadRequest(format!("--author `{au}`: expected \"Name <mail>\"")))?;
-            name = n.to_string();
-            email = m.to_string();
-        }
+        let (name, email) = author(&p, self.author.as_deref())?;
         let ssh = p.ssh_params.clone().unwrap_or_default();
+        let mut file = self
+            .file
+            .clone()
+            .or(p.inventory_file.clone())
+            .ok_or_else(|| bad("--file (inventory_file) is required"))?;
+        let repo = self.repo.clone().or(p.inventory_repo_url.clone());
+        let (hosts, groups, collection) = if text.is_some() {
+            let (mut c, ignored) = params::collection(&p)?;
+            if !ignored.is_empty() {
+                return Err(BadRequest(format!(
+                    "params: unknown item keys {} (a host item has host_name, parent_groups or groups, host_vars; a group item group_name, parent_groups or groups, children, group_vars)",
+                    ignored.join(", ")
+                )));
+            }
+            c.hosts.extend(extra.into_iter().map(|h| Item {
+                parents: (!h.groups.is_empty()).then(|| Parents::List(h.groups.clone())),
+                vars: (!h.vars.is_empty()).then(|| h.vars.into_iter().collect()),
+                name: h.name,
+            }));
+            if let Some(d) = &p.inventory_dir {
+                if !file.starts_with('/') {
+                    file = format!("{}/{file}", d.trim_end_matches('/'));
+                }
+            }
+            c.local = local(&p, repo.is_none())?;
+            if let Some(l) = &c.local {
+                file = l.relative(&file)?;
+                if let Some(d) = &mut c.options.inventory_dir {
+                    *d = l.relative(d)?;
+                }
+            }
+            let (hosts, groups) = changes(&c);
+            (hosts, groups, Some(c))
+        } else {
+            (extra, Vec::new(), None)
+        };
+        let keep = (p.remove_repo_dir == Some(false))
+            .then(|| p.inventory_base_dir.clone().map(PathBuf::from))
+            .flatten();
         Ok(Request {
-            repo: self
-                .repo
-                .or(p.inventory_repo_url)
-                .ok_or_else(|| bad("--repo (inventory_repo_url) is required"))?,
+            repo: match (&repo, &collection) {
+                (Some(r), _) => r.clone(),
+                (None, Some(c)) if c.local.is_some() => String::new(),
+                _ => return Err(bad("--repo (inventory_repo_url) is required")),
+            },
             branch: self.branch.or(p.inventory_repo_branch),
-            file: self
-                .file
-                .or(p.inventory_file)
-                .ok_or_else(|| bad("--file (inventory_file) is required"))?,
+            file,
             hosts,
-            groups: params::groups(&p.group_list),
+            groups,
             state: self.state.or(p.state).unwrap_or(State::Merge),
             message_prefix: self.message_prefix.or(p.git_comment_prefix),
             message_body: p.git_comment_body,
@@ -100,12 +172,69 @@ impl Flags {
             author_name: name,
             author_email: email,
             dry_run: self.dry_run,
-            no_push: self.no_push,
-            retries: self.retries,
-            depth: std::num::NonZeroU32::new(self.depth),
-            workdir: self.workdir,
-            queue: self.queue,
+            no_push: self.no_push || p.test_mode == Some(true),
+            retries: self.retries.or(p.retries).unwrap_or(10),
+            depth: std::num::NonZeroU32::new(self.depth.or(p.clone_depth).unwrap_or(1)),
+            workdir: self.workdir.or(keep),
+            queue: self.queue.or(p.queue).unwrap_or_default(),
             progress: self.progress,
+            collection,
         })
     }
+}
+
+/// Without a repository URL: the folder edited in place.
+fn local(p: &Params, no_repo: bool) -> Result<Option<Local>, BadRequest> {
+    if !no_repo {
+        return Ok(None);
+    }
+    let base = match &p.inventory_base_dir {
+        Some(b) => PathBuf::from(b),
+        None => std::env::current_dir()
+            .map_err(|e| BadRequest(format!("cannot read the current folder: {e}")))?,
+    };
+    Ok(Some(Local {
+        base,
+        backup: p.backup == Some(true),
+    }))
+}
+
+/// The hosts and groups the collection's items name, for the checks and
+/// the summary every request gets.
+fn changes(c: &Collection) -> (Vec<HostChange>, Vec<GroupChange>) {
+    let hosts = c
+        .hosts
+        .iter()
+        .map(|h| HostChange {
+            name: h.name.clone(),
+            groups: h.parents.as_ref().map(Parents::names).unwrap_or_default(),
+            vars: h
+                .vars
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+        .collect();
+    let groups = c
+        .groups
+        .iter()
+        .map(|g| GroupChange {
+            name: g.name.clone(),
+            parents: g.parents.as_ref().map(Parents::names).unwrap_or_default(),
+            children: g
+                .children
+                .iter()
+                .flatten()
+                .map(|(k, _)| k.clone())
+                .collect(),
+            vars: g
+                .vars
+                .iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        })
+        .collect();
+    (hosts, groups)
 }

@@ -12,6 +12,7 @@
 
 pub mod apply;
 pub mod attempt;
+pub mod collection;
 pub mod diff;
 pub mod edit;
 pub mod flags;
@@ -36,10 +37,31 @@ use request::{check_queued, check_request};
 
 /// Run an update; never panics, every failure is an [`Outcome`] with
 /// `failed`. Requests of jobs waiting for their turn are done with ours,
-/// in one commit.
+/// in one commit. A request in the collection's terms answers with that
+/// collection's messages (ours then in `summary`).
 pub fn run(r: &Request) -> Outcome {
+    let mut out = run_turns(r);
+    if let (Some(c), false) = (&r.collection, out.failed) {
+        out.summary = Some(std::mem::take(&mut out.message));
+        out.message = if out.changed {
+            "Inventory updated successfully".into()
+        } else {
+            let shown = &c.options.inventory_file_param;
+            format!(
+                "No changes required for {}",
+                if shown.is_empty() { &r.file } else { shown }
+            )
+        };
+    }
+    out
+}
+
+fn run_turns(r: &Request) -> Outcome {
     if let Err(m) = check_request(r) {
         return fail(Exit::Usage, m.0);
+    }
+    if let Some(l) = r.collection.as_ref().and_then(|c| c.local.as_ref()) {
+        return collection::local::run(r, l);
     }
     let url = transport::normalize_url(&r.repo);
     let timer = Timer::new();

@@ -13,6 +13,9 @@ pub struct Outcome {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub msg: Option<String>,
+    /// What was done, in our words, when `message` is the collection's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     pub commit: Option<String>,
     pub attempts: u32,
     pub hosts_added: Vec<String>,
@@ -26,6 +29,9 @@ pub struct Outcome {
     /// `remote:` lines of a rejected push.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remote: Vec<String>,
+    /// Copies kept of the files a local run replaced (`backup`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_files: Option<Vec<String>>,
     #[serde(skip)]
     pub exit: Exit,
     /// The raw object of `commit`, handed with a queued request's answer so

@@ -1,7 +1,10 @@
 //! `--params FILE|-`: the Ansible module's own argument names, so a job can
 //! pass what it already has. Unknown parameters are an error that names them.
 
-use super::request::{BadRequest, GroupChange, HostChange, State};
+use super::collection::spec::{
+    self, Collection, HostItem as ItemHost, Options, Parents, VarsState,
+};
+use super::request::{BadRequest, HostChange, State};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -24,71 +27,229 @@ pub struct HostItem {
     pub host_vars: Option<Map<String, Value>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GroupItem {
-    pub group_name: String,
-    #[serde(default)]
-    pub parent_groups: Vec<String>,
-    #[serde(default)]
-    pub children: Vec<String>,
-    #[serde(default)]
-    pub group_vars: Option<Map<String, Value>>,
-}
-
-/// The groups of `group_list`.
-pub fn groups(items: &[GroupItem]) -> Vec<GroupChange> {
-    items
-        .iter()
-        .map(|g| GroupChange {
-            name: g.group_name.clone(),
-            parents: g.parent_groups.clone(),
-            children: g.children.clone(),
-            vars: g
-                .group_vars
-                .iter()
-                .flat_map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())))
-                .collect(),
-        })
-        .collect()
-}
-
-/// The module's parameters (all optional here; the CLI flags fill gaps).
+/// The modules' parameters (all optional here; the CLI flags fill gaps).
+/// Every name of the `dettonville.git_inventory` modules is taken (see
+/// `schemas/update-params.schema.json`); the host and group items are
+/// read by [`crate::updater::collection::spec`].
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
     pub inventory_repo_url: Option<String>,
     pub inventory_repo_branch: Option<String>,
     pub inventory_file: Option<String>,
+    pub inventory_dir: Option<String>,
+    pub inventory_base_dir: Option<String>,
+    pub inventory_root_yaml_key: Option<String>,
     #[serde(alias = "jira_id")]
     pub git_comment_prefix: Option<String>,
     pub git_comment_body: Option<String>,
     pub ssh_params: Option<SshParams>,
     pub state: Option<State>,
-    #[serde(default)]
-    pub host_list: Vec<HostItem>,
-    #[serde(default)]
-    pub group_list: Vec<GroupItem>,
+    #[serde(default, alias = "hosts")]
+    pub host_list: Vec<Value>,
+    #[serde(default, alias = "groups")]
+    pub group_list: Vec<Value>,
     pub git_user_name: Option<String>,
     pub git_user_email: Option<String>,
+    pub global_groups_file: Option<String>,
+    pub enforce_global_groups_must_already_exist: Option<bool>,
+    pub vars_state: Option<VarsState>,
+    pub vars_overwrite_depth: Option<u32>,
+    pub use_vars_files: Option<bool>,
+    pub create_empty_groupvars_files: Option<bool>,
+    pub create_parent_groupvar_files: Option<bool>,
+    pub create_empty_hostvars_files: Option<bool>,
+    pub enable_groupvar_symlinks_for_child_inventories: Option<bool>,
+    pub symlink_subdirs: Option<Vec<String>>,
+    pub always_add_child_group_to_root: Option<bool>,
+    pub always_add_host_to_root_hosts: Option<bool>,
+    pub derive_domain_group: Option<bool>,
+    pub backup: Option<bool>,
+    pub remove_repo_dir: Option<bool>,
+    pub test_mode: Option<bool>,
+    pub logging_level: Option<String>,
+    pub yaml_lib_mode: Option<String>,
+    pub retries: Option<u32>,
+    pub clone_depth: Option<u32>,
+    pub queue: Option<super::request::Queue>,
+}
+
+impl Params {
+    /// The collection's options these parameters set (the rest default
+    /// as the modules' do).
+    pub fn options(&self) -> Options {
+        let d = Options::default();
+        Options {
+            root_key: self.inventory_root_yaml_key.clone().unwrap_or(d.root_key),
+            inventory_dir: self.inventory_dir.clone(),
+            use_vars_files: self.use_vars_files.unwrap_or(d.use_vars_files),
+            create_empty_groupvars_files: self
+                .create_empty_groupvars_files
+                .unwrap_or(d.create_empty_groupvars_files),
+            create_parent_groupvar_files: self
+                .create_parent_groupvar_files
+                .unwrap_or(d.create_parent_groupvar_files),
+            create_empty_hostvars_files: self
+                .create_empty_hostvars_files
+                .unwrap_or(d.create_empty_hostvars_files),
+            groupvar_symlinks: self
+                .enable_groupvar_symlinks_for_child_inventories
+                .unwrap_or(d.groupvar_symlinks),
+            symlink_subdirs: self.symlink_subdirs.clone().unwrap_or(d.symlink_subdirs),
+            global_groups_file: self
+                .global_groups_file
+                .clone()
+                .unwrap_or(d.global_groups_file),
+            enforce_global_groups: self
+                .enforce_global_groups_must_already_exist
+                .unwrap_or(d.enforce_global_groups),
+            vars_state: self.vars_state.unwrap_or(d.vars_state),
+            vars_overwrite_depth: self.vars_overwrite_depth.unwrap_or(d.vars_overwrite_depth),
+            always_add_child_group_to_root: self
+                .always_add_child_group_to_root
+                .unwrap_or(d.always_add_child_group_to_root),
+            always_add_host_to_root_hosts: self
+                .always_add_host_to_root_hosts
+                .unwrap_or(d.always_add_host_to_root_hosts),
+            inventory_file_param: self.inventory_file.clone().unwrap_or_default(),
+        }
+    }
 }
 
 fn bad(message: String) -> BadRequest {
     BadRequest(message)
 }
 
-/// Parse parameters from JSON or YAML text.
-pub fn parse(text: &str) -> Result<Params, BadRequest> {
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(_) => {
-            let doc = crate::yaml::parse(text, Default::default())
-                .map_err(|e| bad(format!("params: not JSON or YAML: {}", e.message)))?
-                .ok_or_else(|| bad("params: empty".into()))?;
-            crate::yaml::value::to_json(&doc).map_err(|e| bad(format!("params: {}", e.message)))?
+/// The parameters' schema (`schemas/update-params.schema.json`).
+pub const SCHEMA: &str = include_str!("../../schemas/update-params.schema.json");
+
+fn schema() -> Option<&'static jsonschema::Validator> {
+    static V: std::sync::OnceLock<Option<jsonschema::Validator>> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let s: Value = serde_json::from_str(SCHEMA).ok()?;
+        jsonschema::validator_for(&s).ok()
+    })
+    .as_ref()
+}
+
+/// Where the JSON pointer `ptr` is in the parameters' text (`line:col`).
+fn locate(text: &str, doc: &crate::yaml::Node, ptr: &str) -> String {
+    let mut node = doc;
+    for part in ptr.split('/').skip(1) {
+        let part = part.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            crate::yaml::NodeKind::Map(pairs) => pairs
+                .iter()
+                .find(|(k, _)| {
+                    crate::yaml::value::key_string(k).ok().as_deref() == Some(part.as_str())
+                })
+                .map(|(_, v)| v),
+            crate::yaml::NodeKind::Seq(items) => {
+                part.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
         }
-    };
+    }
+    let at = (node.span.start as usize).min(text.len());
+    let line = text[..at].matches('\n').count() + 1;
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;
+    format!("{line}:{col}")
+}
+
+/// The parameters' text read as data (JSON or YAML), unchecked.
+pub fn raw(text: &str) -> Result<Value, BadRequest> {
+    let doc = crate::yaml::parse(text, Default::default())
+        .map_err(|e| bad(format!("params: not JSON or YAML: {}", e.message)))?
+        .ok_or_else(|| bad("params: empty".into()))?;
+    crate::yaml::value::to_json(&doc).map_err(|e| bad(format!("params: {}", e.message)))
+}
+
+/// Parse parameters from JSON or YAML text, checked against the schema
+/// (an error names the parameter and where it is: `line:col`).
+pub fn parse(text: &str) -> Result<Params, BadRequest> {
+    let doc = crate::yaml::parse(text, Default::default())
+        .map_err(|e| bad(format!("params: not JSON or YAML: {}", e.message)))?
+        .ok_or_else(|| bad("params: empty".into()))?;
+    let value =
+        crate::yaml::value::to_json(&doc).map_err(|e| bad(format!("params: {}", e.message)))?;
+    if let Some(v) = schema() {
+        if let Some(e) = v.iter_errors(&value).next() {
+            let ptr = e.instance_path().to_string();
+            let what = if ptr.is_empty() {
+                "params".to_string()
+            } else {
+                format!("params{ptr}")
+            };
+            return Err(bad(format!("{what} ({}): {e}", locate(text, &doc, &ptr))));
+        }
+    }
     serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
+}
+
+/// The host and group items of the parameters, in the collection's terms;
+/// item keys the modules do not know are named in the second list.
+pub fn collection(p: &Params) -> Result<(Collection, Vec<String>), BadRequest> {
+    let mut ignored = Vec::new();
+    let mut hosts = p
+        .host_list
+        .iter()
+        .enumerate()
+        .map(|(i, v)| spec::host_item(v, i, &mut ignored))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    if p.derive_domain_group == Some(true) {
+        for h in &mut hosts {
+            derive_domain(h);
+        }
+    }
+    let groups = p
+        .group_list
+        .iter()
+        .enumerate()
+        .map(|(i, v)| spec::group_item(v, i, &mut ignored))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(bad)?;
+    Ok((
+        Collection {
+            options: p.options(),
+            hosts,
+            groups,
+            local: None,
+        },
+        ignored,
+    ))
+}
+
+/// The domain group of a host name: `ca_domain_` and the labels of its
+/// domain reversed (`web01.dettonville.int` -> `ca_domain_int_dettonville`).
+pub fn domain_group(host: &str) -> Option<String> {
+    let (_, domain) = host.split_once('.')?;
+    if domain.is_empty() || domain.split('.').any(str::is_empty) {
+        return None;
+    }
+    let labels: Vec<&str> = domain.rsplit('.').collect();
+    Some(format!("ca_domain_{}", labels.join("_")))
+}
+
+fn derive_domain(h: &mut ItemHost) {
+    let Some(g) = domain_group(&h.name) else {
+        return;
+    };
+    match &mut h.parents {
+        Some(Parents::List(l)) => {
+            if !l.contains(&g) {
+                l.push(g);
+            }
+        }
+        Some(Parents::Tree(t)) => {
+            t.entry(g).or_insert(Value::Object(Map::new()));
+        }
+        None => h.parents = Some(Parents::List(vec![g])),
+    }
 }
 
 /// Hosts of a `--hosts FILE` (a list of host_list items) or of `host_list`.
@@ -153,10 +314,27 @@ mod tests {
         .unwrap();
         assert_eq!(p.git_comment_prefix.as_deref(), Some("INFRA-1"));
         assert_eq!(p.state, Some(State::Merge));
-        let h = hosts(&p.host_list);
-        assert_eq!(h[0].groups, vec!["a", "b"]);
+        let (c, ignored) = collection(&p).unwrap();
+        assert!(ignored.is_empty());
+        assert_eq!(
+            c.hosts[0].parents,
+            Some(Parents::List(vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(c.hosts[0].vars.as_ref().map(|v| v.len()), Some(1));
         let e = parse(r#"{"inventory_repo_url": "x", "bogus_param": 1}"#).unwrap_err();
         assert!(e.0.contains("bogus_param"), "{e}");
+        // Located: the line and column of the bad value.
+        let e = parse("inventory_file: x\nhost_list:\n  - host_name: h\n    host_vars: [1]\n")
+            .unwrap_err();
+        assert!(
+            e.0.starts_with("params/host_list/0/host_vars (4:16)"),
+            "{e}"
+        );
+        assert_eq!(
+            domain_group("inference-grid-03.dettonville.int").as_deref(),
+            Some("ca_domain_int_dettonville")
+        );
+        assert_eq!(domain_group("localhost"), None);
         assert_eq!(
             parse_var("ansible_port=22").unwrap().1,
             serde_json::json!(22)

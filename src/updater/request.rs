@@ -63,6 +63,11 @@ pub struct Request {
     /// How jobs updating the same repository at once take turns.
     #[serde(default)]
     pub queue: Queue,
+    /// The request in the `dettonville.git_inventory` collection's terms
+    /// (its parameters came with `--params`): applied as that collection
+    /// applies it ([`super::collection`]).
+    #[serde(default)]
+    pub collection: Option<super::collection::Collection>,
 }
 
 impl Request {
@@ -133,7 +138,7 @@ fn check(r: &Request) -> Result<(), String> {
             "--file `{f}` must be a relative path inside the repository (no `..`)"
         ));
     }
-    if r.hosts.is_empty() && r.groups.is_empty() {
+    if r.hosts.is_empty() && r.groups.is_empty() && r.collection.is_none() {
         return Err("no host or group given (--host, --hosts, host_list or group_list)".into());
     }
     for g in &r.groups {
@@ -154,7 +159,7 @@ fn check(r: &Request) -> Result<(), String> {
                 return Err(format!("group `{g}` is not a valid group name"));
             }
         }
-        if r.state != State::Absent && h.groups.is_empty() {
+        if r.state != State::Absent && h.groups.is_empty() && r.collection.is_none() {
             return Err(format!(
                 "host `{}`: give at least one group to add it to",
                 h.name
@@ -351,6 +356,7 @@ mod queued_tests {
             workdir: None,
             progress: false,
             queue: Queue::Remote,
+            collection: None,
         }
     }
 

@@ -71,7 +71,7 @@ pub(super) fn key_name(k: &Node) -> Option<String> {
 
 /// Sorted insertion index for `key` among a mapping's keys, or `None` to
 /// append (the keys are not sorted).
-fn sorted_index(pairs: &[(Node, Node)], key: &str) -> Option<usize> {
+pub(super) fn sorted_index(pairs: &[(Node, Node)], key: &str) -> Option<usize> {
     let names: Vec<String> = pairs.iter().filter_map(|(k, _)| key_name(k)).collect();
     if names.windows(2).any(|w| w[0] > w[1]) {
         return None;

@@ -153,7 +153,7 @@ fn holds_change(r: &Request, repo: &Repo, c: ObjectId) -> Option<String> {
         .tree_reading(c, yaml_plugin_accepts, &|p| p == phys)
         .ok()?;
     let a = apply(r, &tree, &phys).ok()?;
-    (a.before == a.after && a.remove_files.is_empty()).then_some(a.after)
+    (!a.changed()).then_some(a.after)
 }
 
 /// The answer, keeping only what the job can vouch for: its own hosts and
@@ -191,6 +191,8 @@ fn truthful(r: &Request, o: &Outcome, commit: &str, text: Option<&str>) -> Outco
         groups_added: out.groups_added.clone(),
         groups_removed: out.groups_removed.clone(),
         remove_files: Vec::new(),
+        writes: Vec::new(),
+        links: Vec::new(),
     };
     let own = commit_message(r, &did);
     let short = &commit[..commit.len().min(12)];
