@@ -1,171 +1,107 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# A thin wrapper: all the work is done by the git-inventory binary.
+# Copyright: (c) 2026, git-inventory maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 ---
 module: update_inventory
-short_description: Add or remove hosts in a git repository of YAML inventories
+short_description: Add, update or remove hosts and groups in a git repository of YAML inventories
 description:
-  - Clones the inventory repository (single branch; C(clone_depth) for a shallow clone), adds (C(present)/C(merge)), replaces (C(overwrite))
-    or removes (C(absent)) hosts under their parent groups in one inventory file, validates the whole result with
-    the same rules as the git-inventory pre-receive hook, commits with a ticket prefix and pushes.
-  - Safe under concurrent jobs - when another job pushes first, the change is re-applied on the new tip and pushed again.
-    Jobs on one machine updating one local repository take turns, and the job whose turn it is also applies the
-    requests of the jobs waiting for theirs, in one commit (each job still gets its own diff and result).
-  - Only the lines of the hosts added or removed change; comments, order and formatting elsewhere stay byte-identical.
-  - Runs C(git-inventory update --params - --format json); the binary must be installed on the controller.
-version_added: "0.1.0"
+  - Applies O(group_list), then O(host_list), to one inventory file (and its C(group_vars/) and C(host_vars/) files),
+    as the C(dettonville.git_inventory) collection does - same parameters, same files - and pushes
+    the change to the repository. Without O(inventory_repo_url), changes the files of a local folder in place.
+  - Minimal diffs - only the lines of what is added or removed change; comments, order and formatting elsewhere stay.
+  - The whole inventory is validated before the push with the rules of the git-inventory pre-receive hook.
+  - Safe under concurrent jobs - when another job pushes first, the change is applied again on the new tip and pushed.
+  - Runs C(git-inventory update --params - --format json); the binary must be on the controller (O(binary_path) or C(PATH)).
+version_added: "2026.12.0"
 author:
-  - git-inventory developers
+  - git-inventory maintainers (@git-inventory)
+extends_documentation_fragment:
+  - dettonville.git_inventory.common
 options:
-  inventory_repo_url:
-    description: URL (C(ssh://), C(file://)) or local path of the inventory repository.
-    type: str
-    required: true
-  inventory_repo_branch:
-    description: Branch to update (default - the remote HEAD).
-    type: str
-  inventory_file:
-    description: Inventory file inside the repository, for example C(inventory/PROD/hosts.yml).
-    type: str
-    required: true
-  git_comment_prefix:
-    description: Commit message prefix, usually a ticket id.
-    type: str
-    aliases: [jira_id]
-  git_comment_body:
-    description: Replaces the generated summary in the commit message.
-    type: str
-  ssh_params:
-    description: How to reach an C(ssh://) repository.
-    type: dict
-    suboptions:
-      key_file:
-        description: Private key (mode 600), used with IdentitiesOnly and BatchMode.
-        type: path
-      accept_hostkey:
-        description: Accept an unknown host key (StrictHostKeyChecking=accept-new).
-        type: bool
-        default: false
-      ssh_opts:
-        description: Extra options appended to the ssh command.
-        type: str
-  state:
-    description:
-      - C(present) (same as C(merge)) adds each host under its groups and merges its vars.
-      - C(overwrite) makes the given groups and vars the host's only ones.
-      - C(absent) removes the host from the given groups, or from every group (and its host_vars file) when none are given.
-    type: str
-    default: present
-    choices: [present, merge, overwrite, absent]
   host_list:
-    description: Hosts to change; a list makes one commit.
+    description:
+      - The hosts to change, one commit for all. Each item has C(host_name) (required) and may have
+        C(parent_groups) (older name C(groups)) and C(host_vars).
+      - C(parent_groups) is a list of group names, or a mapping of nested groups
+        (C(site1) mapping to C(nfs_server) puts the host under C(site1)'s child C(nfs_server)).
+        Without C(parent_groups) the host goes under the root's C(hosts); with an empty one it is put under no group
+        (only its vars change).
+      - C(host_vars) is a mapping; see O(use_vars_files) for where it goes.
     type: list
     elements: dict
-    suboptions:
-      host_name:
-        description: Inventory host name (usually the FQDN).
-        type: str
-        required: true
-      parent_groups:
-        description: Groups the host belongs in.
-        type: list
-        elements: str
-        aliases: [groups]
-      host_vars:
-        description: Variables set on the host's entry (in its first group).
-        type: dict
+    aliases: [hosts]
+  create_empty_hostvars_files:
+    description: With O(use_vars_files), write C(host_vars/<host>.yml) (as C({})) even for a host given no vars.
+    type: bool
+    default: false
+  always_add_host_to_root_hosts:
+    description: Also list each host under the root's C(hosts) when it has parent groups.
+    type: bool
+    default: false
   group_list:
-    description: Groups to create (with parents, children, vars) or remove.
+    description:
+      - The groups to change. Each item has C(group_name) (required) and may have C(parent_groups) (older name
+        C(groups)), C(children) and C(group_vars).
+      - C(parent_groups) is a list of group names or a mapping of nested groups (as for hosts). Without it the group
+        goes under the root's C(children).
+      - C(children) is a mapping of child groups (each merged into the group's C(children)) or a list of their names.
     type: list
     elements: dict
-    suboptions:
-      group_name:
-        description: Group name.
-        type: str
-        required: true
-      parent_groups:
-        description: Parents of the group (default C(all)).
-        type: list
-        elements: str
-      children:
-        description: Child groups.
-        type: list
-        elements: str
-      group_vars:
-        description: Variables of the group.
-        type: dict
-  git_user_name:
-    description: Commit author and committer name.
-    type: str
-  git_user_email:
-    description: Commit author and committer e-mail.
-    type: str
-  retries:
-    description: How many times to re-apply and push again when other jobs push first.
-    type: int
-    default: 10
-  clone_depth:
+    aliases: [groups]
+  create_empty_groupvars_files:
+    description: With O(use_vars_files), write C(group_vars/<group>.yml) (as C({})) even for a group given no vars.
+    type: bool
+    default: true
+  create_parent_groupvar_files:
     description:
-      - Clone the last N commits of the branch; 0 clones its whole history.
-      - A full clone is the cheaper one from a server that keeps its objects packed (it is sent as
-        it is); a shallow one costs a bounded recompression of the tip's files.
-    type: int
-    default: 1
-  queue:
+      - With O(use_vars_files) and O(create_empty_groupvars_files), create C(group_vars/<parent>.yml) for each parent
+        a group is put under, when it is missing (an existing one is kept as it is).
+    type: bool
+    default: true
+  always_add_child_group_to_root:
+    description: Also list each group under the root's C(children) when it has parent groups.
+    type: bool
+    default: false
+  enable_groupvar_symlinks_for_child_inventories:
     description:
-      - How jobs updating the repository at once take turns; the job whose turn it is does the waiting
-        requests in one commit. C(local) - jobs of one machine, through its temporary directory.
-        C(remote) - then jobs of every machine, through refs under C(refs/git-inventory/) in the remote
-        (whoever can push to those refs can queue a change that the job whose turn it is commits with its
-        credentials; the server's hook still validates it). C(off) - every job pushes on its own and retries
-        when another pushed first.
-      - A request done in another job's turn returns its unified diff (C(diff.prepared)), not the file's
-        whole texts.
-    type: str
-    choices: [local, remote, "off"]
-    default: local
-  binary_path:
-    description: Path of the git-inventory binary (default - found on PATH).
-    type: path
-notes:
-  - Check mode is supported - the change is computed and validated, nothing is committed or pushed.
-  - Diff mode returns the inventory file before and after.
-  - Credentials in a URL (in C(inventory_repo_url), C(git_comment_prefix), C(git_comment_body) or
-    C(ssh_params.ssh_opts)) are hidden from the result, its C(invocation) and the output of C(ansible-playbook -v)
-    as Ansible hides C(no_log) values - a password, and a user name given alone in an C(https://) URL (a token);
-    the user name of an C(ssh://) URL, such as C(git), is not a secret and stays. The binary redacts the whole
-    user part of an C(https://) URL, and an C(ssh://) URL's password, from its messages and from commit messages.
-    No option is a secret as a whole, so none is marked C(no_log).
+      - Link each group vars file written from the C(group_vars/) of every child inventory (O(symlink_subdirs)) that
+        exists, as C(../../group_vars/<group>.yml). A link already there is kept.
+    type: bool
+    default: true
+  symlink_subdirs:
+    description: The child inventories' folders, in the inventory folder.
+    type: list
+    elements: str
+    default: [DEV, QA, PROD, SANDBOX]
 """
 
 EXAMPLES = r"""
 - name: Enroll a new inference node
-  gitinv.git_inventory.update_inventory:
-    inventory_repo_url: ssh://git@git.example.int/infra/inventory.git
-    inventory_file: inventory/prod/hosts.yml
-    git_comment_prefix: "{{ jira_id }}"
-    ssh_params:
-      key_file: /var/lib/awx/.ssh/inventory_deploy
-    state: present
+  dettonville.git_inventory.update_inventory:
+    inventory_repo_url: "ssh://git@gitea.admin.dettonville.int:2222/infra/datacenter-inventory.git"
+    inventory_file: "inventory/prod/hosts.yml"
+    git_comment_prefix: "PROVISION-API-2026"
+    ssh_params: {key_file: "/run/secrets/automation_ssh_key"}
+    state: merge
     host_list:
-      - host_name: inference-grid-03.dettonville.int
-        parent_groups:
-          - ca_domain_int_dettonville
-          - aibrix_prod
-          - ollama_hosts
+      - host_name: "inference-grid-03.dettonville.int"
+        parent_groups: [ca_domain_int_dettonville, aibrix_prod, ollama_hosts]
 
-- name: Decommission a host from every group
-  gitinv.git_inventory.update_inventory:
-    inventory_repo_url: ssh://git@git.example.int/infra/inventory.git
+- name: A group with its vars in group_vars/, under a nested parent
+  dettonville.git_inventory.update_inventory:
+    inventory_repo_url: "{{ inventory_repo }}"
     inventory_file: inventory/prod/hosts.yml
-    git_comment_prefix: INFRA-1234
-    state: absent
-    host_list:
-      - host_name: old01.dettonville.int
+    jira_id: INFRA-1234
+    group_list:
+      - group_name: ntp_client
+        parent_groups: {location_site1: {}}
+        group_vars:
+          ntp_servers: [10.0.0.1, 10.0.0.2]
 """
 
 RETURN = r"""
@@ -174,9 +110,16 @@ changed:
   returned: always
   type: bool
 message:
-  description: What was done.
-  returned: always
+  description:
+    - C(Inventory updated successfully) when files changed, C(No changes required for <inventory_file>) when not.
+  returned: success
   type: str
+  sample: Inventory updated successfully
+summary:
+  description: What was done, in git-inventory's words (the commit pushed, with the jobs batched into it).
+  returned: success
+  type: str
+  sample: "pushed 4f1c2a9e0b7d to main: INFRA-42 - git-inventory: add web01.dettonville.int to web"
 commit:
   description: The commit pushed (null when nothing changed or in check mode); shared by the jobs batched into it.
   returned: always
@@ -186,7 +129,7 @@ attempts:
   returned: always
   type: int
 hosts_added:
-  description: Hosts added or whose entries changed.
+  description: Hosts added or whose entries or vars changed.
   returned: always
   type: list
   elements: str
@@ -195,6 +138,30 @@ hosts_removed:
   returned: always
   type: list
   elements: str
+groups_added:
+  description: Groups added or whose entries or vars changed.
+  returned: always
+  type: list
+  elements: str
+groups_removed:
+  description: Groups removed.
+  returned: always
+  type: list
+  elements: str
+check_mode:
+  description: Whether the run was in check mode.
+  returned: always
+  type: bool
+backup_files:
+  description: The copies made of replaced files (O(backup), without a repository URL), from the folder's root.
+  returned: always
+  type: list
+  elements: str
+  sample: ["/inventory/SANDBOX/hosts.yml.1942.2026-08-24@14:16:01~"]
+inventory_base_dir:
+  description: The folder given as O(inventory_base_dir).
+  returned: when O(inventory_base_dir) is given
+  type: str
 violations:
   description: Validation findings that refused the change (file:line:col CODE message).
   returned: when the change would make the inventory invalid
@@ -207,130 +174,19 @@ remote:
   elements: str
 """
 
-import json
-import os
-import re
-import shutil
-
 from ansible.module_utils.basic import AnsibleModule
-
-PASSED = (
-    "inventory_repo_url", "inventory_repo_branch", "inventory_file", "git_comment_prefix",
-    "git_comment_body", "ssh_params", "state", "host_list", "group_list", "git_user_name", "git_user_email",
+from ansible_collections.dettonville.git_inventory.plugins.module_utils.runner import (
+    COMMON_ARGS,
+    GROUP_ARGS,
+    HOST_ARGS,
+    run,
 )
 
 
-# scheme://userinfo@ : the userinfo runs to the last `@` before a `/`, a quote or a space.
-URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://([^\s/\"']*)@")
-SSH_SCHEMES = ("ssh", "git+ssh", "ssh+git")
-
-
-def url_secrets(text):
-    """The credentials in the URLs of text, as git-inventory redacts them: the userinfo of a non-ssh URL
-    (its password only when it has one), the password of an ssh URL."""
-    found = set()
-    for m in URL_USERINFO.finditer(text or ""):
-        user, sep, password = m.group(2).partition(":")
-        if sep and password:
-            found.add(password)
-        elif not sep and user and m.group(1).lower() not in SSH_SCHEMES:
-            found.add(user)
-    return found
-
-
-def prune(value):
-    """Drop unset (None) options, recursively, so the binary sees only what was given."""
-    if isinstance(value, dict):
-        return {k: prune(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [prune(v) for v in value]
-    return value
-
-
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            inventory_repo_url=dict(type="str", required=True),
-            inventory_repo_branch=dict(type="str"),
-            inventory_file=dict(type="str", required=True),
-            git_comment_prefix=dict(type="str", aliases=["jira_id"]),
-            git_comment_body=dict(type="str"),
-            ssh_params=dict(
-                type="dict",
-                options=dict(
-                    key_file=dict(type="path", no_log=False),
-                    accept_hostkey=dict(type="bool", default=False),
-                    ssh_opts=dict(type="str"),
-                ),
-            ),
-            state=dict(type="str", default="present", choices=["present", "merge", "overwrite", "absent"]),
-            host_list=dict(
-                type="list",
-                elements="dict",
-                options=dict(
-                    host_name=dict(type="str", required=True),
-                    parent_groups=dict(type="list", elements="str", aliases=["groups"]),
-                    host_vars=dict(type="dict"),
-                ),
-            ),
-            group_list=dict(
-                type="list",
-                elements="dict",
-                options=dict(
-                    group_name=dict(type="str", required=True),
-                    parent_groups=dict(type="list", elements="str"),
-                    children=dict(type="list", elements="str"),
-                    group_vars=dict(type="dict"),
-                ),
-            ),
-            git_user_name=dict(type="str"),
-            git_user_email=dict(type="str"),
-            retries=dict(type="int", default=10),
-            clone_depth=dict(type="int", default=1),
-            queue=dict(type="str", choices=["local", "remote", "off"], default="local"),
-            binary_path=dict(type="path"),
-        ),
-        supports_check_mode=True,
-    )
-    ssh = module.params["ssh_params"] or {}
-    for text in (module.params["inventory_repo_url"], module.params["git_comment_prefix"],
-                 module.params["git_comment_body"], ssh.get("ssh_opts")):
-        # Masked wherever they appear in the result, as no_log values are.
-        module.no_log_values.update(url_secrets(text))
-    binary = module.params["binary_path"] or shutil.which("git-inventory")
-    if not binary or not os.access(binary, os.X_OK):
-        module.fail_json(msg="git-inventory binary not found: set binary_path or put it on PATH")
-
-    params = prune({k: module.params[k] for k in PASSED})
-    cmd = [binary, "update", "--params", "-", "--format", "json", "--retries", str(module.params["retries"]),
-           "--depth", str(module.params["clone_depth"]), "--queue", module.params["queue"]]
-    if module.check_mode:
-        cmd.append("--dry-run")
-    rc, out, err = module.run_command(cmd, data=json.dumps(params), binary_data=True)
-    try:
-        result = json.loads(out)
-    except ValueError:
-        module.fail_json(msg="git-inventory did not answer in JSON (exit %d): %s" % (rc, (err or out).strip()), rc=rc)
-
-    diff = result.pop("diff", {}) or {}
-    if module._diff and not diff.get("before") and not diff.get("after") and diff.get("prepared"):
-        # Done in another job's turn: the unified diff of this change.
-        result["diff"] = {"prepared": diff["prepared"]}
-    elif module._diff:
-        result["diff"] = {
-            "before": diff.get("before", ""),
-            "after": diff.get("after", ""),
-            "before_header": module.params["inventory_file"],
-            "after_header": module.params["inventory_file"],
-        }
-    result["rc"] = rc
-    if result.get("failed") or rc != 0:
-        msg = result.pop("msg", None) or result.get("message") or err.strip()
-        result.pop("failed", None)
-        module.fail_json(msg=msg, **result)
-    result.pop("failed", None)
-    result.pop("msg", None)
-    module.exit_json(**result)
+    spec = dict(COMMON_ARGS, **HOST_ARGS, **GROUP_ARGS)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, ("host_list", "group_list",))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,156 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, git-inventory maintainers
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+---
+module: update_hosts
+short_description: Add, update or remove hosts in a git repository of YAML inventories
+description:
+  - Applies O(host_list) to one inventory file (and its C(host_vars/) files),
+    as the C(dettonville.git_inventory) collection does - same parameters, same files - and pushes
+    the change to the repository. Without O(inventory_repo_url), changes the files of a local folder in place.
+  - Minimal diffs - only the lines of what is added or removed change; comments, order and formatting elsewhere stay.
+  - The whole inventory is validated before the push with the rules of the git-inventory pre-receive hook.
+  - Safe under concurrent jobs - when another job pushes first, the change is applied again on the new tip and pushed.
+  - Runs C(git-inventory update --params - --format json); the binary must be on the controller (O(binary_path) or C(PATH)).
+version_added: "2026.12.0"
+author:
+  - git-inventory maintainers (@git-inventory)
+extends_documentation_fragment:
+  - dettonville.git_inventory.common
+options:
+  host_list:
+    description:
+      - The hosts to change, one commit for all. Each item has C(host_name) (required) and may have
+        C(parent_groups) (older name C(groups)) and C(host_vars).
+      - C(parent_groups) is a list of group names, or a mapping of nested groups
+        (C(site1) mapping to C(nfs_server) puts the host under C(site1)'s child C(nfs_server)).
+        Without C(parent_groups) the host goes under the root's C(hosts); with an empty one it is put under no group
+        (only its vars change).
+      - C(host_vars) is a mapping; see O(use_vars_files) for where it goes.
+    type: list
+    elements: dict
+    aliases: [hosts]
+    required: true
+  create_empty_hostvars_files:
+    description: With O(use_vars_files), write C(host_vars/<host>.yml) (as C({})) even for a host given no vars.
+    type: bool
+    default: false
+  always_add_host_to_root_hosts:
+    description: Also list each host under the root's C(hosts) when it has parent groups.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Decommission a host
+  dettonville.git_inventory.update_hosts:
+    inventory_repo_url: "{{ inventory_repo }}"
+    inventory_file: inventory/prod/hosts.yml
+    git_comment_prefix: INFRA-1234
+    state: absent
+    host_list:
+      - host_name: old01.dettonville.int
+
+- name: Set a host's vars in host_vars/
+  dettonville.git_inventory.update_hosts:
+    inventory_repo_url: "{{ inventory_repo }}"
+    inventory_file: inventory/prod/hosts.yml
+    host_list:
+      - host_name: web01.dettonville.int
+        parent_groups: [web]
+        host_vars:
+          ansible_host: 10.0.0.11
+"""
+
+RETURN = r"""
+changed:
+  description: Whether the inventory was (or, in check mode, would be) changed.
+  returned: always
+  type: bool
+message:
+  description:
+    - C(Inventory updated successfully) when files changed, C(No changes required for <inventory_file>) when not.
+  returned: success
+  type: str
+  sample: Inventory updated successfully
+summary:
+  description: What was done, in git-inventory's words (the commit pushed, with the jobs batched into it).
+  returned: success
+  type: str
+  sample: "pushed 4f1c2a9e0b7d to main: INFRA-42 - git-inventory: add web01.dettonville.int to web"
+commit:
+  description: The commit pushed (null when nothing changed or in check mode); shared by the jobs batched into it.
+  returned: always
+  type: str
+attempts:
+  description: Push attempts (more than one when other jobs pushed first).
+  returned: always
+  type: int
+hosts_added:
+  description: Hosts added or whose entries or vars changed.
+  returned: always
+  type: list
+  elements: str
+hosts_removed:
+  description: Hosts removed.
+  returned: always
+  type: list
+  elements: str
+groups_added:
+  description: Groups added or whose entries or vars changed.
+  returned: always
+  type: list
+  elements: str
+groups_removed:
+  description: Groups removed.
+  returned: always
+  type: list
+  elements: str
+check_mode:
+  description: Whether the run was in check mode.
+  returned: always
+  type: bool
+backup_files:
+  description: The copies made of replaced files (O(backup), without a repository URL), from the folder's root.
+  returned: always
+  type: list
+  elements: str
+  sample: ["/inventory/SANDBOX/hosts.yml.1942.2026-08-24@14:16:01~"]
+inventory_base_dir:
+  description: The folder given as O(inventory_base_dir).
+  returned: when O(inventory_base_dir) is given
+  type: str
+violations:
+  description: Validation findings that refused the change (file:line:col CODE message).
+  returned: when the change would make the inventory invalid
+  type: list
+  elements: str
+remote:
+  description: The server's messages when its pre-receive hook refused the push.
+  returned: when the server refused
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.dettonville.git_inventory.plugins.module_utils.runner import (
+    COMMON_ARGS,
+    HOST_ARGS,
+    run,
+)
+
+
+def main():
+    spec = dict(COMMON_ARGS, **HOST_ARGS)
+    spec["host_list"] = dict(spec["host_list"], required=True)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, ("host_list",))
+
+
+if __name__ == "__main__":
+    main()
