@@ -1281,3 +1281,71 @@ fn a_request_from_the_remote_queue_is_checked_again() {
     assert!(answer.contains("must be a relative path"), "{answer}");
     assert!(answer.contains("\"exit\":2"), "{answer}");
 }
+
+#[test]
+fn params_are_checked_against_their_schema_with_the_place_of_an_error() {
+    let (dir, bare) = server("upd-schema", PROD);
+    let file = dir.join("request.yml");
+    let req = |extra: &str| {
+        format!(
+            "inventory_repo_url: {}\ninventory_file: inventory/PROD/hosts.yml\nhost_list:\n  - host_name: web07.dettonville.int\n{extra}",
+            bare.display()
+        )
+    };
+    std::fs::write(&file, req("    host_vars: [1]\n")).unwrap();
+    let f = file.to_str().unwrap();
+    let o = run(&["update", "--params", f], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("params/host_list/0/host_vars (5:16): [1] is not of types"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&file, req("    parent_groups: [web]\nbogus_param: 1\n")).unwrap();
+    let o = run(&["update", "--params", f], &dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bogus_param"), "{}", stderr(&o));
+    // --param: one parameter over the file, checked too.
+    std::fs::write(
+        &file,
+        req("    parent_groups: [web]\n    host_vars: {rack: r9}\n"),
+    )
+    .unwrap();
+    let o = run(
+        &["update", "--params", f, "--param", "use_vars_files=maybe"],
+        &dir,
+    );
+    assert!(
+        stderr(&o).contains("params/use_vars_files (--param)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        &[
+            "update",
+            "--params",
+            f,
+            "--param",
+            "use_vars_files=false",
+            "--param",
+            "derive_domain_group=true",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    let r = json(&o);
+    assert_eq!(o.status.code(), Some(0), "{r}");
+    assert_eq!(r["message"], "Inventory updated successfully", "{r}");
+    let text = show(&bare, "main:inventory/PROD/hosts.yml");
+    // Inline vars on the root's hosts, the host under web and its domain group.
+    assert!(
+        text.contains("  hosts:\n    web07.dettonville.int:\n      rack: r9\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("        web07.dettonville.int: {}\n    web:"),
+        "{text}"
+    );
+    assert!(text.starts_with("# PROD inventory\n"), "{text}");
+}

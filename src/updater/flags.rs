@@ -89,9 +89,14 @@ impl Flags {
     pub fn into_request(self) -> Result<Request, BadRequest> {
         let bad = |m: &str| BadRequest(m.to_string());
         let text = params_text(self.params_text.as_deref(), &self.param)?;
-        let p = match &text {
-            Some(t) => params::parse(t)?,
-            None => Params::default(),
+        let p = match (&text, &self.params_text) {
+            (Some(t), Some(orig)) if !self.param.is_empty() => {
+                // The file's own errors with their lines, then the --param ones.
+                params::parse(orig)?;
+                params::parse_from(t, Some("--param"))?
+            }
+            (Some(t), _) => params::parse(t)?,
+            (None, _) => Params::default(),
         };
         let vars = self
             .vars

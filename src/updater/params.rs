@@ -171,6 +171,12 @@ pub fn raw(text: &str) -> Result<Value, BadRequest> {
 /// Parse parameters from JSON or YAML text, checked against the schema
 /// (an error names the parameter and where it is: `line:col`).
 pub fn parse(text: &str) -> Result<Params, BadRequest> {
+    parse_from(text, None)
+}
+
+/// [`parse`], an error's place named `place` instead of a `line:col` of
+/// `text` (for parameters put together from several sources).
+pub fn parse_from(text: &str, place: Option<&str>) -> Result<Params, BadRequest> {
     let doc = crate::yaml::parse(text, Default::default())
         .map_err(|e| bad(format!("params: not JSON or YAML: {}", e.message)))?
         .ok_or_else(|| bad("params: empty".into()))?;
@@ -184,7 +190,8 @@ pub fn parse(text: &str) -> Result<Params, BadRequest> {
             } else {
                 format!("params{ptr}")
             };
-            return Err(bad(format!("{what} ({}): {e}", locate(text, &doc, &ptr))));
+            let at = place.map_or_else(|| locate(text, &doc, &ptr), String::from);
+            return Err(bad(format!("{what} ({at}): {e}")));
         }
     }
     serde_json::from_value(value).map_err(|e| bad(format!("params: {e}")))
