@@ -671,3 +671,91 @@ fn credentials_in_the_repository_url_are_hidden() {
         "{r}"
     );
 }
+
+#[test]
+fn the_remaining_parameters_commit_keep_and_name_as_asked() {
+    let p = Play::new("collection-rest");
+    let bare = p.repo(
+        "r",
+        &[
+            (
+                "inventory/prod/hosts.yml",
+                "prod:\n  children:\n    web:\n      hosts: {}\n",
+            ),
+            ("inventory/prod/xenv_groups.yml", XENV),
+            ("inventory/prod/DEV/hosts.yml", "all: {}\n"),
+            ("inventory/prod/STAGE/hosts.yml", "all: {}\n"),
+        ],
+    );
+    let kept = p.dir.join("kept-clone");
+    let url = format!("inventory_repo_url: \"{}\"\ninventory_file: inventory/prod/hosts.yml\ninventory_root_yaml_key: prod\nlogging_level: DEBUG\nyaml_lib_mode: pyyaml\n", bare.display());
+    let before = tip(&bare);
+    let (o, r) = p.run(
+        &[
+            // test_mode: made and validated, not pushed.
+            ("update_hosts", format!("{url}test_mode: true\nhost_list:\n  - host_name: t01.dettonville.int\n    parent_groups: [web]\n")),
+            // The ticket by its alias, our own body, author and committer; the clone kept.
+            ("update_hosts", format!("{url}jira_id: INFRA-77\ngit_comment_body: enrol the first web node\ngit_user_name: Provisioner\ngit_user_email: prov@example.int\nremove_repo_dir: false\ninventory_base_dir: \"{}\"\nhost_list:\n  - host_name: w01.dettonville.int\n    parent_groups: [web]\n", kept.display())),
+            // No vars files where none are wanted; links only from the subdirs named.
+            ("update_groups", format!("{url}create_empty_groupvars_files: false\ngroup_list:\n  - group_name: quiet\n    parent_groups: [web]\n")),
+            ("update_groups", format!("{url}create_parent_groupvar_files: false\nsymlink_subdirs: [STAGE]\ngroup_list:\n  - group_name: loud\n    parent_groups: [web]\n")),
+            ("update_groups", format!("{url}enable_groupvar_symlinks_for_child_inventories: false\ngroup_list:\n  - group_name: unlinked\n")),
+        ],
+        &[],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    for x in &r {
+        ok(x, true);
+    }
+    assert_eq!(
+        r[0]["commit"].as_str().map(str::len),
+        Some(40),
+        "test_mode commits in the clone: {}",
+        r[0]
+    );
+    assert_ne!(tip(&bare), before);
+    let log = git_stdout(&["log", "--format=%s|%an|%ae|%cn", "main"], &bare);
+    assert!(!log.contains("t01"), "test_mode pushed nothing: {log}");
+    assert!(
+        log.contains("INFRA-77 - git-inventory: enrol the first web node|Provisioner|prov@example.int|Provisioner"),
+        "{log}"
+    );
+    assert!(
+        kept.join("repo.git/HEAD").is_file(),
+        "remove_repo_dir: false keeps the clone"
+    );
+    assert_eq!(
+        r[1]["inventory_base_dir"],
+        kept.to_str().unwrap(),
+        "{}",
+        r[1]
+    );
+    let d = data_at(&bare, "inventory/prod/hosts.yml").unwrap();
+    let web = &d["prod"]["children"]["web"];
+    assert_eq!(
+        web["hosts"]["w01.dettonville.int"],
+        serde_json::json!({}),
+        "{d}"
+    );
+    for g in ["quiet", "loud"] {
+        assert_eq!(web["children"][g], serde_json::json!({}), "{d}");
+    }
+    let gv = |g: &str| data_at(&bare, &format!("inventory/prod/group_vars/{g}.yml"));
+    assert_eq!(gv("quiet"), None, "create_empty_groupvars_files: false");
+    assert_eq!(gv("loud"), Some(serde_json::json!({})));
+    assert_eq!(gv("web"), None, "create_parent_groupvar_files: false");
+    assert!(link_at(
+        &bare,
+        "inventory/prod/STAGE/group_vars/loud.yml",
+        "../../group_vars/loud.yml"
+    ));
+    assert!(
+        data_at(&bare, "inventory/prod/DEV/group_vars/loud.yml").is_none(),
+        "DEV not in symlink_subdirs"
+    );
+    assert_eq!(gv("unlinked"), Some(serde_json::json!({})));
+    assert!(
+        data_at(&bare, "inventory/prod/DEV/group_vars/unlinked.yml").is_none(),
+        "links switched off"
+    );
+}
