@@ -21,6 +21,8 @@ pub struct Applied {
     pub writes: Vec<(String, String)>,
     /// Symbolic links made: (path, target).
     pub links: Vec<(String, String)>,
+    /// What the caller should know (a check that could not be made).
+    pub warnings: Vec<String>,
 }
 
 impl Applied {
@@ -164,6 +166,7 @@ pub fn apply(r: &Request, vfs: &dyn Vfs, file: &str) -> Result<Applied, EditErro
         remove_files,
         writes: Vec::new(),
         links: Vec::new(),
+        warnings: Vec::new(),
     })
 }
 

@@ -301,6 +301,7 @@ fn edit_all(
             hosts_removed: std::mem::take(&mut a.removed),
             groups_added: std::mem::take(&mut a.groups_added),
             groups_removed: std::mem::take(&mut a.groups_removed),
+            warnings: std::mem::take(&mut a.warnings),
             ..Outcome::default()
         };
         out.diff.prepared = unified_diff(&file, &a.before, &a.after);

@@ -29,6 +29,9 @@ pub struct Outcome {
     /// `remote:` lines of a rejected push.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub remote: Vec<String>,
+    /// What the caller should know: a check that could not be made.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Copies kept of the files a local run replaced (`backup`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_files: Option<Vec<String>>,

@@ -103,6 +103,7 @@ impl Params {
             enforce_global_groups: self
                 .enforce_global_groups_must_already_exist
                 .unwrap_or(d.enforce_global_groups),
+            enforce_given: self.enforce_global_groups_must_already_exist.is_some(),
             vars_state: self.vars_state.unwrap_or(d.vars_state),
             vars_overwrite_depth: self.vars_overwrite_depth.unwrap_or(d.vars_overwrite_depth),
             always_add_child_group_to_root: self

@@ -123,6 +123,8 @@ def run(module, lists):
     except ValueError:
         module.fail_json(msg="git-inventory did not answer in JSON (exit %d): %s" % (rc, (err or out).strip()), rc=rc)
 
+    for warning in result.pop("warnings", None) or []:
+        module.warn(warning)
     diff = result.pop("diff", {}) or {}
     if module._diff and not diff.get("before") and not diff.get("after") and diff.get("prepared"):
         # Done in another job's turn: the unified diff of this change.

@@ -190,6 +190,7 @@ pub fn run(r: &Request, l: &Local) -> Outcome {
         hosts_removed: a.removed.clone(),
         groups_added: a.groups_added.clone(),
         groups_removed: a.groups_removed.clone(),
+        warnings: a.warnings.clone(),
         ..Outcome::default()
     };
     out.diff.prepared = unified_diff(&file, &a.before, &a.after);

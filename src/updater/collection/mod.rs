@@ -90,6 +90,49 @@ fn memberships(
     }
 }
 
+/// The names the global groups file defines: the file in the inventory
+/// folder or, as the shared `xenv_groups.yml` of our layout, in the
+/// nearest folder above it. None found: an error when the check was asked
+/// for, else the check is skipped with a warning.
+fn global_groups(
+    vfs: &dyn Vfs,
+    inv_dir: &str,
+    o: &Options,
+    warnings: &mut Vec<String>,
+) -> R<Option<BTreeSet<String>>> {
+    let mut dir = inv_dir;
+    let found = loop {
+        let path = join(dir, &o.global_groups_file);
+        if let Some(text) = read_text(vfs, &path)? {
+            break Some((path, text));
+        }
+        if dir.is_empty() {
+            break None;
+        }
+        dir = dir_of(dir);
+    };
+    match found {
+        Some((path, text)) => {
+            let mut keys = BTreeSet::new();
+            ops::keys_at_any_depth(&data_of(&text, &path)?, &mut keys);
+            Ok(Some(keys))
+        }
+        None if o.enforce_given => Err(EditError(format!(
+            "InventoryParser.init(): file does not exist at global_groups_path={} \
+             (nor in a folder above it; create it, or set enforce_global_groups_must_already_exist: false)",
+            join(inv_dir, &o.global_groups_file)
+        ))),
+        None => {
+            warnings.push(format!(
+                "parent groups not checked against global groups: no {} in {} or a folder above it",
+                o.global_groups_file,
+                if inv_dir.is_empty() { "the repository root" } else { inv_dir }
+            ));
+            Ok(None)
+        }
+    }
+}
+
 /// Apply the items of `c` to `file` (the inventory file) in `vfs`.
 pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Applied> {
     let o = &c.options;
@@ -126,17 +169,9 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
         .inventory_dir
         .clone()
         .unwrap_or_else(|| dir_of(file).to_string());
+    let mut warnings = Vec::new();
     let global = if o.enforce_global_groups && o.global_groups_file != o.inventory_file_param {
-        let path = join(&inv_dir, &o.global_groups_file);
-        let text = read_text(vfs, &path)?.ok_or_else(|| {
-            EditError(format!(
-                "InventoryParser.init(): file does not exist at global_groups_path={path} \
-                 (set enforce_global_groups_must_already_exist: false, or create it)"
-            ))
-        })?;
-        let mut keys = BTreeSet::new();
-        ops::keys_at_any_depth(&data_of(&text, &path)?, &mut keys);
-        Some(keys)
+        global_groups(vfs, &inv_dir, o, &mut warnings)?
     } else {
         None
     };
@@ -202,6 +237,7 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
         remove_files: Vec::new(),
         writes: Vec::new(),
         links: Vec::new(),
+        warnings,
     };
     let mut vars_changed = BTreeSet::new();
     for (path, f) in &work.vars_files {

@@ -36,6 +36,9 @@ pub struct Options {
     /// Relative to the inventory folder.
     pub global_groups_file: String,
     pub enforce_global_groups: bool,
+    /// Whether `enforce_global_groups_must_already_exist` was given (then a
+    /// missing global groups file is an error; by default, a warning).
+    pub enforce_given: bool,
     pub vars_state: VarsState,
     pub vars_overwrite_depth: u32,
     pub always_add_child_group_to_root: bool,
@@ -58,6 +61,7 @@ impl Default for Options {
             symlink_subdirs: ["DEV", "QA", "PROD", "SANDBOX"].map(String::from).to_vec(),
             global_groups_file: "xenv_groups.yml".into(),
             enforce_global_groups: true,
+            enforce_given: false,
             vars_state: VarsState::Merge,
             vars_overwrite_depth: 2,
             always_add_child_group_to_root: false,

@@ -189,3 +189,33 @@ fn a_missing_root_key_or_file_is_named() {
     let e = apply(&c, State::Merge, &vfs, "inv/hosts.yml").unwrap_err();
     assert!(e.0.contains("root key [all] not found"), "{e}");
 }
+
+#[test]
+fn the_global_groups_file_is_looked_for_above_and_its_absence_is_told() {
+    let req = |extra: &str| {
+        let p = params::parse(&format!(
+            "inventory_file: inv/prod/hosts.yml\n{extra}host_list:\n  - host_name: n.x.int\n    parent_groups: [foobar]\n"
+        ))
+        .unwrap();
+        params::collection(&p).unwrap().0
+    };
+    // The shared file of our layout, a folder up: enforced.
+    let shared = MemVfs::new(&[("inv/prod/hosts.yml", HOSTS), ("inv/xenv_groups.yml", XENV)]);
+    let e = apply(&req(""), State::Merge, &shared, "inv/prod/hosts.yml").unwrap_err();
+    assert!(e.0.contains("group_name=[foobar] not found"), "{e}");
+    // None anywhere: by default not checked, and said so; asked for: an error.
+    let none = MemVfs::new(&[("inv/prod/hosts.yml", HOSTS)]);
+    let a = apply(&req(""), State::Merge, &none, "inv/prod/hosts.yml").unwrap();
+    assert!(a.warnings[0].contains("not checked"), "{:?}", a.warnings);
+    let e = apply(
+        &req("enforce_global_groups_must_already_exist: true\n"),
+        State::Merge,
+        &none,
+        "inv/prod/hosts.yml",
+    )
+    .unwrap_err();
+    assert!(
+        e.0.contains("global_groups_path=inv/prod/xenv_groups.yml"),
+        "{e}"
+    );
+}

@@ -193,6 +193,7 @@ fn truthful(r: &Request, o: &Outcome, commit: &str, text: Option<&str>) -> Outco
         remove_files: Vec::new(),
         writes: Vec::new(),
         links: Vec::new(),
+        warnings: Vec::new(),
     };
     let own = commit_message(r, &did);
     let short = &commit[..commit.len().min(12)];
