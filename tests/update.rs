@@ -1308,7 +1308,7 @@ fn params_are_checked_against_their_schema_with_the_place_of_an_error() {
     // --param: one parameter over the file, checked too.
     std::fs::write(
         &file,
-        req("    parent_groups: [web]\n    host_vars: {rack: r9}\n"),
+        req("    parent_groups: [web]\n    host_vars: {rack: r9}\n    network_internal: {x: 1}\ngit_comment_prefix: \"TEST-1001 - \"\n"),
     )
     .unwrap();
     let o = run(
@@ -1337,6 +1337,18 @@ fn params_are_checked_against_their_schema_with_the_place_of_an_error() {
     let r = json(&o);
     assert_eq!(o.status.code(), Some(0), "{r}");
     assert_eq!(r["message"], "Inventory updated successfully", "{r}");
+    // An item key the collection does not know: not used, and said so.
+    let w = r["warnings"][0].as_str().unwrap_or_default();
+    assert!(
+        w.starts_with("host_list[0].network_internal: not a key"),
+        "{r}"
+    );
+    // A prefix given with its separator gets no second one.
+    let subject = git_stdout(&["log", "-1", "--format=%s", "main"], &bare);
+    assert!(
+        subject.starts_with("TEST-1001 - git-inventory: "),
+        "{subject}"
+    );
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     // Inline vars on the root's hosts, the host under web and its domain group.
     assert!(

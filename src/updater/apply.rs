@@ -205,13 +205,22 @@ fn summary(r: &Request, a: &Applied) -> String {
     parts.join("; ")
 }
 
+/// A request's message prefix; one given with its separator
+/// (`TEST-1001 - `) gets no second one.
+fn prefix(r: &Request) -> Option<&str> {
+    r.message_prefix
+        .as_deref()
+        .map(|p| p.trim_end().trim_end_matches('-').trim_end())
+        .filter(|p| !p.is_empty())
+}
+
 /// The commit message of one request's change (credentials redacted from
 /// all of it, the prefix included).
 pub fn commit_message(r: &Request, a: &Applied) -> String {
     let body = r.message_body.clone().unwrap_or_else(|| summary(r, a));
-    redact(&match &r.message_prefix {
-        Some(p) if !p.is_empty() => format!("{p} - git-inventory: {body}"),
-        _ => format!("git-inventory: {body}"),
+    redact(&match prefix(r) {
+        Some(p) => format!("{p} - git-inventory: {body}"),
+        None => format!("git-inventory: {body}"),
     })
 }
 
@@ -221,7 +230,7 @@ pub fn commit_message(r: &Request, a: &Applied) -> String {
 pub fn batch_message(reqs: &[&Request], messages: &[(usize, String)]) -> String {
     let mut prefixes: Vec<&str> = Vec::new();
     for (k, _) in messages {
-        if let Some(p) = reqs[*k].message_prefix.as_deref().filter(|p| !p.is_empty()) {
+        if let Some(p) = prefix(reqs[*k]) {
             if !prefixes.contains(&p) {
                 prefixes.push(p);
             }

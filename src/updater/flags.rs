@@ -127,12 +127,11 @@ impl Flags {
         let repo = self.repo.clone().or(p.inventory_repo_url.clone());
         let (hosts, groups, collection) = if text.is_some() {
             let (mut c, ignored) = params::collection(&p)?;
-            if !ignored.is_empty() {
-                return Err(BadRequest(format!(
-                    "params: unknown item keys {} (a host item has host_name, parent_groups or groups, host_vars; a group item group_name, parent_groups or groups, children, group_vars)",
-                    ignored.join(", ")
-                )));
-            }
+            // As the collection does, an item key it does not know is not
+            // used; unlike it, we say so.
+            c.warnings.extend(ignored.iter().map(|k| {
+                format!("{k}: not a key of a host or group item, not used (a host item has host_name, parent_groups or groups, host_vars; a group item group_name, parent_groups or groups, children, group_vars)")
+            }));
             c.hosts.extend(extra.into_iter().map(|h| Item {
                 parents: (!h.groups.is_empty()).then(|| Parents::List(h.groups.clone())),
                 vars: (!h.vars.is_empty()).then(|| h.vars.into_iter().collect()),

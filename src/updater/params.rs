@@ -227,6 +227,7 @@ pub fn collection(p: &Params) -> Result<(Collection, Vec<String>), BadRequest> {
             hosts,
             groups,
             local: None,
+            warnings: Vec::new(),
         },
         ignored,
     ))

@@ -169,7 +169,7 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
         .inventory_dir
         .clone()
         .unwrap_or_else(|| dir_of(file).to_string());
-    let mut warnings = Vec::new();
+    let mut warnings = c.warnings.clone();
     let global = if o.enforce_global_groups && o.global_groups_file != o.inventory_file_param {
         global_groups(vfs, &inv_dir, o, &mut warnings)?
     } else {

@@ -148,6 +148,9 @@ pub struct Collection {
     /// Without a repository URL: the folder edited in place.
     #[serde(default)]
     pub local: Option<super::Local>,
+    /// What reading the parameters found worth telling (unknown item keys).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// The keys a `host_list` item may have; others are reported, not used.
