@@ -44,7 +44,8 @@ pub fn expand_hostpattern(
     };
     match big_port {
         Some(p) => Err(RangeError::PortOutOfRange(p)),
-        None => Ok((names, port)),
+        // Ansible sets `ansible_port` only for a port that is true: `:0` none.
+        None => Ok((names, port.filter(|&p| p != 0))),
     }
 }
 

@@ -299,6 +299,19 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let tag = convert_tag(tag);
+                // A block scalar whose last line is the file's last, with no
+                // line break after it, keeps no final line break (PyYAML).
+                let mut value = value;
+                let last_line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
+                if matches!(style, Style::Literal | Style::Folded)
+                    && !last_line.trim().is_empty()
+                    && text
+                        .get(end as usize..)
+                        .is_some_and(|rest| rest.trim().is_empty())
+                    && value.ends_with('\n')
+                {
+                    value.to_mut().pop();
+                }
                 let implicit = if style == Style::Plain && tag.is_none() {
                     yaml11::resolve_plain(&value)
                 } else {
