@@ -305,9 +305,7 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
                 let last_line = &text[text.rfind('\n').map_or(0, |i| i + 1)..];
                 if matches!(style, Style::Literal | Style::Folded)
                     && !last_line.trim().is_empty()
-                    && text
-                        .get(end as usize..)
-                        .is_some_and(|rest| rest.trim().is_empty())
+                    && text.get(end..).is_some_and(|rest| rest.trim().is_empty())
                     && value.ends_with('\n')
                 {
                     value.to_mut().pop();
