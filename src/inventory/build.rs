@@ -347,16 +347,50 @@ fn add_child(ctx: &mut Ctx<'_>, parent: usize, child: Option<&str>, key: &Node) 
     }
 }
 
+/// Python's `int()` of a string: surrounding whitespace, a sign, digits
+/// with single underscores between them (`" 1_0 "` is 10).
+fn python_int(s: &str) -> Option<i64> {
+    let t = s.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let ok = !digits.is_empty()
+        && !digits.starts_with('_')
+        && !digits.ends_with('_')
+        && !digits.contains("__")
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return None;
+    }
+    t.replace('_', "").parse().ok()
+}
+
 fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue, at: &Node) {
     if k == "ansible_group_priority" {
+        // Ansible sets `int(value)`: what Python's int() refuses (`high`,
+        // an empty string, null, a list) makes it refuse the source.
         let p = match &val {
-            VarValue::Json(serde_json::Value::Number(n)) => n.as_f64().map(|f| f as i64),
+            VarValue::Json(serde_json::Value::Number(n)) => {
+                n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))
+            }
             VarValue::Json(serde_json::Value::Bool(b)) => Some(*b as i64),
-            v => v.as_str().and_then(|s| s.trim().parse::<i64>().ok()),
+            v => v.as_str().and_then(python_int),
         };
-        if let Some(p) = p {
-            ctx.inv.groups[gi].priority = p;
-            ctx.inv.groups[gi].priority_given = true;
+        match p {
+            Some(p) => {
+                ctx.inv.groups[gi].priority = p;
+                ctx.inv.groups[gi].priority_given = true;
+            }
+            None => {
+                let shown = val.to_json().to_string();
+                let f = ctx.fatal(
+                    Code::Schema,
+                    at,
+                    format!(
+                        "ansible_group_priority {shown} is not an integer: Ansible refuses the source \
+                         (invalid literal for int())"
+                    ),
+                );
+                ctx.record(f);
+            }
         }
         return;
     }

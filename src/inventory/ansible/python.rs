@@ -73,7 +73,9 @@ pub(super) fn write_str(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{08}' => out.push_str("\\b"),
             '\u{0c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
+            // ensure_ascii=False: only control characters are escaped;
+            // DEL and non-ASCII text go out as UTF-8.
+            c if (c as u32) < 0x20 => {
                 let mut buf = [0u16; 2];
                 for unit in c.encode_utf16(&mut buf) {
                     out.push_str(&format!("\\u{unit:04x}"));
@@ -85,19 +87,19 @@ pub(super) fn write_str(s: &str, out: &mut String) {
     out.push('"');
 }
 
-/// True when every byte is printable ASCII other than `"` and `\\`: the
-/// text goes into the JSON as it is. Eight bytes at a time (a word with
-/// any byte that is high, low, DEL, a quote or a backslash is flagged).
+/// True when no byte is a control character (below 0x20), `"` or `\\`:
+/// the text goes into the JSON as it is (`json.dumps(ensure_ascii=False)`,
+/// as `ansible-inventory` writes). Eight bytes at a time.
 fn needs_no_escape(b: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // A byte below 0x20 borrows into its high bit (high bytes excluded by
+    // `!x`); a quote or a backslash is a zero byte after the XOR.
     let flagged = |x: u64| {
-        (x & HIGH)
-            | (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
             | zero_byte(x ^ (ONES * u64::from(b'"')))
             | zero_byte(x ^ (ONES * u64::from(b'\\')))
-            | zero_byte(x ^ (ONES * 0x7f))
     };
     let mut words = b.chunks_exact(8);
     for w in &mut words {
@@ -110,7 +112,7 @@ fn needs_no_escape(b: &[u8]) -> bool {
     words
         .remainder()
         .iter()
-        .all(|&c| (0x20..0x7f).contains(&c) && c != b'"' && c != b'\\')
+        .all(|&c| c >= 0x20 && c != b'"' && c != b'\\')
 }
 
 /// `n` spaces of Python's indentation, without allocating.
@@ -219,7 +221,7 @@ mod tests {
             for at in [0, 3, 7, 8, 12, 15] {
                 let mut s = vec![b'a'; 16];
                 s[at] = b;
-                let plain = (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\';
+                let plain = b >= 0x20 && b != b'"' && b != b'\\';
                 assert_eq!(super::needs_no_escape(&s), plain, "byte {b:#x} at {at}");
             }
         }
