@@ -225,8 +225,45 @@ pub fn parse_fast_only(text: &str, limits: Limits) -> Option<Node> {
     fast::parse(text, limits)
 }
 
-/// [`parse`] without the fast path: saphyr's events for any YAML.
+/// What saphyr says of a tab after a mapping's `:`.
+const TAB_AFTER_COLON: &str = "':' must be followed by a valid YAML whitespace";
+
+/// Tabs after `:` read as spaces, at most (each is one more parse).
+const MAX_TAB_RETRIES: usize = 64;
+
+/// [`parse`] without the fast path: saphyr's events for any YAML. A tab
+/// after a mapping's `:` (`key:<TAB>value`) is separation space to PyYAML,
+/// which saphyr refuses: the text is read again with that tab as a space
+/// (the same length, so every span holds).
 pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
+    let first = match parse_saphyr(text, limits) {
+        Err(e) if e.message == TAB_AFTER_COLON => e,
+        other => return other,
+    };
+    let mut fixed = text.to_string();
+    let mut at = first.span.start as usize;
+    for _ in 0..MAX_TAB_RETRIES {
+        // The error is where the value starts: the blanks before it, back
+        // to the `:`, are the separation.
+        let b = fixed.as_bytes();
+        let mut from = at.min(b.len());
+        while from > 0 && matches!(b[from - 1], b' ' | b'\t') {
+            from -= 1;
+        }
+        if from == 0 || b[from - 1] != b':' || !b[from..at.min(b.len())].contains(&b'\t') {
+            break;
+        }
+        let blanks = " ".repeat(at.min(b.len()) - from);
+        fixed.replace_range(from..at.min(fixed.len()), &blanks);
+        match parse_saphyr(&fixed, limits) {
+            Err(e) if e.message == TAB_AFTER_COLON => at = e.span.start as usize,
+            other => return other,
+        }
+    }
+    Err(first)
+}
+
+fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
     let offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
