@@ -212,6 +212,7 @@ fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
 /// `get_single_data` does. `Ok(None)` is an empty stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
+    check_directives(text)?;
     if let Some(root) = fast::parse(text, limits) {
         return Ok(Some(root));
     }
@@ -223,6 +224,37 @@ pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, limits: Limits) -> Option<Node> {
     fast::parse(text, limits)
+}
+
+/// The directives before the document, as libyaml (Ansible's reader)
+/// judges them: `%YAML 1.1` or `1.2` and `%TAG`; another YAML version is
+/// "incompatible", another directive name unknown.
+fn check_directives(text: &str) -> Result<(), YamlError> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_end();
+        if t.is_empty() || t.starts_with('#') {
+            at += line.len();
+            continue;
+        }
+        let Some(d) = t.strip_prefix('%') else {
+            return Ok(());
+        };
+        let mut words = d.split_whitespace();
+        let bad = match (words.next(), words.next()) {
+            (Some("YAML"), Some("1.1" | "1.2")) | (Some("TAG"), _) => None,
+            (Some("YAML"), _) => Some("found incompatible YAML document"),
+            _ => Some("while scanning a directive found unknown directive name"),
+        };
+        if let Some(message) = bad {
+            return Err(YamlError {
+                span: Span::new(at, at + t.len()),
+                message: message.into(),
+            });
+        }
+        at += line.len();
+    }
+    Ok(())
 }
 
 /// What saphyr says of a tab after a mapping's `:`.
