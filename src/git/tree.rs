@@ -210,28 +210,27 @@ impl GitTreeVfs {
     /// its directories are added), not executable (a commit written by
     /// [`crate::git::Repo::commit_files`] gives it mode 100644).
     pub fn put_file(&mut self, path: String, bytes: Vec<u8>) {
-        let mut dir = path.as_str();
+        self.forget(&path);
+        self.set_blob(path, bytes);
+    }
+
+    /// `path` is about to hold something new: its folders exist, what the
+    /// tree said of it no longer holds.
+    fn forget(&mut self, path: &str) {
+        let mut dir = path;
         while let Some(i) = dir.rfind('/') {
             dir = &dir[..i];
             self.dirs.insert(dir.to_string());
         }
-        self.ids.remove(&path);
-        self.exec.remove(&path);
+        self.ids.remove(path);
+        self.exec.remove(path);
         self.tree = None;
-        self.set_blob(path, bytes);
     }
 
     /// Make `path` a symbolic link to `target` (a commit written by
     /// [`crate::git::Repo::commit_files`] gives it mode 120000).
     pub fn put_link(&mut self, path: String, target: String) {
-        let mut dir = path.as_str();
-        while let Some(i) = dir.rfind('/') {
-            dir = &dir[..i];
-            self.dirs.insert(dir.to_string());
-        }
-        self.ids.remove(&path);
-        self.exec.remove(&path);
-        self.tree = None;
+        self.forget(&path);
         let blob = std::sync::Arc::new(target.clone().into_bytes());
         self.entries
             .insert(path, (Raw::Symlink(target), Some(blob)));

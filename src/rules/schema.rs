@@ -118,7 +118,7 @@ fn group(node: &Node, depth: usize) -> Value {
 fn locate<'a>(doc: &'a Node, ptr: &str) -> Option<(&'a Node, &'a Node)> {
     let mut cur = doc;
     let mut found = None;
-    for t in tokens(ptr) {
+    for t in crate::yaml::value::pointer_tokens(ptr) {
         let es = entries(cur).ok()?;
         let e = es
             .into_iter()
@@ -129,26 +129,8 @@ fn locate<'a>(doc: &'a Node, ptr: &str) -> Option<(&'a Node, &'a Node)> {
     found
 }
 
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
-}
-
-fn tokens(ptr: &str) -> Vec<String> {
-    ptr.split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
 fn describe(ptr: &str) -> String {
-    let t = tokens(ptr);
+    let t = crate::yaml::value::pointer_tokens(ptr);
     match t.len() {
         0 => "the file".into(),
         1 => format!("group `{}`", t[0]),
@@ -272,8 +254,8 @@ fn check_file(file: &Arc<SourceFile>, doc: &Node, xenv: bool, out: &mut Vec<Diag
                 continue;
             }
             ValidationErrorKind::Type { .. } => {
-                let got = kind_of(err.instance());
-                let t = tokens(&ptr);
+                let got = crate::yaml::value::json_kind(err.instance());
+                let t = crate::yaml::value::pointer_tokens(&ptr);
                 let what = match t.last().map(String::as_str) {
                     Some(s @ ("hosts" | "children" | "vars")) if t.len() >= 2 => {
                         format!("`{s}` of group `{}` must be a mapping (or empty), not {got}", t[t.len() - 2])

@@ -135,26 +135,7 @@ fn schema() -> Option<&'static jsonschema::Validator> {
 
 /// Where the JSON pointer `ptr` is in the parameters' text (`line:col`).
 fn locate(text: &str, doc: &crate::yaml::Node, ptr: &str) -> String {
-    let mut node = doc;
-    for part in ptr.split('/').skip(1) {
-        let part = part.replace("~1", "/").replace("~0", "~");
-        let next = match &node.kind {
-            crate::yaml::NodeKind::Map(pairs) => pairs
-                .iter()
-                .find(|(k, _)| {
-                    crate::yaml::value::key_string(k).ok().as_deref() == Some(part.as_str())
-                })
-                .map(|(_, v)| v),
-            crate::yaml::NodeKind::Seq(items) => {
-                part.parse::<usize>().ok().and_then(|i| items.get(i))
-            }
-            _ => None,
-        };
-        match next {
-            Some(n) => node = n,
-            None => break,
-        }
-    }
+    let node = crate::yaml::value::node_at(doc, ptr);
     let at = (node.span.start as usize).min(text.len());
     let line = text[..at].matches('\n').count() + 1;
     let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1) + 1;

@@ -475,6 +475,49 @@ pub fn check(node: &Node) -> Result<(), ConstructError> {
     }
 }
 
+/// The tokens of a JSON pointer (`/a/b~1c` is `a`, `b/c`).
+pub fn pointer_tokens(ptr: &str) -> Vec<String> {
+    ptr.split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// The node a JSON pointer names in a document read as JSON (mapping
+/// keys by their string, sequence items by their index); the deepest one
+/// found when the pointer goes further.
+pub fn node_at<'a>(doc: &'a Node, ptr: &str) -> &'a Node {
+    let mut node = doc;
+    for t in pointer_tokens(ptr) {
+        let next = match &node.kind {
+            NodeKind::Map(_) => entries(node).ok().and_then(|es| {
+                es.into_iter()
+                    .find(|e| key_string(e.key).ok().as_deref() == Some(t.as_str()))
+                    .map(|e| e.value)
+            }),
+            NodeKind::Seq(items) => t.parse::<usize>().ok().and_then(|i| items.get(i)),
+            NodeKind::Scalar { .. } => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node
+}
+
+/// What a JSON value is, in words (`a mapping`, `a list`, ...).
+pub fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,19 +59,8 @@ fn map_at<'m>(
         Value::Object(o) => Ok(o),
         other => err(format!(
             "`{path}{key}` is {}, not a mapping: edit it by hand",
-            kind(other)
+            crate::yaml::value::json_kind(other)
         )),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
     }
 }
 
