@@ -161,4 +161,8 @@ notes:
   - Check mode is supported - the change is computed and validated, nothing is written or pushed.
   - Diff mode returns the inventory file before and after.
   - Credentials in a URL are hidden from the result and from the commit message.
+  - Where this differs from the Python C(dettonville.git_inventory) on purpose - the file is not re-sorted; a member
+    already listed keeps its vars; a parent group's vars file is created when missing, never emptied; a list var gains
+    only the items it lacks, so a second run changes nothing; the global groups file is also looked for in the folders
+    above the inventory folder; an unknown item key is reported in a warning; C(changed) is true only when files change.
 """
