@@ -25,10 +25,10 @@ impl VarValue {
     pub fn from_node(
         node: &crate::yaml::Node,
     ) -> Result<VarValue, crate::yaml::value::ConstructError> {
-        use crate::yaml::value::{resolve_scalar, Scalar};
+        use crate::yaml::value::{value_scalar, Scalar};
         if let crate::yaml::NodeKind::Scalar { value, .. } = &node.kind {
             // Constructed text is the node's own string.
-            if let Scalar::Str(_) = resolve_scalar(node)? {
+            if let Scalar::Str(_) = value_scalar(node)? {
                 return Ok(VarValue::Str(value.clone()));
             }
         }

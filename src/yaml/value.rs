@@ -120,6 +120,60 @@ pub fn is_merge_key(node: &Node) -> bool {
     }
 }
 
+/// A mapping key's scalar: a bare `=` is the string `=` there (Ansible
+/// reads such a key; as a value it refuses it).
+fn key_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
+    if let NodeKind::Scalar {
+        value,
+        implicit: Implicit::Value,
+        ..
+    } = &node.kind
+    {
+        if node.tag.is_none() {
+            return Ok(Scalar::Str(value));
+        }
+    }
+    resolve_scalar(node)
+}
+
+/// A value's scalar: a bare `<<` is a merge, which Ansible cannot
+/// construct as a value.
+pub fn value_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
+    if let NodeKind::Scalar {
+        implicit: Implicit::Merge,
+        ..
+    } = &node.kind
+    {
+        if node.tag.is_none() {
+            return Err(cerr(
+                node,
+                "could not determine a constructor for the tag 'tag:yaml.org,2002:merge' (a bare `<<` as a value)",
+            ));
+        }
+    }
+    resolve_scalar(node)
+}
+
+/// A collection tagged as a scalar (`!!str {a: 1}`): Ansible cannot
+/// construct it.
+fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
+    let core = node.tag.as_ref().and_then(|t| t.core());
+    match core {
+        Some(c @ ("str" | "int" | "float" | "bool" | "null" | "timestamp" | "binary")) => {
+            let what = if matches!(node.kind, NodeKind::Map(_)) {
+                "mapping"
+            } else {
+                "sequence"
+            };
+            Err(cerr(
+                node,
+                format!("could not construct a {c} from a {what} (tag !!{c} on a {what})"),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// A mapping key as a Python dict sees it (for equality only).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum KeyId<'a> {
@@ -138,7 +192,7 @@ pub fn key_id(node: &Node) -> Result<KeyId<'_>, ConstructError> {
     if !matches!(node.kind, NodeKind::Scalar { .. }) {
         return Ok(KeyId::Unhashable);
     }
-    Ok(match resolve_scalar(node)? {
+    Ok(match key_scalar(node)? {
         Scalar::Null => KeyId::Null,
         Scalar::Bool(b) => KeyId::Int(b as i128),
         Scalar::Int(i) => KeyId::Int(i),
@@ -412,7 +466,7 @@ fn int_json(i: i128) -> Value {
 
 /// A key as the string Ansible's JSON output gives it.
 pub fn key_string(node: &Node) -> Result<ecow::EcoString, ConstructError> {
-    Ok(match resolve_scalar(node)? {
+    Ok(match key_scalar(node)? {
         Scalar::Null => "null".into(),
         Scalar::Bool(b) => if b { "true" } else { "false" }.into(),
         Scalar::Int(i) => ecow::eco_format!("{i}"),
@@ -425,7 +479,7 @@ pub fn key_string(node: &Node) -> Result<ecow::EcoString, ConstructError> {
 /// Convert a node to the JSON value Ansible would output for it.
 pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
     Ok(match &node.kind {
-        NodeKind::Scalar { .. } => match resolve_scalar(node)? {
+        NodeKind::Scalar { .. } => match value_scalar(node)? {
             Scalar::Null => Value::Null,
             Scalar::Bool(b) => Value::Bool(b),
             Scalar::Int(i) => int_json(i),
@@ -438,8 +492,12 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
                 Value::Object(m)
             }
         },
-        NodeKind::Seq(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
+        NodeKind::Seq(items) => {
+            check_collection_tag(node)?;
+            Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?)
+        }
         NodeKind::Map(_) => {
+            check_collection_tag(node)?;
             let mut m = Map::new();
             for e in entries(node)? {
                 m.insert(key_string(e.key)?.into(), to_json(e.value)?);
@@ -453,9 +511,13 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
 /// keys hashable, merges well formed) without building the value.
 pub fn check(node: &Node) -> Result<(), ConstructError> {
     match &node.kind {
-        NodeKind::Scalar { .. } => resolve_scalar(node).map(|_| ()),
-        NodeKind::Seq(items) => items.iter().try_for_each(check),
+        NodeKind::Scalar { .. } => value_scalar(node).map(|_| ()),
+        NodeKind::Seq(items) => {
+            check_collection_tag(node)?;
+            items.iter().try_for_each(check)
+        }
         NodeKind::Map(pairs) => {
+            check_collection_tag(node)?;
             if pairs.iter().any(|(k, _)| is_merge_key(k)) {
                 // merges: the full flattening, with its shape errors
                 entries(node)?;
@@ -467,7 +529,7 @@ pub fn check(node: &Node) -> Result<(), ConstructError> {
                             "while constructing a mapping: found unhashable key (a list or mapping used as a key)",
                         ));
                     }
-                    resolve_scalar(k)?;
+                    key_scalar(k)?;
                 }
             }
             pairs.iter().try_for_each(|(_, v)| check(v))
