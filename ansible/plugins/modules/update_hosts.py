@@ -22,6 +22,7 @@ author:
   - git-inventory maintainers (@git-inventory)
 extends_documentation_fragment:
   - dettonville.git_inventory.common
+  - dettonville.git_inventory.hosts
 options:
   host_list:
     description:
@@ -36,14 +37,6 @@ options:
     elements: dict
     aliases: [hosts]
     required: true
-  create_empty_hostvars_files:
-    description: With O(use_vars_files), write C(host_vars/<host>.yml) (as C({})) even for a host given no vars.
-    type: bool
-    default: false
-  always_add_host_to_root_hosts:
-    description: Also list each host under the root's C(hosts) when it has parent groups.
-    type: bool
-    default: false
 """
 
 EXAMPLES = r"""

@@ -22,6 +22,8 @@ author:
   - git-inventory maintainers (@git-inventory)
 extends_documentation_fragment:
   - dettonville.git_inventory.common
+  - dettonville.git_inventory.hosts
+  - dettonville.git_inventory.groups
 options:
   host_list:
     description:
@@ -35,14 +37,6 @@ options:
     type: list
     elements: dict
     aliases: [hosts]
-  create_empty_hostvars_files:
-    description: With O(use_vars_files), write C(host_vars/<host>.yml) (as C({})) even for a host given no vars.
-    type: bool
-    default: false
-  always_add_host_to_root_hosts:
-    description: Also list each host under the root's C(hosts) when it has parent groups.
-    type: bool
-    default: false
   group_list:
     description:
       - The groups to change. Each item has C(group_name) (required) and may have C(parent_groups) (older name
@@ -53,31 +47,6 @@ options:
     type: list
     elements: dict
     aliases: [groups]
-  create_empty_groupvars_files:
-    description: With O(use_vars_files), write C(group_vars/<group>.yml) (as C({})) even for a group given no vars.
-    type: bool
-    default: true
-  create_parent_groupvar_files:
-    description:
-      - With O(use_vars_files) and O(create_empty_groupvars_files), create C(group_vars/<parent>.yml) for each parent
-        a group is put under, when it is missing (an existing one is kept as it is).
-    type: bool
-    default: true
-  always_add_child_group_to_root:
-    description: Also list each group under the root's C(children) when it has parent groups.
-    type: bool
-    default: false
-  enable_groupvar_symlinks_for_child_inventories:
-    description:
-      - Link each group vars file written from the C(group_vars/) of every child inventory (O(symlink_subdirs)) that
-        exists, as C(../../group_vars/<group>.yml). A link already there is kept.
-    type: bool
-    default: true
-  symlink_subdirs:
-    description: The child inventories' folders, in the inventory folder.
-    type: list
-    elements: str
-    default: [DEV, QA, PROD, SANDBOX]
 """
 
 EXAMPLES = r"""
