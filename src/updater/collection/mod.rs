@@ -21,7 +21,7 @@ pub use local::Local;
 pub use spec::{Collection, GroupItem, HostItem, Options, Parents, VarsState};
 
 use super::apply::Applied;
-use super::edit::{patch_document, render_document, EditError};
+use super::edit::{patch_document, patch_parsed, render_document, EditError};
 use super::request::State;
 use crate::vfs::{self, Raw, Vfs};
 use crate::yaml::{self, value};
@@ -54,15 +54,22 @@ fn read_text(vfs: &dyn Vfs, path: &str) -> R<Option<String>> {
         .map_err(|_| EditError(format!("{path} is not UTF-8")))
 }
 
+/// A YAML text's tree.
+fn parse_doc(text: &str, path: &str) -> R<Option<yaml::Node>> {
+    yaml::parse(text, yaml::Limits::default())
+        .map_err(|e| EditError(format!("{path}: not valid YAML: {}", e.message)))
+}
+
+/// A tree's data as Ansible reads it (`null` for an empty file).
+fn data_of_doc(doc: Option<&yaml::Node>, path: &str) -> R<Value> {
+    doc.map_or(Ok(Value::Null), |d| {
+        value::to_json(d).map_err(|e| EditError(format!("{path}: {}", e.message)))
+    })
+}
+
 /// A YAML text's data as Ansible reads it (`null` for an empty file).
 fn data_of(text: &str, path: &str) -> R<Value> {
-    match yaml::parse(text, yaml::Limits::default()) {
-        Ok(None) => Ok(Value::Null),
-        Ok(Some(doc)) => {
-            value::to_json(&doc).map_err(|e| EditError(format!("{path}: {}", e.message)))
-        }
-        Err(e) => Err(EditError(format!("{path}: not valid YAML: {}", e.message))),
-    }
+    data_of_doc(parse_doc(text, path)?.as_ref(), path)
 }
 
 /// Where each of `names` is listed under `sec` (`hosts` or `children`):
@@ -146,7 +153,9 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
             "InventoryParser.init(): inventory file {shown} does not exist"
         ))
     })?;
-    let mut data = data_of(&before, file)?;
+    // Parsed once: for its data, and for the edits that write the data back.
+    let doc = parse_doc(&before, file)?;
+    let mut data = data_of_doc(doc.as_ref(), file)?;
     let root = match data.as_object_mut().and_then(|m| m.get_mut(&o.root_key)) {
         Some(r) => r,
         None => {
@@ -175,10 +184,10 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
     } else {
         None
     };
-    let read = |p: &str| -> R<Option<Value>> {
+    let read = |p: &str| -> R<Option<(String, Value)>> {
         match read_text(vfs, p)? {
             None => Ok(None),
-            Some(t) => data_of(&t, p).map(Some),
+            Some(t) => data_of(&t, p).map(|d| Some((t, d))),
         }
     };
     let child_dirs = o
@@ -225,7 +234,7 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
         }
     }
     let (hosts_after, groups_after) = listed(root);
-    let after = patch_document(&before, &data)?;
+    let after = patch_parsed(&before, doc.as_ref(), &data)?;
 
     let mut out = Applied {
         before,
@@ -247,9 +256,9 @@ pub fn apply(c: &Collection, state: State, vfs: &dyn Vfs, file: &str) -> R<Appli
                 vars_changed.insert(path.clone());
             }
             (b, Some(a)) if b.as_ref() != Some(a) => {
-                let text = match read_text(vfs, path)? {
+                let text = match &f.text {
                     Some(t) if f.before.as_ref().is_some_and(|v| !v.is_null()) => {
-                        patch_document(&t, a)?
+                        patch_document(t, a)?
                     }
                     _ => render_document(a),
                 };

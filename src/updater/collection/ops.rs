@@ -19,11 +19,17 @@ fn err<T>(m: String) -> R<T> {
 /// A vars file's data as the operations leave it.
 #[derive(Debug, Clone)]
 pub struct VarsFile {
+    /// The file's text as read (`None`: the file does not exist).
+    pub text: Option<String>,
     /// The file's data before (`None`: the file does not exist).
     pub before: Option<Value>,
     /// Its data after (`None`: the file is removed).
     pub after: Option<Value>,
 }
+
+/// How the operations read a vars file: its text and data, `None` when
+/// there is no such file.
+pub type ReadVars<'a> = dyn Fn(&str) -> R<Option<(String, Value)>> + 'a;
 
 /// What the operations need besides the inventory's data, and what they
 /// produce besides it.
@@ -32,8 +38,8 @@ pub struct Work<'a> {
     pub state: State,
     /// `group_vars/` and `host_vars/` are in this folder ("" for the root).
     pub inv_dir: String,
-    /// Reads a vars file's data (`Ok(None)`: no such file).
-    pub read: &'a dyn Fn(&str) -> R<Option<Value>>,
+    /// Reads a vars file's text and data (`Ok(None)`: no such file).
+    pub read: &'a ReadVars<'a>,
     /// Which names the global groups file defines (`None`: not enforced).
     pub global: Option<BTreeSet<String>>,
     pub vars_files: BTreeMap<String, VarsFile>,
@@ -137,10 +143,11 @@ impl Work<'_> {
 
     fn vars_file(&mut self, path: &str) -> R<&mut VarsFile> {
         if !self.vars_files.contains_key(path) {
-            let before = (self.read)(path)?;
+            let (text, before) = (self.read)(path)?.unzip();
             self.vars_files.insert(
                 path.to_string(),
                 VarsFile {
+                    text,
                     after: before.clone(),
                     before,
                 },

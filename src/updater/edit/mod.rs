@@ -18,7 +18,7 @@ mod render;
 mod result;
 
 pub use add::{add_host, ensure_entry, Entry};
-pub use patch::{patch_document, render_document};
+pub use patch::{patch_document, patch_parsed, render_document};
 pub use remove::{remove_group, remove_host};
 pub use render::{check_host_name, render_value};
 pub use result::{EditError, Edited};

@@ -21,7 +21,12 @@ type Edits = Vec<(usize, usize, String)>;
 /// `text` edited to say `target` (the whole text rewritten only when its
 /// top level is not a block mapping).
 pub fn patch_document(text: &str, target: &Value) -> R<String> {
-    let Some(doc) = parse(text)? else {
+    patch_parsed(text, parse(text)?.as_ref(), target)
+}
+
+/// [`patch_document`] with the text's tree already parsed (`doc`).
+pub fn patch_parsed(text: &str, doc: Option<&Node>, target: &Value) -> R<String> {
+    let Some(doc) = doc else {
         if text.trim().is_empty() {
             return Ok(render_document(target));
         }
@@ -33,12 +38,12 @@ pub fn patch_document(text: &str, target: &Value) -> R<String> {
         out.push_str(render_document(target).trim_start_matches("---\n"));
         return Ok(out);
     };
-    if value::to_json(&doc).ok().as_ref() == Some(target) {
+    if value::to_json(doc).ok().as_ref() == Some(target) {
         return Ok(text.to_string());
     }
     if let (NodeKind::Map(pairs), Value::Object(t)) = (&doc.kind, target) {
-        if !pairs.is_empty() && !t.is_empty() && !is_flow(text, &doc) {
-            let step = indent_step(text, &doc);
+        if !pairs.is_empty() && !t.is_empty() && !is_flow(text, doc) {
+            let step = indent_step(text, doc);
             let mut edits = Edits::new();
             if patch_map(text, pairs, t, step, &mut edits) {
                 return Ok(apply_edits(text, edits));
@@ -51,8 +56,7 @@ pub fn patch_document(text: &str, target: &Value) -> R<String> {
 /// A new file's text for `v` (`---` then block style; `{}` when empty).
 pub fn render_document(v: &Value) -> String {
     match v {
-        Value::Object(m) if !m.is_empty() => format!("---\n{}", block(v, 0, 2)),
-        Value::Array(a) if !a.is_empty() => format!("---\n{}", block(v, 0, 2)),
+        _ if in_block(v) => format!("---\n{}", block(v, 0, 2)),
         Value::Null | Value::Object(_) => "---\n{}\n".into(),
         other => format!("---\n{}\n", render_value(other)),
     }
@@ -226,14 +230,10 @@ fn replace_value(
     } else {
         value_end(text, v).max(colon)
     };
-    let new = match tv {
-        Value::Object(m) if !m.is_empty() => {
-            format!("\n{}", block(tv, col + step, step).trim_end_matches('\n'))
-        }
-        Value::Array(a) if !a.is_empty() => {
-            format!("\n{}", block(tv, col + step, step).trim_end_matches('\n'))
-        }
-        other => format!(" {}", render_value(other)),
+    let new = if in_block(tv) {
+        format!("\n{}", block(tv, col + step, step).trim_end_matches('\n'))
+    } else {
+        format!(" {}", render_value(tv))
     };
     edits.push((colon, end, new));
 }
@@ -243,18 +243,23 @@ fn replace_value(
 fn entry_text(key: &str, v: &Value, indent: usize, step: usize, bare: bool) -> String {
     let pad = " ".repeat(indent);
     match v {
-        Value::Object(m) if !m.is_empty() => format!(
-            "{pad}{}:\n{}",
-            render_key(key),
-            block(v, indent + step, step)
-        ),
-        Value::Array(a) if !a.is_empty() => format!(
+        _ if in_block(v) => format!(
             "{pad}{}:\n{}",
             render_key(key),
             block(v, indent + step, step)
         ),
         Value::Object(_) if bare => format!("{pad}{}:\n", render_key(key)),
         other => format!("{pad}{}: {}\n", render_key(key), render_value(other)),
+    }
+}
+
+/// Whether `v` is written in block style: a mapping or a sequence with
+/// items (an empty one is `{}` / `[]`).
+fn in_block(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => !m.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        _ => false,
     }
 }
 
