@@ -220,8 +220,36 @@ pub struct Entry<'a> {
     pub count: u32,
 }
 
-/// PyYAML's `flatten_mapping`: the pairs of a mapping with `<<` merges expanded
-/// (merged pairs first, then the mapping's own pairs).
+/// Which merged keys PyYAML's `flatten_mapping` takes as the same key: it
+/// keeps the first merged pair per key *object*. A key repeated through an
+/// alias is one object (in the tree: one span, as an alias's copy keeps
+/// its inner spans), and CPython shares the objects of the empty string and
+/// of one-character strings up to U+00FF, so such keys meet whatever node
+/// they come from; any other key text is a new object per node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum KeyObject {
+    Shared(u32),
+    Node(u32, u32),
+}
+
+fn key_object(k: &Node) -> KeyObject {
+    if let NodeKind::Scalar { value, .. } = &k.kind {
+        let mut chars = value.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => return KeyObject::Shared(u32::MAX),
+            (Some(c), None) if u32::from(c) < 0x100 => return KeyObject::Shared(u32::from(c)),
+            _ => {}
+        }
+    }
+    KeyObject::Node(k.span.start, k.span.end)
+}
+
+/// PyYAML's `flatten_mapping` (6.0.2, Ansible's): the pairs of a mapping
+/// with `<<` merges expanded, merged pairs first (every merged mapping's
+/// flattened pairs in order, each key object once) and then the mapping's
+/// own pairs. Building the dict keeps the last value of a key, so of two
+/// merged `timezone:` keys the later mapping's wins, and own keys win over
+/// merged ones.
 pub fn flatten<'a>(
     pairs: &'a [(Node, Node)],
     out: &mut Vec<(&'a Node, &'a Node, bool)>,
@@ -234,17 +262,25 @@ pub fn flatten<'a>(
         });
     }
     let mut merged: Vec<(&'a Node, &'a Node, bool)> = Vec::new();
+    let mut seen: std::collections::HashSet<KeyObject> = std::collections::HashSet::new();
     let mut own: Vec<(&'a Node, &'a Node, bool)> = Vec::with_capacity(pairs.len());
+    let mut take = |m: &'a [(Node, Node)],
+                    merged: &mut Vec<(&'a Node, &'a Node, bool)>|
+     -> Result<(), ConstructError> {
+        let mut sub = Vec::new();
+        flatten(m, &mut sub, depth + 1)?;
+        for (a, b, _) in sub {
+            if seen.insert(key_object(a)) {
+                merged.push((a, b, true));
+            }
+        }
+        Ok(())
+    };
     for (k, v) in pairs {
         if is_merge_key(k) {
             match &v.kind {
-                NodeKind::Map(m) => {
-                    let mut sub = Vec::new();
-                    flatten(m, &mut sub, depth + 1)?;
-                    merged.extend(sub.into_iter().map(|(a, b, _)| (a, b, true)));
-                }
+                NodeKind::Map(m) => take(m, &mut merged)?,
                 NodeKind::Seq(items) => {
-                    let mut subs = Vec::new();
                     for it in items {
                         let NodeKind::Map(m) = &it.kind else {
                             return Err(cerr(
@@ -252,12 +288,7 @@ pub fn flatten<'a>(
                                 "while constructing a mapping: expected a mapping for merging",
                             ));
                         };
-                        let mut sub = Vec::new();
-                        flatten(m, &mut sub, depth + 1)?;
-                        subs.push(sub);
-                    }
-                    for sub in subs.into_iter().rev() {
-                        merged.extend(sub.into_iter().map(|(a, b, _)| (a, b, true)));
+                        take(m, &mut merged)?;
                     }
                 }
                 _ => {
@@ -650,10 +681,17 @@ mod tests {
 
     #[test]
     fn merge_keys_like_pyyaml() {
-        let n = doc("base: &b {x: 1, y: 2}\nother: &o {x: 9, z: 3}\nm:\n  <<: [*b, *o]\n  y: 5\n");
+        // One-character keys are one object in CPython: the first merged
+        // mapping's `x` stays; longer keys are one object per node: the
+        // later mapping's `xx` wins.
+        let n = doc("base: &b {x: 1, y: 2, xx: 1}\nother: &o {x: 9, z: 3, xx: 9}\nm:\n  <<: [*b, *o]\n  y: 5\n");
         let m = &entries(&n).unwrap()[2];
         let v = to_json(m.value).unwrap();
-        assert_eq!(v, serde_json::json!({"x": 1, "y": 5, "z": 3}));
+        assert_eq!(v, serde_json::json!({"x": 1, "y": 5, "z": 3, "xx": 9}));
+        // A key merged again through an alias is the same object: skipped.
+        let n = doc("b: &b {xx: 1, yy: 1}\nb2: &b2 {<<: *b, xx: 9}\nc: {<<: [*b, *b2]}\n");
+        let v = to_json(entries(&n).unwrap()[2].value).unwrap();
+        assert_eq!(v, serde_json::json!({"xx": 9, "yy": 1}));
     }
 
     #[test]
