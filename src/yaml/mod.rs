@@ -128,18 +128,21 @@ impl Default for Limits {
     }
 }
 
-/// Maps saphyr's character offsets to byte offsets.
+/// Maps saphyr's character offsets in a piece of the text to byte offsets
+/// in the whole text (the piece starts at `base`).
 struct Offsets<'a> {
     ascii: bool,
+    base: usize,
     table: Vec<u32>,
     _text: &'a str,
 }
 
 impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, base: usize) -> Self {
         if text.is_ascii() {
             return Offsets {
                 ascii: true,
+                base,
                 table: Vec::new(),
                 _text: text,
             };
@@ -151,20 +154,22 @@ impl<'a> Offsets<'a> {
         table.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         Offsets {
             ascii: false,
+            base,
             table,
             _text: text,
         }
     }
     fn byte(&self, char_index: usize) -> usize {
-        if self.ascii {
-            char_index
-        } else {
-            self.table
-                .get(char_index)
-                .or(self.table.last())
-                .copied()
-                .unwrap_or(0) as usize
-        }
+        self.base
+            + if self.ascii {
+                char_index
+            } else {
+                self.table
+                    .get(char_index)
+                    .or(self.table.last())
+                    .copied()
+                    .unwrap_or(0) as usize
+            }
     }
 }
 
@@ -296,8 +301,41 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
 }
 
 fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
-    let offsets = Offsets::new(text);
-    let mut parser = Parser::new_from_str(text);
+    parse_events(text, 0..text.len(), limits, false)
+}
+
+/// Why [`parse_fragment`] gave up (the whole file then goes to the
+/// general parser, which says what is wrong, if anything).
+#[derive(Debug)]
+pub(crate) struct Declined;
+
+/// The one node written in `text[range]`, parsed alone with spans in the
+/// whole text: the fast path's way to hand saphyr only the value it cannot
+/// read. Anchors and aliases are declined (an alias may name an anchor
+/// outside the piece, and an anchor may be defined twice in the file), as
+/// is a piece holding no node or more than one.
+pub(crate) fn parse_fragment(
+    text: &str,
+    range: std::ops::Range<usize>,
+    limits: Limits,
+) -> Result<Node, Declined> {
+    match parse_events(text, range, limits, true) {
+        Ok(Some(node)) => Ok(node),
+        _ => Err(Declined),
+    }
+}
+
+/// saphyr's events for `text[range]` turned into a tree (spans in `text`).
+/// `fragment`: anchors and aliases are an error.
+fn parse_events(
+    text: &str,
+    range: std::ops::Range<usize>,
+    limits: Limits,
+    fragment: bool,
+) -> Result<Option<Node>, YamlError> {
+    let piece = text.get(range.clone()).unwrap_or_default();
+    let offsets = Offsets::new(piece, range.start);
+    let mut parser = Parser::new_from_str(piece);
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut alias_budget = limits.max_alias_nodes;
@@ -321,6 +359,14 @@ fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
         let start = offsets.byte(span.start.index());
         let end = offsets.byte(span.end.index());
         let finished: Option<(Node, usize)> = match event {
+            Event::Alias(_)
+            | Event::Scalar(_, _, 1.., _)
+            | Event::SequenceStart(1.., _)
+            | Event::MappingStart(1.., _)
+                if fragment =>
+            {
+                return Err(err_at(start, "anchors are read with the whole file".into()));
+            }
             Event::StreamStart | Event::Nothing => None,
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {

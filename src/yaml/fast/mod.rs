@@ -256,36 +256,261 @@ fn printable_lines(bytes: &[u8]) -> bool {
     })
 }
 
+/// Printable text and newlines: ASCII as [`printable_lines`] takes it,
+/// and any other character but the ones YAML readers treat apart (C1
+/// controls and NEL, the BOM, U+2028/U+2029 line breaks, U+FFFE/U+FFFF).
+/// Non-ASCII text is only ever inside scalars and comments here, where it
+/// is just characters. Blocks of printable ASCII are skipped as in
+/// [`printable_lines`]; only a block with other bytes is looked at byte
+/// by byte.
+fn printable_text(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    for (n, block) in bytes.chunks(4096).enumerate() {
+        if printable_lines(block) {
+            continue;
+        }
+        let from = n * 4096;
+        for i in from..from + block.len() {
+            let b = bytes[i];
+            let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+            let bad = match b {
+                b'\n' | 0x20..=0x7e => false,
+                0x00..=0x7f => true,
+                0xc2 => (0x80..=0x9f).contains(&next(1)),
+                0xe2 => next(1) == 0x80 && matches!(next(2), 0xa8 | 0xa9),
+                0xef => (next(1) == 0xbb && next(2) == 0xbf) || (next(1) == 0xbf && matches!(next(2), 0xbe | 0xbf)),
+                _ => false,
+            };
+            if bad {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// The line starting at `pos`: (its end, its indentation).
+fn line_at(bytes: &[u8], pos: usize) -> (usize, usize) {
+    let nl = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+    let indent = bytes[pos..nl].iter().take_while(|&&b| b == b' ').count();
+    (nl, indent)
+}
+
+/// A key's value the line scanner does not read (a sequence, an escaped or
+/// multi-line scalar, a tag, a block scalar, a flow collection with
+/// content): from after its `:` to the first token that is not part of it,
+/// parsed alone by saphyr and spliced into the tree, spans included.
+///
+/// The value goes on while lines are blank, comments, more indented than
+/// the key (`indent`), or, when nothing follows the `:` on its line, `-`
+/// items at the key's own indentation. Returns the node and where the
+/// scan goes on (the start of the first line after the value), or `None`
+/// to hand the whole file to the general parser.
+fn region(
+    text: &str,
+    colon: usize,
+    indent: usize,
+    limits: Limits,
+    depth: usize,
+) -> Option<(Node, usize)> {
+    let bytes = text.as_bytes();
+    let (key_line_end, _) = line_at(bytes, colon);
+    let inline = &bytes[colon + 1..key_line_end];
+    let first = inline.iter().position(|&b| b != b' ');
+    let has_inline = first.is_some_and(|i| inline[i] != b'#' || i == 0);
+    let mut pos = (key_line_end + 1).min(bytes.len());
+    let mut compact = None;
+    let mut first_dash = 0;
+    // The first of the comment lines at or left of the key's indentation
+    // since the value's last line: they may follow the value, never be
+    // inside it (alone in the piece, a block scalar would take them as
+    // content, and a quoted scalar could go on left of where it may).
+    let mut low_comment: Option<usize> = None;
+    let (end, resume) = loop {
+        if pos >= bytes.len() {
+            break (bytes.len(), bytes.len());
+        }
+        let (nl, ind) = line_at(bytes, pos);
+        let line = &bytes[pos..nl];
+        let content = ind < line.len() && line[ind] != b'#';
+        let dash = ind == indent
+            && line.get(ind) == Some(&b'-')
+            && line.get(ind + 1).is_none_or(|&b| b == b' ');
+        // `-` items at the key's indentation are its value only when they
+        // are the value's first line (a sequence there, not a scalar
+        // going on to the left of where it may).
+        let compact_item = dash && !has_inline && compact.is_none_or(|c| c);
+        if content && ind <= indent && !compact_item {
+            if dash && compact.is_none() {
+                return None;
+            }
+            break (pos + ind, pos);
+        }
+        if content {
+            if low_comment.is_some() {
+                return None;
+            }
+            if compact.is_none() {
+                compact = Some(dash);
+                if dash {
+                    first_dash = pos + ind;
+                }
+            }
+        } else if ind < line.len() && ind <= indent && low_comment.is_none() {
+            low_comment = Some(pos);
+        }
+        pos = nl + 1;
+    };
+    // The piece ends where the lines after the value start; what is still
+    // open there ends, in the whole file, at the next token (`end`).
+    let piece_end = low_comment.unwrap_or(resume);
+    let piece = &text[colon + 1..piece_end];
+    // An explicit indentation indicator (`|2`, `>-1`) counts from the
+    // parent's indentation, which the piece alone does not have.
+    let p = piece.as_bytes();
+    let at = |i: usize| p.get(i).copied().unwrap_or(0);
+    let indicator = (0..p.len()).any(|i| {
+        matches!(p[i], b'|' | b'>')
+            && (at(i + 1).is_ascii_digit()
+                || (matches!(at(i + 1), b'+' | b'-') && at(i + 2).is_ascii_digit()))
+    });
+    if indicator {
+        return None;
+    }
+    let node = super::parse_fragment(
+        text,
+        colon + 1..piece_end,
+        Limits {
+            max_depth: limits.max_depth.saturating_sub(depth + 1),
+            ..limits
+        },
+    )
+    .ok()?;
+    let mut node = node;
+    let scalar_to = piece_end + line_at(bytes, piece_end.min(bytes.len())).1;
+    extend_ends(&mut node, piece_end, scalar_to.min(bytes.len()), end);
+    if compact == Some(true) {
+        // A sequence at the key's own indentation starts, in the whole
+        // file, after its first `-` and the spaces after it.
+        if !matches!(node.kind, NodeKind::Seq(_)) {
+            return None;
+        }
+        let mut after = first_dash + 1;
+        while bytes.get(after) == Some(&b' ') {
+            after += 1;
+        }
+        if bytes.get(after) == Some(&b'#') {
+            return None;
+        }
+        node.span.start = u32::try_from(after).ok()?;
+    }
+    if !spliceable(&node) {
+        return None;
+    }
+    // A block collection cannot start on the key's line (`k: - a`,
+    // `k: a: b`), which the piece alone would allow.
+    // A flow collection is fine: it opens with its bracket, and a flow
+    // mapping's first key comes after it (a block mapping's first key is
+    // where the mapping starts, `{a: 1}: x` included).
+    let start = node.span.start as usize;
+    let flow = matches!(bytes.get(start), Some(b'{' | b'['))
+        && match &node.kind {
+            NodeKind::Map(m) => m.first().is_none_or(|(k, _)| k.span.start as usize > start),
+            _ => true,
+        };
+    if matches!(node.kind, NodeKind::Map(_) | NodeKind::Seq(_)) && start < key_line_end && !flow {
+        return None;
+    }
+    Some((node, resume))
+}
+
+/// Nodes of a piece that end where it ends, `at`, end elsewhere in the
+/// whole file: collections (closed by the piece's end) at the next token,
+/// `to`; block scalars (running to it) where the scanner stops reading
+/// them, the first non-blank character of the next line, `scalar_to`;
+/// an implied empty value, at the next token.
+fn extend_ends(node: &mut Node, at: usize, scalar_to: usize, to: usize) {
+    let ends_here = node.span.end as usize == at;
+    let to = match &mut node.kind {
+        NodeKind::Map(m) => {
+            for (k, v) in m.iter_mut() {
+                extend_ends(k, at, scalar_to, to);
+                extend_ends(v, at, scalar_to, to);
+            }
+            to
+        }
+        NodeKind::Seq(items) => {
+            items
+                .iter_mut()
+                .for_each(|n| extend_ends(n, at, scalar_to, to));
+            to
+        }
+        // an empty scalar there (an implied null) is at the next token
+        NodeKind::Scalar { .. } if node.span.start == node.span.end => to,
+        NodeKind::Scalar { .. } => scalar_to,
+    };
+    if ends_here {
+        let to = u32::try_from(to).unwrap_or(u32::MAX);
+        if node.span.start == node.span.end {
+            node.span.start = to; // an empty node there
+        }
+        node.span.end = to;
+    }
+}
+
+/// False for what a piece parsed alone spans differently than the whole
+/// file would: a block scalar without a content line (saphyr starts the
+/// whole file's at the next token).
+fn spliceable(node: &Node) -> bool {
+    match &node.kind {
+        NodeKind::Scalar { value, style, .. } => {
+            !(value.bytes().all(|b| b == b'\n') && matches!(style, Style::Literal | Style::Folded))
+        }
+        NodeKind::Map(m) => m.iter().all(|(k, v)| spliceable(k) && spliceable(v)),
+        NodeKind::Seq(items) => items.iter().all(spliceable),
+    }
+}
+
 /// Parse `text` when it is inside the subset; `None` means "use the
 /// general parser".
 pub fn parse(text: &str, limits: Limits) -> Option<Node> {
     let bytes = text.as_bytes();
-    // Printable ASCII and newlines only: no tabs, CRs, BOMs or Unicode
-    // line breaks to get wrong.
-    if !printable_lines(bytes) {
+    // No tabs, CRs, BOMs or Unicode line breaks to get wrong.
+    if !printable_text(text) {
         return None;
     }
     let mut stack: Vec<Frame> = Vec::new();
     let mut pool: Vec<Vec<(Node, Node)>> = Vec::new();
     let mut root: Option<Node> = None;
     let mut seen_content = false;
-    // Indentation a following line must not exceed (a value was inline).
-    let mut inline_at: Option<usize> = None;
+    // The last key whose value was on its own line, while a following line
+    // could still continue that value: (its indentation, its `:`).
+    let mut inline_at: Option<(usize, usize)> = None;
     let mut pos = 0;
     while pos < bytes.len() {
-        let nl = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
+        let (nl, indent) = line_at(bytes, pos);
         let line = &bytes[pos..nl];
         let base = pos;
         pos = nl + 1;
-        let indent = line.iter().take_while(|&&b| b == b' ').count();
         if indent == line.len() {
             continue; // blank
         }
+        // A more indented line after a value read on its key's line
+        // continues that value (a multi-line scalar, a comment inside
+        // it): the value is read again with what follows.
+        if let Some((at, colon)) = inline_at {
+            if indent > at {
+                let top = stack.last_mut()?;
+                let (key, _) = top.entries.pop()?;
+                let (value, resume) = region(text, colon, at, limits, stack.len())?;
+                stack.last_mut()?.entries.push((key, value));
+                inline_at = None;
+                pos = resume;
+                continue;
+            }
+        }
         let first = line[indent];
         if first == b'#' {
-            if inline_at.is_some_and(|i| indent > i) {
-                return None;
-            }
             continue;
         }
         if indent == 0 && (line.starts_with(b"---") || line.starts_with(b"...")) {
@@ -296,30 +521,34 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
             return None;
         }
         seen_content = true;
-        if root.is_some() || indicator(first) {
+        if root.is_some() {
             return None;
         }
-        // The key: up to the first `:` followed by a space or the line end.
-        let mut colon = None;
-        let mut i = indent;
-        while i < line.len() {
-            match line[i] {
-                b':' if i + 1 == line.len() || line[i + 1] == b' ' => {
-                    colon = Some(i);
-                    break;
-                }
-                b'#' if line[i - 1] == b' ' => return None,
-                _ => {}
+        // A value of a pending key that is not a mapping of simple keys
+        // (a sequence, a scalar on its own line, a quoted key): read by
+        // saphyr.
+        let key_line = if indicator(first) {
+            None
+        } else {
+            key_colon(line, indent)
+        };
+        let Some(colon) = key_line else {
+            let top = stack.last_mut()?;
+            let (key, colon) = top.pending.take()?;
+            let dash = first == b'-' && line.get(indent + 1).is_none_or(|&b| b == b' ');
+            if !(indent > top.indent || (indent == top.indent && dash)) {
+                return None;
             }
-            i += 1;
-        }
-        let colon = colon?;
+            let at = top.indent;
+            let (value, resume) = region(text, colon, at, limits, stack.len())?;
+            stack.last_mut()?.entries.push((key, value));
+            inline_at = None;
+            pos = resume;
+            continue;
+        };
         let mut key_end = colon;
         while key_end > indent && line[key_end - 1] == b' ' {
             key_end -= 1;
-        }
-        if key_end - indent > 512 {
-            return None;
         }
         let key_start = base + indent;
         let key = scalar(
@@ -330,11 +559,6 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         );
         // Where this key goes: a new mapping under a pending key, or the
         // mapping at this indentation once deeper ones are closed.
-        if let Some(prev) = inline_at {
-            if indent > prev {
-                return None;
-            }
-        }
         let opens = match stack.last() {
             Some(top) => top.pending.is_some() && indent > top.indent,
             None => true,
@@ -363,6 +587,7 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
                 top.entries.push((k, Node::null_at(Span::new(c, c))));
             }
         }
+        let depth = stack.len();
         let top = stack.last_mut()?;
         let mut v = colon + 1;
         while v < line.len() && line[v] == b' ' {
@@ -371,10 +596,14 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         if v == line.len() || (line[v] == b'#' && v > colon + 1) {
             top.pending = Some((key, base + colon));
             inline_at = None;
-        } else {
-            let value = inline_value(line, v, base, text)?;
+        } else if let Some(value) = inline_value(line, v, base, text) {
             top.entries.push((key, value));
-            inline_at = Some(indent);
+            inline_at = Some((indent, base + colon));
+        } else {
+            let (value, resume) = region(text, base + colon, indent, limits, depth)?;
+            stack.last_mut()?.entries.push((key, value));
+            inline_at = None;
+            pos = resume;
         }
     }
     while !stack.is_empty() {
@@ -383,6 +612,24 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         }
     }
     root
+}
+
+/// Where the `:` of a simple `key:` line is: the first `:` followed by a
+/// space or the line end, with no comment before it and a key of at most
+/// 512 bytes.
+fn key_colon(line: &[u8], indent: usize) -> Option<usize> {
+    let mut i = indent;
+    while i < line.len() {
+        match line[i] {
+            b':' if i + 1 == line.len() || line[i + 1] == b' ' => {
+                return (i - indent <= 512).then_some(i);
+            }
+            b'#' if line[i - 1] == b' ' => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 #[cfg(test)]
