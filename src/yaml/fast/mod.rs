@@ -70,7 +70,8 @@ fn scalar(value: &str, style: Style, start: usize, end: usize) -> Node {
 fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     let c = line[at];
     match c {
-        b'{' if line.get(at + 1).is_some_and(|&n| n != b'}') => flow_map(line, at, base, text),
+        b'{' if line.get(at + 1).is_some_and(|&n| n != b'}') => flow(line, at, base, text),
+        b'[' if line.get(at + 1).is_some_and(|&n| n != b']') => flow(line, at, base, text),
         b'{' | b'[' => {
             let close = if c == b'{' { b'}' } else { b']' };
             // Only at the end of the line: saphyr's span of an empty flow
@@ -115,11 +116,12 @@ fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node>
     }
 }
 
-/// A one-line flow mapping of simple plain words, `{k: v, k2: v2}` (the
-/// usual `host: {ansible_host: 10.0.0.1}`): anything else declines. Its
-/// span, as saphyr gives it, runs to the end of the line, taking in
-/// trailing spaces and a comment.
-fn flow_map(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
+/// A one-line flow mapping or sequence of simple plain words, `{k: v, k2:
+/// v2}` (the usual `host: {ansible_host: 10.0.0.1}`) or `[a, b]` (`dns:
+/// [10.0.0.2, 10.0.0.3]`): anything else declines. Its span, as saphyr
+/// gives it, runs to the end of the line, taking in trailing spaces and a
+/// comment.
+fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     fn spaces(line: &[u8], i: &mut usize) {
         while line.get(*i) == Some(&b' ') {
             *i += 1;
@@ -141,29 +143,36 @@ fn flow_map(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     let word_node = |(s, e): (usize, usize)| {
         scalar(&text[base + s..base + e], Style::Plain, base + s, base + e)
     };
+    let is_map = line[at] == b'{';
+    let close = if is_map { b'}' } else { b']' };
     let mut pairs = Vec::new();
+    let mut items = Vec::new();
     let mut i = at + 1;
     spaces(line, &mut i);
     loop {
         let k = word(line, &mut i)?;
-        if line.get(i) != Some(&b':') || line.get(i + 1) != Some(&b' ') {
-            return None;
+        if is_map {
+            if line.get(i) != Some(&b':') || line.get(i + 1) != Some(&b' ') {
+                return None;
+            }
+            i += 1;
+            spaces(line, &mut i);
+            let v = word(line, &mut i)?;
+            pairs.push((word_node(k), word_node(v)));
+        } else {
+            items.push(word_node(k));
         }
-        i += 1;
         spaces(line, &mut i);
-        let v = word(line, &mut i)?;
-        spaces(line, &mut i);
-        pairs.push((word_node(k), word_node(v)));
         match line.get(i) {
             Some(b',') => {
                 i += 1;
                 spaces(line, &mut i);
                 // saphyr ends the span of `{a: 1,}` at its `}`: declined.
-                if line.get(i) == Some(&b'}') {
+                if line.get(i) == Some(&close) {
                     return None;
                 }
             }
-            Some(b'}') => {
+            Some(&c) if c == close => {
                 i += 1;
                 break;
             }
@@ -175,8 +184,13 @@ fn flow_map(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     if j < line.len() && !(line[j] == b'#' && j > i) {
         return None;
     }
+    let kind = if is_map {
+        NodeKind::Map(pairs.into_boxed_slice())
+    } else {
+        NodeKind::Seq(items.into_boxed_slice())
+    };
     Some(Node {
-        kind: NodeKind::Map(pairs.into_boxed_slice()),
+        kind,
         span: Span::new(base + at, base + line.len()),
         tag: None,
     })
@@ -278,7 +292,10 @@ fn printable_text(text: &str) -> bool {
                 0x00..=0x7f => true,
                 0xc2 => (0x80..=0x9f).contains(&next(1)),
                 0xe2 => next(1) == 0x80 && matches!(next(2), 0xa8 | 0xa9),
-                0xef => (next(1) == 0xbb && next(2) == 0xbf) || (next(1) == 0xbf && matches!(next(2), 0xbe | 0xbf)),
+                0xef => {
+                    (next(1) == 0xbb && next(2) == 0xbf)
+                        || (next(1) == 0xbf && matches!(next(2), 0xbe | 0xbf))
+                }
                 _ => false,
             };
             if bad {
@@ -294,6 +311,131 @@ fn line_at(bytes: &[u8], pos: usize) -> (usize, usize) {
     let nl = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i);
     let indent = bytes[pos..nl].iter().take_while(|&&b| b == b' ').count();
     (nl, indent)
+}
+
+/// A `key: value` on one line, the key at `at`: both nodes, or `None`.
+fn inline_pair(line: &[u8], at: usize, base: usize, text: &str) -> Option<(Node, Node)> {
+    if indicator(line[at]) {
+        return None;
+    }
+    let colon = key_colon(line, at)?;
+    let mut key_end = colon;
+    while key_end > at && line[key_end - 1] == b' ' {
+        key_end -= 1;
+    }
+    let key = scalar(
+        &text[base + at..base + key_end],
+        Style::Plain,
+        base + at,
+        base + key_end,
+    );
+    let mut v = colon + 1;
+    while line.get(v) == Some(&b' ') {
+        v += 1;
+    }
+    if v == line.len() || line[v] == b'#' {
+        return None;
+    }
+    Some((key, inline_value(line, v, base, text)?))
+}
+
+/// A block sequence of one-line scalars or of mappings of one-line
+/// `key: value` pairs, the value of the key whose `:` is at `colon`
+/// (nothing after it but a comment), at `indent`:
+///
+/// ```yaml
+/// gpu_models:
+///   - "NVIDIA A100"
+///   - H100
+/// mounts:         # or at the key's own indentation
+/// - path: /data
+///   size_gb: 500
+/// ```
+///
+/// Read by the line scanner: the node and where the scan goes on, or
+/// `None` for anything else (the caller hands it to [`region`]).
+fn block_seq(text: &str, colon: usize, indent: usize) -> Option<(Node, usize)> {
+    let bytes = text.as_bytes();
+    let (key_line_end, _) = line_at(bytes, colon);
+    let mut pos = (key_line_end + 1).min(bytes.len());
+    let mut items = Vec::new();
+    // The item being read when it is a mapping: its indentation, start
+    // and pairs. It ends where the next token starts.
+    type ItemMap = Option<(usize, usize, Vec<(Node, Node)>)>;
+    let mut open: ItemMap = None;
+    let close = |open: &mut ItemMap, items: &mut Vec<Node>, end: usize| {
+        if let Some((_, start, pairs)) = open.take() {
+            items.push(Node {
+                kind: NodeKind::Map(pairs.into_boxed_slice()),
+                span: Span::new(start, end),
+                tag: None,
+            });
+        }
+    };
+    let mut dash_at: Option<usize> = None;
+    let mut start = 0;
+    let (end, resume) = loop {
+        if pos >= bytes.len() {
+            break (bytes.len(), bytes.len());
+        }
+        let (nl, ind) = line_at(bytes, pos);
+        let line = &bytes[pos..nl];
+        let base = pos;
+        if ind == line.len() {
+            pos = nl + 1;
+            continue;
+        }
+        let d = dash_at.unwrap_or(ind);
+        if line[ind] == b'#' {
+            if ind > d {
+                return None;
+            }
+            pos = nl + 1;
+            continue;
+        }
+        let dash = line[ind] == b'-' && line.get(ind + 1) == Some(&b' ');
+        if dash && ind == d && ind >= indent {
+            close(&mut open, &mut items, base + ind);
+            let mut v = ind + 2;
+            while line.get(v) == Some(&b' ') {
+                v += 1;
+            }
+            if v == line.len() || line[v] == b'#' {
+                return None;
+            }
+            if let Some(pair) = inline_pair(line, v, base, text) {
+                open = Some((v, base + v, vec![pair]));
+            } else {
+                items.push(inline_value(line, v, base, text)?);
+            }
+            if dash_at.is_none() {
+                // A sequence at the key's own indentation starts, as saphyr
+                // has it, after its first `-` and the spaces after it.
+                start = if ind == indent { base + v } else { base + ind };
+                dash_at = Some(ind);
+            }
+            pos = nl + 1;
+            continue;
+        }
+        if let Some((at, _, pairs)) = open.as_mut() {
+            if ind == *at {
+                pairs.push(inline_pair(line, ind, base, text)?);
+                pos = nl + 1;
+                continue;
+            }
+        }
+        if dash_at.is_none() || ind > indent || (ind == indent && dash) {
+            return None;
+        }
+        break (base + ind, base);
+    };
+    close(&mut open, &mut items, end);
+    let node = Node {
+        kind: NodeKind::Seq(items.into_boxed_slice()),
+        span: Span::new(start, end),
+        tag: None,
+    };
+    Some((node, resume))
 }
 
 /// A key's value the line scanner does not read (a sequence, an escaped or
@@ -540,7 +682,10 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
                 return None;
             }
             let at = top.indent;
-            let (value, resume) = region(text, colon, at, limits, stack.len())?;
+            let (value, resume) = match block_seq(text, colon, at) {
+                Some(read) => read,
+                None => region(text, colon, at, limits, stack.len())?,
+            };
             stack.last_mut()?.entries.push((key, value));
             inline_at = None;
             pos = resume;

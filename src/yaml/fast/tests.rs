@@ -242,6 +242,13 @@ fn random_documents_agree_with_the_general_path() {
         "\"a\" x",
         "[a]: b",
         "{a: 1}: b",
+        "[a, b]",
+        "[10.0.0.1, x-y]  # c",
+        "[a,b]",
+        "[ a ]",
+        "[a, b,]",
+        "[a: b]",
+        "[a, 'b']",
     ];
     let extras = [
         "",
@@ -279,8 +286,18 @@ fn random_documents_agree_with_the_general_path() {
         "  - *a",
         "  ? k",
         "  : v",
+        "  - a: 1",
+        "    b: x",
+        "    c:",
+        "- k: \"q\"",
+        "  k: [a, b]",
+        "  - {a: 1}",
+        "  - [a, b]",
     ];
-    let mut seed: u64 = std::env::var("FAST_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x9E37_79B9_7F4A_7C15);
+    let mut seed: u64 = std::env::var("FAST_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15);
     let mut next = |n: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
@@ -288,7 +305,11 @@ fn random_documents_agree_with_the_general_path() {
         (seed % n as u64) as usize
     };
     let mut accepted = 0;
-    for _ in 0..std::env::var("FAST_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000usize) {
+    for _ in 0..std::env::var("FAST_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000usize)
+    {
         let mut doc = String::new();
         for _ in 0..1 + next(10) {
             if next(6) == 0 {
@@ -312,15 +333,31 @@ fn random_documents_agree_with_the_general_path() {
         "only {accepted} documents took the fast path"
     );
 }
+/// `scripts/gen-inventory --shape realistic` writes the YAML real
+/// inventories carry: every file of it agrees with the general path, and
+/// every `hosts.yml` takes the fast path.
 #[test]
-fn tmp_probe() {
-    for t in [
-        "h:\n  mounts:\n  - path: /data\n    size: 1\n  motd: x\n",
-        "h:\n  gpus:\n    - \"A100\"\n  mounts:\n  - path: /data\n",
-        "h:\n  motd: \"a\"\n  # équipe réseau\n  pw: 1\n",
-        "h:\n  motd: 1\n  # équipe réseau\n  pw: !vault |\n    x\n",
-        "h:\n  pw: !vault |\n    x\n  cert: |\n    y\n",
-    ] {
-        eprintln!("PROBE {t:?} {}", same(t));
+fn realistic_generated_inventories_agree_with_the_general_path() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join(format!("gi-fast-realistic-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let status = std::process::Command::new("python3")
+        .arg(root.join("scripts/gen-inventory"))
+        .args(["600", out.to_str().unwrap(), "--shape", "realistic"])
+        .status()
+        .expect("python3 runs scripts/gen-inventory");
+    assert!(status.success());
+    let mut hosts_files = 0;
+    for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        if e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "yml") {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            let fast = same(&text);
+            if e.file_name() == "hosts.yml" {
+                assert!(fast, "{} declined", e.path().display());
+                hosts_files += 1;
+            }
+        }
     }
+    let _ = std::fs::remove_dir_all(&out);
+    assert_eq!(hosts_files, 3);
 }
