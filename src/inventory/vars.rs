@@ -6,18 +6,30 @@ use serde_json::Value;
 /// A variable's value. Text, the common case, is kept as the parsed
 /// tree's own string (inline up to 15 bytes, shared beyond): no copy and
 /// no allocation per variable, as a `serde_json::Value::String` would need.
-/// Anything else is its JSON value; `Json` never holds a string.
+/// Lists and mappings are exact-size slices of values (a JSON object per
+/// host's nested dict would cost a B-tree node of eleven slots and a
+/// `String` per key). `Json` holds the other scalars (null, booleans,
+/// numbers), never a string, list or object.
 #[derive(Debug, Clone)]
 pub enum VarValue {
     Str(ecow::EcoString),
     Json(Value),
+    List(Box<[VarValue]>),
+    /// A mapping's entries in file order, each key (as JSON has it) once.
+    Map(Box<[(ecow::EcoString, VarValue)]>),
 }
 
 impl VarValue {
-    /// The value of a JSON value (a string becomes `Str`).
+    /// The value of a JSON value.
     pub fn from_json(v: Value) -> VarValue {
         match v {
             Value::String(s) => VarValue::Str(s.into()),
+            Value::Array(a) => VarValue::List(a.into_iter().map(VarValue::from_json).collect()),
+            Value::Object(m) => VarValue::Map(
+                m.into_iter()
+                    .map(|(k, v)| (k.into(), VarValue::from_json(v)))
+                    .collect(),
+            ),
             v => VarValue::Json(v),
         }
     }
@@ -25,26 +37,61 @@ impl VarValue {
     pub fn from_node(
         node: &crate::yaml::Node,
     ) -> Result<VarValue, crate::yaml::value::ConstructError> {
-        use crate::yaml::value::{value_scalar, Scalar};
-        if let crate::yaml::NodeKind::Scalar { value, .. } = &node.kind {
-            // Constructed text is the node's own string.
-            if let Scalar::Str(_) = value_scalar(node)? {
-                return Ok(VarValue::Str(value.clone()));
+        use crate::yaml::value::{check_collection_tag, entries, key_string, value_scalar, Scalar};
+        use crate::yaml::NodeKind;
+        match &node.kind {
+            NodeKind::Scalar { value, .. } => {
+                // Constructed text is the node's own string.
+                if let Scalar::Str(_) = value_scalar(node)? {
+                    return Ok(VarValue::Str(value.clone()));
+                }
+                crate::yaml::value::to_json(node).map(VarValue::from_json)
+            }
+            NodeKind::Seq(items) => {
+                check_collection_tag(node)?;
+                Ok(VarValue::List(
+                    items
+                        .iter()
+                        .map(VarValue::from_node)
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            NodeKind::Map(_) => {
+                check_collection_tag(node)?;
+                let es = entries(node)?;
+                let mut out: Vec<(ecow::EcoString, VarValue)> = Vec::with_capacity(es.len());
+                for e in es {
+                    let k = key_string(e.key)?;
+                    let v = VarValue::from_node(e.value)?;
+                    // Keys Python tells apart (`1` and `"1"`) can meet as
+                    // JSON strings: the later value wins, as in a JSON object.
+                    match out.iter_mut().find(|(have, _)| *have == k) {
+                        Some(slot) => slot.1 = v,
+                        None => out.push((k, v)),
+                    }
+                }
+                Ok(VarValue::Map(out.into_boxed_slice()))
             }
         }
-        crate::yaml::value::to_json(node).map(VarValue::from_json)
     }
     pub fn to_json(&self) -> Value {
         match self {
             VarValue::Str(s) => Value::String(s.to_string()),
             VarValue::Json(v) => v.clone(),
+            VarValue::List(items) => Value::Array(items.iter().map(VarValue::to_json).collect()),
+            VarValue::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
     pub fn as_str(&self) -> Option<&str> {
         match self {
             VarValue::Str(s) => Some(s),
             VarValue::Json(Value::String(s)) => Some(s),
-            VarValue::Json(_) => None,
+            _ => None,
         }
     }
     pub fn is_null(&self) -> bool {
@@ -52,10 +99,17 @@ impl VarValue {
     }
 }
 
+/// JSON equality: mappings compare as sets of entries.
 impl PartialEq for VarValue {
     fn eq(&self, other: &VarValue) -> bool {
         match (self, other) {
             (VarValue::Json(a), VarValue::Json(b)) => a == b,
+            (VarValue::List(a), VarValue::List(b)) => a == b,
+            (VarValue::Map(a), VarValue::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v == v2))
+            }
             _ => self.as_str().is_some() && self.as_str() == other.as_str(),
         }
     }

@@ -156,7 +156,7 @@ pub fn value_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 
 /// A collection tagged as a scalar (`!!str {a: 1}`): Ansible cannot
 /// construct it.
-fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
+pub(crate) fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
     let core = node.tag.as_ref().and_then(|t| t.core());
     match core {
         Some(c @ ("str" | "int" | "float" | "bool" | "null" | "timestamp" | "binary")) => {

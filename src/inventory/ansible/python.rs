@@ -183,6 +183,29 @@ impl PyJson for VarValue {
         match self {
             VarValue::Str(s) => write_str(s, out),
             VarValue::Json(v) => write_json(v, level, out),
+            VarValue::List(items) => {
+                if items.is_empty() {
+                    out.push_str("[]");
+                    return;
+                }
+                out.push_str("[\n");
+                for (i, item) in items.iter().enumerate() {
+                    pad(out, level + 4);
+                    item.write(level + 4, out);
+                    if i + 1 < items.len() {
+                        out.push(',');
+                    }
+                    out.push('\n');
+                }
+                pad(out, level);
+                out.push(']');
+            }
+            VarValue::Map(entries) => {
+                let mut sorted: Vec<(&str, &VarValue)> =
+                    entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                write_entries(sorted.into_iter(), level, out);
+            }
         }
     }
 }
