@@ -13,8 +13,16 @@ use crate::yaml::value;
 /// Index of the `group_vars`/`host_vars` directory beside a source.
 struct VarsDir {
     dir: String,
-    names: std::collections::HashSet<String>,
+    names: Names,
+    /// The names without their `.yml`/`.yaml`/`.json` (and as they are):
+    /// a host or group with no file there is told without building a path.
+    stems: Names,
 }
+
+type Names = std::collections::HashSet<String, foldhash::fast::RandomState>;
+
+/// The extensions `find_vars_files` tries, in its order.
+const VARS_EXTS: [&str; 4] = ["", ".yml", ".yaml", ".json"];
 
 fn vars_dir(vfs: &dyn Vfs, base: &str, sub: &str) -> Option<VarsDir> {
     let dir = if base.is_empty() {
@@ -25,14 +33,25 @@ fn vars_dir(vfs: &dyn Vfs, base: &str, sub: &str) -> Option<VarsDir> {
     if vfs::kind(vfs, &dir) != Raw::Dir {
         return None;
     }
-    let names = vfs::list(vfs, &dir).ok()?.into_iter().collect();
-    Some(VarsDir { dir, names })
+    let names: Names = vfs::list(vfs, &dir).ok()?.into_iter().collect();
+    let stems = names
+        .iter()
+        .flat_map(|n| {
+            VARS_EXTS
+                .iter()
+                .filter_map(move |ext| n.strip_suffix(ext).map(str::to_string))
+        })
+        .collect();
+    Some(VarsDir { dir, names, stems })
 }
 
 /// `DataLoader.find_vars_files`: `<name>` (file or directory), else
 /// `<name>.yml`, `.yaml`, `.json`; a directory gives its files recursively.
 fn find_vars_files(vfs: &dyn Vfs, vd: &VarsDir, name: &str) -> Vec<String> {
-    for ext in ["", ".yml", ".yaml", ".json"] {
+    if !vd.stems.contains(name) {
+        return Vec::new();
+    }
+    for ext in VARS_EXTS {
         let cand = format!("{name}{ext}");
         if !vd.names.contains(&cand) {
             continue;
