@@ -75,25 +75,42 @@ pub fn is_recognised_host(s: &str) -> bool {
 /// hostname pattern takes all of these, so no need to run the full parser.
 pub fn plain_hostname(s: &str) -> bool {
     // Labels between dots: none empty, none starting with `-` or ending
-    // with `-` or `_`, all of letters, digits, `_` and `-`. One pass.
+    // with `-` or `_`, all of letters, digits, `_` and `-`. One pass over
+    // the bytes, each judged by a table (no branch per character class).
+    const LABEL: u8 = 1; // may be inside a label
+    const EDGE: u8 = 2; // may end a label (and start one, but for `-`)
+    const CLASS: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut c = 0;
+        while c < 256 {
+            let b = c as u8;
+            t[c] = if b.is_ascii_alphanumeric() {
+                LABEL | EDGE
+            } else if b == b'_' || b == b'-' {
+                LABEL
+            } else {
+                0
+            };
+            c += 1;
+        }
+        t
+    };
     let b = s.as_bytes();
-    if b.is_empty() {
-        return false;
-    }
     let mut start = 0;
-    for i in 0..=b.len() {
-        match b.get(i) {
-            None | Some(b'.') => {
-                if i == start || b[start] == b'-' || matches!(b[i - 1], b'-' | b'_') {
-                    return false;
-                }
-                start = i + 1;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' {
+            if i == start || b[start] == b'-' || CLASS[b[i - 1] as usize] & EDGE == 0 {
+                return false;
             }
-            Some(&c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => {}
-            Some(_) => return false,
+            start = i + 1;
+        } else if CLASS[c as usize] & LABEL == 0 {
+            return false;
         }
     }
-    true
+    match b.last() {
+        None => false,
+        Some(&last) => start < b.len() && b[start] != b'-' && CLASS[last as usize] & EDGE != 0,
+    }
 }
 
 /// Python's `int()` of an ASCII digit string (the port of the two port regexes).
