@@ -203,6 +203,29 @@ pub fn node_size(n: &Node) -> usize {
     }
 }
 
+/// A key saphyr reads as empty where libyaml (Ansible's reader) finds
+/// none: a `:` that starts an entry (`: x`), with no `?` before it.
+fn is_missing_key(text: &str, key: &Node) -> bool {
+    let NodeKind::Scalar { value, style, .. } = &key.kind else {
+        return false;
+    };
+    if !value.is_empty() || *style != Style::Plain || key.tag.is_some() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let at = key.span.start as usize;
+    if b.get(at) != Some(&b':') {
+        return false;
+    }
+    // What comes before the `:`, blanks and line breaks aside: an explicit
+    // key's `?` makes the empty key real.
+    let before = b[..at]
+        .iter()
+        .rev()
+        .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
+    before != Some(&b'?')
+}
+
 fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<Box<Tag>> {
     tag.map(|t| {
         let full = if t.handle == "!" {
@@ -533,7 +556,16 @@ fn parse_events(
                     ..
                 }) => match pending_key.take() {
                     Some(k) => entries.push((k, node)),
-                    None => *pending_key = Some(node),
+                    None => {
+                        if is_missing_key(text, &node) {
+                            return Err(err_at(
+                                node.span.start as usize,
+                                "while parsing a mapping did not find expected key (a `:` with no key before it)"
+                                    .into(),
+                            ));
+                        }
+                        *pending_key = Some(node)
+                    }
                 },
                 None => current = Some(node),
             }
