@@ -244,7 +244,74 @@ pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
     if let Some(root) = fast::parse(text, limits) {
         return Ok(Some(root));
     }
-    parse_general(text, limits)
+    let root = parse_general(text, limits)?;
+    if let Some(root) = &root {
+        check_tabs(text, root)?;
+    }
+    Ok(root)
+}
+
+/// Tabs where libyaml (Ansible's reader) takes only spaces, which saphyr
+/// lets by: at the start of a line (a tab-only line, a tab before a
+/// comment or before a key), and after a block entry's `-` or an explicit
+/// key's `?`. Inside a scalar or a flow collection a tab is text or
+/// separation, so those spans are left alone.
+fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
+    let b = text.as_bytes();
+    if memchr::memchr(b'\t', b).is_none() {
+        return Ok(());
+    }
+    fn spans(n: &Node, b: &[u8], out: &mut Vec<Span>) {
+        match &n.kind {
+            NodeKind::Scalar { .. } => out.push(n.span),
+            NodeKind::Map(m) => {
+                if b.get(n.span.start as usize) == Some(&b'{') {
+                    out.push(n.span);
+                }
+                for (k, v) in m.iter() {
+                    spans(k, b, out);
+                    spans(v, b, out);
+                }
+            }
+            NodeKind::Seq(items) => {
+                if b.get(n.span.start as usize) == Some(&b'[') {
+                    out.push(n.span);
+                }
+                items.iter().for_each(|i| spans(i, b, out));
+            }
+        }
+    }
+    let mut safe = Vec::new();
+    spans(root, b, &mut safe);
+    let inside = |p: usize| {
+        safe.iter()
+            .any(|s| (s.start as usize) <= p && p < s.end as usize)
+    };
+    let mut line = 0;
+    while line < b.len() {
+        let end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |i| line + i);
+        let mut i = line;
+        loop {
+            while i < end && b[i] == b' ' {
+                i += 1;
+            }
+            if i >= end || inside(i) {
+                break;
+            }
+            match b[i] {
+                b'\t' => {
+                    return Err(YamlError {
+                        span: Span::new(i, i),
+                        message: "found character '\\t' that cannot start any token (a tab where YAML takes only spaces)".into(),
+                    })
+                }
+                b'-' | b'?' if i + 1 >= end || matches!(b[i + 1], b' ' | b'\t') => i += 1,
+                _ => break,
+            }
+        }
+        line = end + 1;
+    }
+    Ok(())
 }
 
 /// The fast path alone: `None` when it declines (for the differential fuzz
