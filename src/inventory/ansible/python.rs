@@ -142,23 +142,7 @@ fn write_json(v: &Value, level: usize, out: &mut String) {
             };
         }
         Value::String(s) => write_str(s, out),
-        Value::Array(a) => {
-            if a.is_empty() {
-                out.push_str("[]");
-                return;
-            }
-            out.push_str("[\n");
-            for (i, item) in a.iter().enumerate() {
-                pad(out, level + 4);
-                write_json(item, level + 4, out);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            pad(out, level);
-            out.push(']');
-        }
+        Value::Array(a) => write_items(a, level, out),
         Value::Object(m) => {
             let mut entries: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
             entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
@@ -183,23 +167,7 @@ impl PyJson for VarValue {
         match self {
             VarValue::Str(s) => write_str(s, out),
             VarValue::Json(v) => write_json(v, level, out),
-            VarValue::List(items) => {
-                if items.is_empty() {
-                    out.push_str("[]");
-                    return;
-                }
-                out.push_str("[\n");
-                for (i, item) in items.iter().enumerate() {
-                    pad(out, level + 4);
-                    item.write(level + 4, out);
-                    if i + 1 < items.len() {
-                        out.push(',');
-                    }
-                    out.push('\n');
-                }
-                pad(out, level);
-                out.push(']');
-            }
+            VarValue::List(items) => write_items(items, level, out),
             VarValue::Map(entries) => {
                 let mut sorted: Vec<(&str, &VarValue)> =
                     entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
@@ -208,6 +176,25 @@ impl PyJson for VarValue {
             }
         }
     }
+}
+
+/// A list, one item a line.
+fn write_items<V: PyJson>(items: &[V], level: usize, out: &mut String) {
+    if items.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push_str("[\n");
+    for (i, item) in items.iter().enumerate() {
+        pad(out, level + 4);
+        item.write(level + 4, out);
+        if i + 1 < items.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    pad(out, level);
+    out.push(']');
 }
 
 /// An object from entries already sorted by key.
