@@ -475,7 +475,25 @@ pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlErr
 }
 
 fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
-    parse_events(text, 0..text.len(), limits, false)
+    // libyaml skips a byte order mark at the start of any line (counting
+    // its column), where saphyr refuses one inside the stream: saphyr reads
+    // it as the one space it stands for in columns. Same characters, so
+    // every span still maps onto `text`.
+    const BOM: &str = "\u{feff}";
+    if text.get(BOM.len()..).is_some_and(|rest| rest.contains(BOM)) {
+        let mut read = String::with_capacity(text.len());
+        for (n, line) in text.split_inclusive('\n').enumerate() {
+            match line.strip_prefix(BOM) {
+                Some(rest) if n > 0 => {
+                    read.push(' ');
+                    read.push_str(rest);
+                }
+                _ => read.push_str(line),
+            }
+        }
+        return parse_events(text, 0..text.len(), limits, false, Some(&read));
+    }
+    parse_events(text, 0..text.len(), limits, false, None)
 }
 
 /// Why [`parse_fragment`] gave up (the whole file then goes to the
@@ -493,23 +511,25 @@ pub(crate) fn parse_fragment(
     range: std::ops::Range<usize>,
     limits: Limits,
 ) -> Result<Node, Declined> {
-    match parse_events(text, range, limits, true) {
+    match parse_events(text, range, limits, true, None) {
         Ok(Some(node)) => Ok(node),
         _ => Err(Declined),
     }
 }
 
 /// saphyr's events for `text[range]` turned into a tree (spans in `text`).
-/// `fragment`: anchors and aliases are an error.
+/// `fragment`: anchors and aliases are an error. `read`: what saphyr reads
+/// instead of the piece, character for character the same length.
 fn parse_events(
     text: &str,
     range: std::ops::Range<usize>,
     limits: Limits,
     fragment: bool,
+    read: Option<&str>,
 ) -> Result<Option<Node>, YamlError> {
     let piece = text.get(range.clone()).unwrap_or_default();
     let offsets = Offsets::new(piece, range.start);
-    let mut parser = Parser::new_from_str(piece);
+    let mut parser = Parser::new_from_str(read.unwrap_or(piece));
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut alias_budget = limits.max_alias_nodes;
@@ -805,6 +825,16 @@ mod tests {
         ] {
             assert!(p(t).is_ok(), "{t:?}");
         }
+    }
+
+    #[test]
+    fn a_bom_at_a_line_start_is_skipped_as_libyaml_does() {
+        // it counts one column: `all` at 1, `hosts` at 2 nested under it
+        let n = p("---\n\u{feff}all:\n  hosts: {}\n").unwrap().unwrap();
+        let (k, v) = &n.as_map().unwrap()[0];
+        assert_eq!(k.as_scalar().unwrap().0, "all");
+        assert_eq!(k.span.start, 7);
+        assert!(v.as_map().is_some());
     }
 
     #[test]
