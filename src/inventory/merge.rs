@@ -144,11 +144,15 @@ impl Inventory {
                 let _ = self.add_child_group(ALL, g);
             }
         }
+        // A host's groups, to Ansible, take in their ancestors: in
+        // `ungrouped` where that is some group's child, a host is in that
+        // group too, and so not only in the implicit ones.
+        let ungrouped_nested = self.groups[UNGROUPED].parents.iter().any(|&p| p != ALL);
         for h in 0..self.hosts.len() {
             let only_implicit = self.hosts[h]
                 .groups
                 .iter()
-                .all(|&g| g == ALL || g == UNGROUPED);
+                .all(|&g| g == ALL || (g == UNGROUPED && !ungrouped_nested));
             let in_ungrouped = self.hosts[h].groups.contains(&UNGROUPED);
             if in_ungrouped && !only_implicit {
                 self.groups[UNGROUPED].hosts.retain(|&x| x != h);
