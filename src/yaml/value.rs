@@ -38,17 +38,21 @@ fn cerr(node: &Node, message: impl Into<String>) -> ConstructError {
 #[inline]
 pub fn resolve_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     // The common case, an untagged string: no further look.
-    if let NodeKind::Scalar {
-        value,
-        implicit: Implicit::Str,
-        ..
-    } = &node.kind
-    {
-        if node.tag.is_none() {
-            return Ok(Scalar::Str(value));
-        }
+    if let Some(text) = untagged(node, Implicit::Str) {
+        return Ok(Scalar::Str(text));
     }
     resolve_scalar_slow(node)
+}
+
+/// The text of an untagged scalar whose implicit type is `implicit`.
+#[inline]
+fn untagged(node: &Node, implicit: Implicit) -> Option<&str> {
+    match &node.kind {
+        NodeKind::Scalar {
+            value, implicit: i, ..
+        } if *i == implicit && node.tag.is_none() => Some(value),
+        _ => None,
+    }
 }
 
 #[inline(never)]
@@ -123,17 +127,10 @@ pub fn is_merge_key(node: &Node) -> bool {
 /// A mapping key's scalar: a bare `=` is the string `=` there (Ansible
 /// reads such a key; as a value it refuses it).
 fn key_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
-    if let NodeKind::Scalar {
-        value,
-        implicit: Implicit::Value,
-        ..
-    } = &node.kind
-    {
-        if node.tag.is_none() {
-            return Ok(Scalar::Str(value));
-        }
+    match untagged(node, Implicit::Value) {
+        Some(text) => Ok(Scalar::Str(text)),
+        None => resolve_scalar(node),
     }
-    resolve_scalar(node)
 }
 
 /// A value's scalar: a bare `<<` is a merge, which Ansible cannot
@@ -311,14 +308,7 @@ pub fn flatten<'a>(
 /// keys whose Python identity is their text.
 #[inline]
 fn str_key(k: &Node) -> Option<&str> {
-    match &k.kind {
-        NodeKind::Scalar {
-            value,
-            implicit: Implicit::Str,
-            ..
-        } if k.tag.is_none() => Some(value),
-        _ => None,
-    }
+    untagged(k, Implicit::Str)
 }
 
 /// True when every key of a small mapping is an untagged string scalar and
