@@ -37,7 +37,9 @@ impl VarValue {
     pub fn from_node(
         node: &crate::yaml::Node,
     ) -> Result<VarValue, crate::yaml::value::ConstructError> {
-        use crate::yaml::value::{check_collection_tag, entries, key_string, value_scalar, Scalar};
+        use crate::yaml::value::{
+            check_collection_tag, entries, key_string, value_scalar, KeyId, Scalar,
+        };
         use crate::yaml::NodeKind;
         match &node.kind {
             NodeKind::Scalar { value, .. } => {
@@ -59,16 +61,24 @@ impl VarValue {
             NodeKind::Map(_) => {
                 check_collection_tag(node)?;
                 let es = entries(node)?;
+                // Keys Python tells apart (`1` and `"1"`) can meet as JSON
+                // strings, the later value winning as in a JSON object; only
+                // a key that is not a string can meet another.
+                let distinct = es.iter().all(|e| matches!(e.id, KeyId::Str(_)));
+                let mut seen: Option<crate::FastMap<ecow::EcoString, usize>> =
+                    (!distinct).then(Default::default);
                 let mut out: Vec<(ecow::EcoString, VarValue)> = Vec::with_capacity(es.len());
                 for e in es {
                     let k = key_string(e.key)?;
                     let v = VarValue::from_node(e.value)?;
-                    // Keys Python tells apart (`1` and `"1"`) can meet as
-                    // JSON strings: the later value wins, as in a JSON object.
-                    match out.iter_mut().find(|(have, _)| *have == k) {
-                        Some(slot) => slot.1 = v,
-                        None => out.push((k, v)),
+                    if let Some(seen) = seen.as_mut() {
+                        if let Some(&i) = seen.get(&k) {
+                            out[i].1 = v;
+                            continue;
+                        }
+                        seen.insert(k.clone(), out.len());
                     }
+                    out.push((k, v));
                 }
                 Ok(VarValue::Map(out.into_boxed_slice()))
             }
@@ -105,10 +115,15 @@ impl PartialEq for VarValue {
         match (self, other) {
             (VarValue::Json(a), VarValue::Json(b)) => a == b,
             (VarValue::List(a), VarValue::List(b)) => a == b,
+            // Each key once per mapping: the same entries in the same order
+            // (the usual case), else every entry of one found in the other.
             (VarValue::Map(a), VarValue::Map(b)) => {
                 a.len() == b.len()
-                    && a.iter()
-                        .all(|(k, v)| b.iter().any(|(k2, v2)| k == k2 && v == v2))
+                    && (a == b || {
+                        let index: crate::FastMap<&str, &VarValue> =
+                            b.iter().map(|(k, v)| (k.as_str(), v)).collect();
+                        a.iter().all(|(k, v)| index.get(k.as_str()) == Some(&v))
+                    })
             }
             _ => self.as_str().is_some() && self.as_str() == other.as_str(),
         }
@@ -279,5 +294,19 @@ mod tests {
         assert_eq!(vals[3], VarValue::Json(serde_json::json!(31)));
         assert_ne!(vals[1], vals[2]);
         assert_eq!(vals[1].to_json(), serde_json::json!("yes"));
+    }
+
+    #[test]
+    fn mappings_as_json_objects() {
+        let node = |t: &str| crate::yaml::parse(t, Default::default()).unwrap().unwrap();
+        // `1` and `"1"` are two Python keys and one JSON key: the later wins
+        let v = VarValue::from_node(&node("1: a\n'1': b\nx: c\n")).unwrap();
+        assert_eq!(v.to_json(), serde_json::json!({"1": "b", "x": "c"}));
+        // equal as objects whatever the order
+        let a = VarValue::from_node(&node("x: 1\ny: [a, b]\n")).unwrap();
+        let b = VarValue::from_node(&node("y: [a, b]\nx: 1\n")).unwrap();
+        let c = VarValue::from_node(&node("y: [a, b]\nx: 2\n")).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
     }
 }
