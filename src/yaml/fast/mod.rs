@@ -122,11 +122,6 @@ fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node>
 /// gives it, runs to the end of the line, taking in trailing spaces and a
 /// comment.
 fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
-    fn spaces(line: &[u8], i: &mut usize) {
-        while line.get(*i) == Some(&b' ') {
-            *i += 1;
-        }
-    }
     // A conservative plain scalar: no indicators, quotes, spaces or `:`.
     fn word(line: &[u8], i: &mut usize) -> Option<(usize, usize)> {
         let inner = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/');
@@ -148,7 +143,7 @@ fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
     let mut pairs = Vec::new();
     let mut items = Vec::new();
     let mut i = at + 1;
-    spaces(line, &mut i);
+    i = skip_spaces(line, i);
     loop {
         let k = word(line, &mut i)?;
         if is_map {
@@ -156,17 +151,17 @@ fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
                 return None;
             }
             i += 1;
-            spaces(line, &mut i);
+            i = skip_spaces(line, i);
             let v = word(line, &mut i)?;
             pairs.push((word_node(k), word_node(v)));
         } else {
             items.push(word_node(k));
         }
-        spaces(line, &mut i);
+        i = skip_spaces(line, i);
         match line.get(i) {
             Some(b',') => {
                 i += 1;
-                spaces(line, &mut i);
+                i = skip_spaces(line, i);
                 // saphyr ends the span of `{a: 1,}` at its `}`: declined.
                 if line.get(i) == Some(&close) {
                     return None;
@@ -179,8 +174,7 @@ fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
             _ => return None,
         }
     }
-    let mut j = i;
-    spaces(line, &mut j);
+    let j = skip_spaces(line, i);
     if j < line.len() && !(line[j] == b'#' && j > i) {
         return None;
     }
@@ -313,26 +307,39 @@ fn line_at(bytes: &[u8], pos: usize) -> (usize, usize) {
     (nl, indent)
 }
 
+/// Where the spaces from `i` on end.
+#[inline]
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
+/// The plain key of a `key:` line from `at` to its `:` at `colon`,
+/// spaces before the `:` left out (`line` starts at `base` in `text`).
+#[inline]
+fn key_node(line: &[u8], at: usize, colon: usize, base: usize, text: &str) -> Node {
+    let mut end = colon;
+    while end > at && line[end - 1] == b' ' {
+        end -= 1;
+    }
+    scalar(
+        &text[base + at..base + end],
+        Style::Plain,
+        base + at,
+        base + end,
+    )
+}
+
 /// A `key: value` on one line, the key at `at`: both nodes, or `None`.
 fn inline_pair(line: &[u8], at: usize, base: usize, text: &str) -> Option<(Node, Node)> {
     if indicator(line[at]) {
         return None;
     }
     let colon = key_colon(line, at)?;
-    let mut key_end = colon;
-    while key_end > at && line[key_end - 1] == b' ' {
-        key_end -= 1;
-    }
-    let key = scalar(
-        &text[base + at..base + key_end],
-        Style::Plain,
-        base + at,
-        base + key_end,
-    );
-    let mut v = colon + 1;
-    while line.get(v) == Some(&b' ') {
-        v += 1;
-    }
+    let key = key_node(line, at, colon, base, text);
+    let v = skip_spaces(line, colon + 1);
     if v == line.len() || line[v] == b'#' {
         return None;
     }
@@ -396,10 +403,7 @@ fn block_seq(text: &str, colon: usize, indent: usize) -> Option<(Node, usize)> {
         let dash = line[ind] == b'-' && line.get(ind + 1) == Some(&b' ');
         if dash && ind == d && ind >= indent {
             close(&mut open, &mut items, base + ind);
-            let mut v = ind + 2;
-            while line.get(v) == Some(&b' ') {
-                v += 1;
-            }
+            let v = skip_spaces(line, ind + 2);
             if v == line.len() || line[v] == b'#' {
                 return None;
             }
@@ -459,7 +463,7 @@ fn region(
     let (key_line_end, _) = line_at(bytes, colon);
     let inline = &bytes[colon + 1..key_line_end];
     let first = inline.iter().position(|&b| b != b' ');
-    let has_inline = first.is_some_and(|i| inline[i] != b'#' || i == 0);
+    let has_inline = first.is_some_and(|i| inline[i] != b'#');
     let mut pos = (key_line_end + 1).min(bytes.len());
     let mut compact = None;
     let mut first_dash = 0;
@@ -519,7 +523,7 @@ fn region(
     if indicator {
         return None;
     }
-    let node = super::parse_fragment(
+    let mut node = super::parse_fragment(
         text,
         colon + 1..piece_end,
         Limits {
@@ -528,7 +532,6 @@ fn region(
         },
     )
     .ok()?;
-    let mut node = node;
     let scalar_to = piece_end + line_at(bytes, piece_end.min(bytes.len())).1;
     extend_ends(&mut node, piece_end, scalar_to.min(bytes.len()), end);
     if compact == Some(true) {
@@ -537,10 +540,7 @@ fn region(
         if !matches!(node.kind, NodeKind::Seq(_)) {
             return None;
         }
-        let mut after = first_dash + 1;
-        while bytes.get(after) == Some(&b' ') {
-            after += 1;
-        }
+        let after = skip_spaces(bytes, first_dash + 1);
         if bytes.get(after) == Some(&b'#') {
             return None;
         }
@@ -691,17 +691,8 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
             pos = resume;
             continue;
         };
-        let mut key_end = colon;
-        while key_end > indent && line[key_end - 1] == b' ' {
-            key_end -= 1;
-        }
         let key_start = base + indent;
-        let key = scalar(
-            &text[key_start..base + key_end],
-            Style::Plain,
-            key_start,
-            base + key_end,
-        );
+        let key = key_node(line, indent, colon, base, text);
         // Where this key goes: a new mapping under a pending key, or the
         // mapping at this indentation once deeper ones are closed.
         let opens = match stack.last() {
@@ -734,10 +725,7 @@ pub fn parse(text: &str, limits: Limits) -> Option<Node> {
         }
         let depth = stack.len();
         let top = stack.last_mut()?;
-        let mut v = colon + 1;
-        while v < line.len() && line[v] == b' ' {
-            v += 1;
-        }
+        let v = skip_spaces(line, colon + 1);
         if v == line.len() || (line[v] == b'#' && v > colon + 1) {
             top.pending = Some((key, base + colon));
             inline_at = None;
