@@ -6,6 +6,7 @@
 //! a budget so that an alias bomb is refused instead of expanded.
 
 mod fast;
+mod libyaml;
 pub mod value;
 pub mod yaml11;
 
@@ -203,29 +204,6 @@ pub fn node_size(n: &Node) -> usize {
     }
 }
 
-/// A key saphyr reads as empty where libyaml (Ansible's reader) finds
-/// none: a `:` that starts an entry (`: x`), with no `?` before it.
-fn is_missing_key(text: &str, key: &Node) -> bool {
-    let NodeKind::Scalar { value, style, .. } = &key.kind else {
-        return false;
-    };
-    if !value.is_empty() || *style != Style::Plain || key.tag.is_some() {
-        return false;
-    }
-    let b = text.as_bytes();
-    let at = key.span.start as usize;
-    if b.get(at) != Some(&b':') {
-        return false;
-    }
-    // What comes before the `:`, blanks and line breaks aside: an explicit
-    // key's `?` makes the empty key real.
-    let before = b[..at]
-        .iter()
-        .rev()
-        .find(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'));
-    before != Some(&b'?')
-}
-
 fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<Box<Tag>> {
     tag.map(|t| {
         let full = if t.handle == "!" {
@@ -240,162 +218,16 @@ fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
 /// `get_single_data` does. `Ok(None)` is an empty stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
-    check_directives(text)?;
+    libyaml::check_directives(text)?;
     if let Some(root) = fast::parse(text, limits) {
         return Ok(Some(root));
     }
     let root = parse_general(text, limits)?;
     if let Some(root) = &root {
-        check_tabs(text, root)?;
-        check_anchors(text, root)?;
+        libyaml::check_tabs(text, root)?;
+        libyaml::check_anchors(text, root)?;
     }
     Ok(root)
-}
-
-/// The byte ranges that are a scalar's own text (and, with `flow`, a flow
-/// collection's): what looks like a tab, an anchor or an indicator there
-/// is content. Sorted and merged, so a position is looked up by binary
-/// search.
-struct Covered(Vec<(usize, usize)>);
-
-impl Covered {
-    fn of(root: &Node, b: &[u8], flow: bool) -> Covered {
-        fn walk(n: &Node, b: &[u8], flow: bool, out: &mut Vec<(usize, usize)>) {
-            let span = (n.span.start as usize, n.span.end as usize);
-            match &n.kind {
-                NodeKind::Scalar { .. } => out.push(span),
-                NodeKind::Map(m) => {
-                    if flow && b.get(span.0) == Some(&b'{') {
-                        out.push(span);
-                    }
-                    for (k, v) in m.iter() {
-                        walk(k, b, flow, out);
-                        walk(v, b, flow, out);
-                    }
-                }
-                NodeKind::Seq(items) => {
-                    if flow && b.get(span.0) == Some(&b'[') {
-                        out.push(span);
-                    }
-                    items.iter().for_each(|i| walk(i, b, flow, out));
-                }
-            }
-        }
-        let mut spans = Vec::new();
-        walk(root, b, flow, &mut spans);
-        spans.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
-        for (s, e) in spans {
-            match merged.last_mut() {
-                Some(last) if s < last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e)),
-            }
-        }
-        Covered(merged)
-    }
-    /// `p` is inside a range (at its first byte too, unless `after_start`).
-    fn contains(&self, p: usize, after_start: bool) -> bool {
-        let i = self.0.partition_point(|&(s, _)| s <= p);
-        i > 0 && {
-            let (s, e) = self.0[i - 1];
-            p < e && (!after_start || s < p)
-        }
-    }
-}
-
-/// Anchors as PyYAML and libyaml (Ansible's readers) take them, which
-/// saphyr is laxer about: a name of letters, digits, `-` and `_` only, and
-/// no name defined twice in a document.
-fn check_anchors(text: &str, root: &Node) -> Result<(), YamlError> {
-    let b = text.as_bytes();
-    if memchr::memchr(b'&', b).is_none() {
-        return Ok(());
-    }
-    // Scalars only: a collection's span takes in its own anchor.
-    let scalars = Covered::of(root, b, false);
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut in_comment = false;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b'\n' => in_comment = false,
-            b'#' if (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n'))
-                && !scalars.contains(i, false) =>
-            {
-                in_comment = true;
-            }
-            b'&' if !in_comment
-                && (i == 0 || matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'[' | b'{' | b','))
-                // (an anchored scalar's span starts at its `&`)
-                && !scalars.contains(i, true) =>
-            {
-                let end = b[i + 1..]
-                    .iter()
-                    .position(|&x| {
-                        matches!(
-                            x,
-                            b' ' | b'\t' | b'\n' | b'\r' | b',' | b'[' | b']' | b'{' | b'}'
-                        )
-                    })
-                    .map_or(b.len(), |k| i + 1 + k);
-                let name = &text[i + 1..end];
-                let err = |message: &str| YamlError {
-                    span: Span::new(i, end),
-                    message: message.into(),
-                };
-                if name.is_empty()
-                    || !name
-                        .bytes()
-                        .all(|x| x.is_ascii_alphanumeric() || x == b'-' || x == b'_')
-                {
-                    return Err(err("while scanning an anchor did not find expected alphabetic or numeric character"));
-                }
-                if !seen.insert(name) {
-                    return Err(err("found duplicate anchor (an anchor name defined twice)"));
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Tabs where libyaml (Ansible's reader) takes only spaces, which saphyr
-/// lets by: at the start of a line (a tab-only line, a tab before a
-/// comment or before a key), and after a block entry's `-` or an explicit
-/// key's `?`. Inside a scalar or a flow collection a tab is text or
-/// separation, so those spans are left alone.
-fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
-    let b = text.as_bytes();
-    if memchr::memchr(b'\t', b).is_none() {
-        return Ok(());
-    }
-    let safe = Covered::of(root, b, true);
-    let inside = |p: usize| safe.contains(p, false);
-    let mut line = 0;
-    while line < b.len() {
-        let end = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |i| line + i);
-        let mut i = line;
-        loop {
-            while i < end && b[i] == b' ' {
-                i += 1;
-            }
-            if i >= end || inside(i) {
-                break;
-            }
-            match b[i] {
-                b'\t' => {
-                    return Err(YamlError {
-                        span: Span::new(i, i),
-                        message: "found character '\\t' that cannot start any token (a tab where YAML takes only spaces)".into(),
-                    })
-                }
-                b'-' | b'?' if i + 1 >= end || matches!(b[i + 1], b' ' | b'\t') => i += 1,
-                _ => break,
-            }
-        }
-        line = end + 1;
-    }
-    Ok(())
 }
 
 /// The fast path alone: `None` when it declines (for the differential fuzz
@@ -403,37 +235,6 @@ fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
 #[doc(hidden)]
 pub fn parse_fast_only(text: &str, limits: Limits) -> Option<Node> {
     fast::parse(text, limits)
-}
-
-/// The directives before the document, as libyaml (Ansible's reader)
-/// judges them: `%YAML 1.1` or `1.2` and `%TAG`; another YAML version is
-/// "incompatible", another directive name unknown.
-fn check_directives(text: &str) -> Result<(), YamlError> {
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        let t = line.trim_end();
-        if t.is_empty() || t.starts_with('#') {
-            at += line.len();
-            continue;
-        }
-        let Some(d) = t.strip_prefix('%') else {
-            return Ok(());
-        };
-        let mut words = d.split_whitespace();
-        let bad = match (words.next(), words.next()) {
-            (Some("YAML"), Some("1.1" | "1.2")) | (Some("TAG"), _) => None,
-            (Some("YAML"), _) => Some("found incompatible YAML document"),
-            _ => Some("while scanning a directive found unknown directive name"),
-        };
-        if let Some(message) = bad {
-            return Err(YamlError {
-                span: Span::new(at, at + t.len()),
-                message: message.into(),
-            });
-        }
-        at += line.len();
-    }
-    Ok(())
 }
 
 /// What saphyr says of a tab after a mapping's `:`.
@@ -496,25 +297,18 @@ fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
     parse_events(text, 0..text.len(), limits, false, None)
 }
 
-/// Why [`parse_fragment`] gave up (the whole file then goes to the
-/// general parser, which says what is wrong, if anything).
-#[derive(Debug)]
-pub(crate) struct Declined;
-
 /// The one node written in `text[range]`, parsed alone with spans in the
 /// whole text: the fast path's way to hand saphyr only the value it cannot
-/// read. Anchors and aliases are declined (an alias may name an anchor
-/// outside the piece, and an anchor may be defined twice in the file), as
-/// is a piece holding no node or more than one.
+/// read. `None` (the whole file then goes to the general parser, which
+/// says what is wrong, if anything) for anchors and aliases (an alias may
+/// name an anchor outside the piece, and an anchor may be defined twice in
+/// the file), and for a piece holding no node or more than one.
 pub(crate) fn parse_fragment(
     text: &str,
     range: std::ops::Range<usize>,
     limits: Limits,
-) -> Result<Node, Declined> {
-    match parse_events(text, range, limits, true, None) {
-        Ok(Some(node)) => Ok(node),
-        _ => Err(Declined),
-    }
+) -> Option<Node> {
+    parse_events(text, range, limits, true, None).ok().flatten()
 }
 
 /// saphyr's events for `text[range]` turned into a tree (spans in `text`).
@@ -728,7 +522,7 @@ fn parse_events(
                 }) => match pending_key.take() {
                     Some(k) => entries.push((k, node)),
                     None => {
-                        if is_missing_key(text, &node) {
+                        if libyaml::is_missing_key(text, &node) {
                             return Err(err_at(
                                 node.span.start as usize,
                                 "while parsing a mapping did not find expected key (a `:` with no key before it)"
@@ -799,35 +593,6 @@ mod tests {
     }
 
     #[test]
-    fn tabs_and_anchors_as_libyaml_takes_them() {
-        // refused: a tab-only line, a tab before a comment, a tab after `-`
-        for t in ["a: 1\n\t\n", "a:\n\t# c\n  b: 1\n", "a:\n-\tx\n"] {
-            assert!(p(t).is_err(), "{t:?}");
-        }
-        // separation after a value or a key's `:`, text inside scalars
-        for t in ["a: 1\t# c\n", "a:\tb\n", "a: |\n  x\ty\n", "a: [1,\t2]\n"] {
-            assert!(p(t).is_ok(), "{t:?}");
-        }
-        // refused: an anchor name with a dot, an anchor defined twice
-        for t in [
-            "a: &x.y 1\n",
-            "a: &x 1\nb: &x 2\n",
-            "a: &x\n  k: 1\nb: &x [2]\n",
-        ] {
-            assert!(p(t).is_err(), "{t:?}");
-        }
-        // an `&` that is text, in a comment or inside a scalar, is none
-        for t in [
-            "a: &x-1 {k: 1}\nb: *x-1\n",
-            "a: \"&x\"\nb: &x 1\n",
-            "a: b&c  # &d &d\nd: |\n  &e &e\n",
-            "a: [&q 1, *q]\n",
-        ] {
-            assert!(p(t).is_ok(), "{t:?}");
-        }
-    }
-
-    #[test]
     fn a_bom_at_a_line_start_is_skipped_as_libyaml_does() {
         // it counts one column: `all` at 1, `hosts` at 2 nested under it
         let n = p("---\n\u{feff}all:\n  hosts: {}\n").unwrap().unwrap();
@@ -835,14 +600,6 @@ mod tests {
         assert_eq!(k.as_scalar().unwrap().0, "all");
         assert_eq!(k.span.start, 7);
         assert!(v.as_map().is_some());
-    }
-
-    #[test]
-    fn covered_ranges_merge_and_answer_by_search() {
-        let n = p("a: [1, 2]\nb: 'x'\n").unwrap().unwrap();
-        let c = Covered::of(&n, b"a: [1, 2]\nb: 'x'\n", true);
-        assert!(c.contains(3, false) && c.contains(8, false) && !c.contains(9, false));
-        assert!(c.contains(13, false) && !c.contains(13, true) && c.contains(14, true));
     }
 
     #[test]

@@ -530,8 +530,7 @@ fn region(
             max_depth: limits.max_depth.saturating_sub(depth + 1),
             ..limits
         },
-    )
-    .ok()?;
+    )?;
     let scalar_to = piece_end + line_at(bytes, piece_end.min(bytes.len())).1;
     extend_ends(&mut node, piece_end, scalar_to.min(bytes.len()), end);
     if compact == Some(true) {
