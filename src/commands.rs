@@ -183,3 +183,108 @@ pub fn rules(code: Option<&str>) -> Exit {
         },
     }
 }
+
+/// `git-inventory changes --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ChangesFormat {
+    Human,
+    Json,
+    Limit,
+}
+
+/// `[REPO] OLD..NEW` or `[REPO] OLD NEW`: the repository and the two revs.
+fn changes_args(args: &[String]) -> Result<(PathBuf, String, String), String> {
+    let range = |r: &str| match r.split_once("..") {
+        Some((a, b)) if !a.is_empty() && !b.is_empty() && !b.starts_with('.') => {
+            Ok((a.to_string(), b.to_string()))
+        }
+        _ => Err(format!("`{r}`: expected OLD..NEW (or OLD NEW)")),
+    };
+    match args {
+        [r] => range(r).map(|(a, b)| (PathBuf::from("."), a, b)),
+        [repo, r] if r.contains("..") => range(r).map(|(a, b)| (PathBuf::from(repo), a, b)),
+        [a, b] => Ok((PathBuf::from("."), a.clone(), b.clone())),
+        [repo, a, b] => Ok((PathBuf::from(repo), a.clone(), b.clone())),
+        _ => Err("expected [REPO] OLD..NEW or [REPO] OLD NEW".into()),
+    }
+}
+
+/// The configuration `changes` lays the trees out by: `explicit`, else the
+/// `.git-inventory.yml` of commit `at`.
+fn config_at(
+    repo: &crate::git::Repo,
+    at: crate::git::ObjectId,
+    explicit: Option<&Path>,
+) -> Result<Resolved, (Exit, String)> {
+    if let Some(p) = explicit {
+        return load_config(&crate::vfs::MemVfs::new(&[]), Some(p)).map_err(|m| (Exit::Usage, m));
+    }
+    let phys = {
+        let tree = repo
+            .tree_reading(at, yaml_plugin_accepts, &|_| false)
+            .map_err(|e| (Exit::Failure, e.to_string()))?;
+        crate::vfs::resolve(&tree, config::FILE_NAME)
+            .map(|(p, _)| p)
+            .ok()
+    };
+    let tree = repo
+        .tree_reading(at, yaml_plugin_accepts, &|p| Some(p) == phys.as_deref())
+        .map_err(|e| (Exit::Failure, e.to_string()))?;
+    load_config(&tree, None).map_err(|m| (Exit::Usage, format!("commit {at}: {m}")))
+}
+
+/// `git-inventory changes`.
+pub fn changes(
+    args: &[String],
+    format: ChangesFormat,
+    env: Option<&str>,
+    config: Option<&Path>,
+) -> Exit {
+    let run = || -> Result<String, (Exit, String)> {
+        let (path, old, new) = changes_args(args).map_err(|m| (Exit::Usage, m))?;
+        if format == ChangesFormat::Limit && env.is_none() {
+            return Err((Exit::Usage, "--format limit needs --env ENV".into()));
+        }
+        let repo = crate::git::Repo::discover(&path).map_err(|e| (Exit::Usage, e.to_string()))?;
+        let commit = |rev: &str| {
+            repo.commit_of(rev)
+                .map_err(|e| (Exit::Usage, e.to_string()))
+        };
+        let (before, after) = (commit(&old)?, commit(&new)?);
+        let cfg = config_at(&repo, after, config)?;
+        let stores = repo.stores().map_err(|e| (Exit::Failure, e.to_string()))?;
+        let changes = crate::realize::between(&stores, Some(before), after, &cfg)
+            .map_err(|e| (Exit::Failure, e.to_string()))?;
+        if let Some((name, why)) = changes.refused.iter().next() {
+            return Err((Exit::Violations, format!("{name}: {why}")));
+        }
+        let (from, to) = (before.to_string(), after.to_string());
+        Ok(match format {
+            ChangesFormat::Json => {
+                let v = crate::realize::event::changes_json(&changes, Some(&from), &to);
+                serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+            }
+            ChangesFormat::Limit => {
+                let hosts = changes
+                    .views
+                    .get(env.unwrap_or_default())
+                    .map(|v| v.to_realize().join(","))
+                    .unwrap_or_default();
+                hosts + "\n"
+            }
+            ChangesFormat::Human => crate::realize::event::human(&changes),
+        })
+    };
+    match run() {
+        Ok(text) => {
+            if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+                return Exit::Failure;
+            }
+            Exit::Ok
+        }
+        Err((code, msg)) => {
+            eprintln!("git-inventory: {}", crate::git::redact(&msg));
+            code
+        }
+    }
+}

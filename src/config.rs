@@ -40,6 +40,9 @@ pub struct Config {
     pub limits: Limits,
     /// The pre-receive hook.
     pub hook: HookConfig,
+    /// Telling AWX/AAP or a webhook what a push changed (acted on from a
+    /// server-side configuration only; see [`crate::realize`]).
+    pub realize: Option<crate::realize::RealizeConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +121,7 @@ impl Default for Config {
             rules: HashMap::new(),
             limits: Limits::default(),
             hook: HookConfig::default(),
+            realize: None,
         }
     }
 }
@@ -195,6 +199,9 @@ impl Config {
                 "{path}: hook.mode must be strict or ratchet, not `{}`",
                 cfg.hook.mode
             )));
+        }
+        if let Some(r) = &cfg.realize {
+            r.check().map_err(|e| ConfigError(format!("{path}: {e}")))?;
         }
         if cfg.version != 1 {
             return Err(ConfigError(format!(
@@ -377,6 +384,33 @@ mod tests {
             .resolve()
             .unwrap()
             .is_exclusive("ca_domain"));
+    }
+
+    #[test]
+    fn the_realize_section_is_read_and_checked() {
+        let text = "realize:\n  refs: [refs/heads/main]\n  targets:\n    - type: awx\n      url: https://awx.example.int\n      token_file: /etc/t\n      job_template: 42\n      removed_job_template: 43\n    - type: webhook\n      url: http://127.0.0.1:8080/hook\n      secret_file: /etc/s\n  timeout: 2\n";
+        let r = Config::parse(text, "c").unwrap().realize.unwrap();
+        assert_eq!(r.targets.len(), 2);
+        assert_eq!(r.timeout, 2.0);
+        assert!(r.targets[0]
+            .key()
+            .starts_with("awx https://awx.example.int 42 43"));
+        let bad = [
+            ("realize:\n  targets:\n    - type: ftp\n      url: x\n", "ftp"),
+            ("realize:\n  targets:\n    - type: webhook\n      url: x\n      token: t\n", "token"),
+            ("realize:\n  targets:\n    - type: webhook\n      url: file:///etc/passwd\n", "http"),
+            ("realize:\n  timeout: 0\n", "timeout"),
+            ("realize:\n  targets:\n    - {type: webhook, url: 'http://a/'}\n    - {type: webhook, url: 'http://a/'}\n", "same target"),
+            ("realize:\n  target: []\n", "target"),
+        ];
+        for (text, want) in bad {
+            let e = Config::parse(text, "c").unwrap_err().0;
+            assert!(e.contains(want), "{text}: {e}");
+        }
+        assert!(Config::parse("version: 1\n", "c")
+            .unwrap()
+            .realize
+            .is_none());
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub mod hook;
 pub mod hostpattern;
 pub mod inventory;
 pub mod output;
+pub mod realize;
 pub mod rules;
 pub mod source;
 pub mod timer;

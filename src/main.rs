@@ -5,6 +5,7 @@ use git_inventory::commands;
 use git_inventory::exit::Exit;
 use git_inventory::hook::{self, Mode};
 use git_inventory::output::Format;
+use git_inventory::realize;
 use git_inventory::updater::{self, State as UpdState};
 use git_inventory::view::{self, ViewError};
 use std::path::PathBuf;
@@ -59,6 +60,38 @@ enum Command {
         /// Reject the push when validation takes longer (seconds; default 4).
         #[arg(long)]
         timeout: Option<f64>,
+    },
+    /// Run as a git post-receive hook: tell the server-side config's
+    /// `realize:` targets what each pushed ref changed.
+    PostReceive {
+        /// Server-side configuration (default: `<git-dir>/git-inventory.yml`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Deliver what waits in a repository's outbox (for a timer, or by hand).
+    Deliver {
+        /// The repository (default: `.`).
+        repo: Option<PathBuf>,
+        /// Server-side configuration (default: `<git-dir>/git-inventory.yml`).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// The hosts each environment gained, lost or saw changed between two commits.
+    Changes {
+        /// `[REPO] OLD..NEW` or `[REPO] OLD NEW` (REPO default: `.`; a bare
+        /// repository works).
+        #[arg(num_args = 1..=3, required = true, value_name = "ARGS")]
+        args: Vec<String>,
+        /// Output format (`limit`: the added and changed hosts of `--env`,
+        /// comma-separated, for `ansible-playbook --limit`).
+        #[arg(long, value_enum, default_value = "human")]
+        format: commands::ChangesFormat,
+        /// The environment `--format limit` prints.
+        #[arg(long)]
+        env: Option<String>,
+        /// Configuration file (default: the `.git-inventory.yml` of NEW).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Install or remove the pre-receive hook of a bare repository.
     Hook {
@@ -251,6 +284,24 @@ fn main() -> ExitCode {
             gitlab,
             timeout,
         })),
+        Command::PostReceive { config } => {
+            ExitCode::from(realize::post_receive::post_receive(config.as_deref()))
+        }
+        Command::Deliver { repo, config } => ExitCode::from(realize::post_receive::deliver(
+            repo.as_deref().unwrap_or(std::path::Path::new(".")),
+            config.as_deref(),
+        )),
+        Command::Changes {
+            args,
+            format,
+            env,
+            config,
+        } => ExitCode::from(commands::changes(
+            &args,
+            format,
+            env.as_deref(),
+            config.as_deref(),
+        )),
         Command::Hook { action } => {
             let r = match action {
                 HookAction::Install {
@@ -258,7 +309,7 @@ fn main() -> ExitCode {
                     gitlab,
                     force,
                     config,
-                } => hook::install(&repo, gitlab, force, config.as_deref()).map(|p| {
+                } => hook::install(&repo, hook::Shim::PreReceive, gitlab, force, config.as_deref()).and_then(|p| {
                     let tip = match hook::note_tip(&repo, config.as_deref()) {
                         Ok(Some((tip, 0))) => format!(
                             "; the default branch's tip {} has no error: noted as accepted",
@@ -273,10 +324,31 @@ fn main() -> ExitCode {
                         Err(e) => format!("; the default branch's tip was not validated: {e}"),
                     };
                     let judge = hook::governing(&repo, config.as_deref());
-                    format!("installed {}; pushes are judged by {judge}{tip}", p.display())
+                    let mut said =
+                        format!("installed {}; pushes are judged by {judge}{tip}", p.display());
+                    if realize::post_receive::realizes(&repo, config.as_deref()) {
+                        let post = hook::install(
+                            &repo,
+                            hook::Shim::PostReceive,
+                            gitlab,
+                            force,
+                            config.as_deref(),
+                        )?;
+                        said.push_str(&format!(
+                            "\ngit-inventory: installed {}: the server-side config's `realize:` section says where each push's changes go",
+                            post.display()
+                        ));
+                    }
+                    Ok(said)
                 }),
                 HookAction::Uninstall { repo, gitlab } => {
-                    hook::uninstall(&repo, gitlab).map(|p| format!("removed {}", p.display()))
+                    hook::uninstall(&repo, hook::Shim::PreReceive, gitlab).map(|p| {
+                        let mut said = format!("removed {}", p.display());
+                        if let Ok(post) = hook::uninstall(&repo, hook::Shim::PostReceive, gitlab) {
+                            said.push_str(&format!("\ngit-inventory: removed {}", post.display()));
+                        }
+                        said
+                    })
                 }
             };
             match r {

@@ -26,6 +26,45 @@ impl Repo {
             .map_err(|e| GitError::open(path, e))
     }
 
+    /// The repository at or above `path` (a work tree or a bare
+    /// repository), as `git` would find it.
+    pub fn discover(path: &Path) -> Result<Repo, GitError> {
+        gix::discover(path)
+            .map(Repo)
+            .map_err(|e| GitError::NotARepository {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })
+    }
+
+    /// The commit `rev` (any rev-parse spec) names, tags peeled.
+    pub fn commit_of(&self, rev: &str) -> Result<ObjectId, GitError> {
+        let bad = |message: String| GitError::Revision {
+            rev: rev.to_string(),
+            message,
+        };
+        let id = self
+            .0
+            .rev_parse_single(rev)
+            .map_err(|e| bad(e.to_string()))?;
+        let object = id.object().map_err(|e| bad(e.to_string()))?;
+        object
+            .peel_to_commit()
+            .map(|c| c.id)
+            .map_err(|e| bad(e.to_string()))
+    }
+
+    /// The repository's object stores (to read trees by
+    /// [`GitTreeVfs::structure_from_stores`]).
+    pub fn stores(&self) -> Result<super::store::ObjectStores, GitError> {
+        super::store::ObjectStores::of_repo(&self.0)
+    }
+
+    /// The repository's git dir (`.git`, or the bare repository itself).
+    pub fn git_dir(&self) -> &Path {
+        self.0.git_dir()
+    }
+
     /// A new, empty bare repository at `path`, opened as [`Repo::open`]
     /// does.
     pub fn init_bare(path: &Path) -> Result<Repo, GitError> {

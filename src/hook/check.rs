@@ -20,7 +20,7 @@ const SERVER_FILE: &str = "git-inventory.yml";
 /// [`SERVER_FILE`] in the repository's git dir when anything is at that
 /// path (a directory or a dangling symlink there is one too, which
 /// [`config::load_file`] then refuses).
-pub(super) fn server_config(config: Option<&Path>, git_dir: &Path) -> Option<PathBuf> {
+pub fn server_config(config: Option<&Path>, git_dir: &Path) -> Option<PathBuf> {
     if let Some(p) = config {
         return Some(p.to_path_buf());
     }

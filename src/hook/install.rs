@@ -96,11 +96,30 @@ pub fn note_tip(repo: &Path, config: Option<&Path>) -> Result<Option<(String, us
 /// First line of every shim we write; how `install` recognises its own.
 pub const MARKER: &str = "# git-inventory hook: installed by `git-inventory hook install`";
 
-fn hook_path(repo: &Path, gitlab: bool) -> PathBuf {
+/// Which hook a shim runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shim {
+    /// `pre-receive`: validates every push.
+    PreReceive,
+    /// `post-receive`: realizes what a push changed (installed when the
+    /// server-side configuration has a `realize:` section).
+    PostReceive,
+}
+
+impl Shim {
+    fn name(self) -> &'static str {
+        match self {
+            Shim::PreReceive => "pre-receive",
+            Shim::PostReceive => "post-receive",
+        }
+    }
+}
+
+fn hook_path(repo: &Path, gitlab: bool, shim: Shim) -> PathBuf {
     if gitlab {
-        repo.join("custom_hooks/pre-receive.d/git-inventory")
+        repo.join(format!("custom_hooks/{}.d/git-inventory", shim.name()))
     } else {
-        repo.join("hooks/pre-receive")
+        repo.join(format!("hooks/{}", shim.name()))
     }
 }
 
@@ -113,9 +132,10 @@ fn shell_quote(s: &str) -> String {
 #[error("{0}")]
 pub struct InstallError(pub String);
 
-/// Write the pre-receive shim into a bare repository.
+/// Write a shim into a bare repository.
 pub fn install(
     repo: &Path,
+    shim: Shim,
     gitlab: bool,
     force: bool,
     config: Option<&Path>,
@@ -129,7 +149,7 @@ pub fn install(
     let exe = std::env::current_exe()
         .and_then(|p| p.canonicalize())
         .map_err(|e| InstallError(format!("cannot find this program's path: {e}")))?;
-    let path = hook_path(repo, gitlab);
+    let path = hook_path(repo, gitlab, shim);
     if let Ok(existing) = std::fs::read_to_string(&path) {
         if !existing.contains(MARKER) && !force {
             return Err(InstallError(format!(
@@ -143,8 +163,8 @@ pub fn install(
             path.display()
         )));
     }
-    let mut args = String::from("pre-receive");
-    if gitlab {
+    let mut args = String::from(shim.name());
+    if gitlab && shim == Shim::PreReceive {
         args.push_str(" --gitlab");
     }
     if let Some(c) = config {
@@ -154,7 +174,11 @@ pub fn install(
         args.push_str(&format!(" --config {}", shell_quote(&c.to_string_lossy())));
     }
     let text = format!(
-        "#!/bin/sh\n{MARKER}\n# Validates every pushed inventory; remove with `git-inventory hook uninstall`.\nexec {} {args} \"$@\"\n",
+        "#!/bin/sh\n{MARKER}\n# {}; remove with `git-inventory hook uninstall`.\nexec {} {args} \"$@\"\n",
+        match shim {
+            Shim::PreReceive => "Validates every pushed inventory",
+            Shim::PostReceive => "Tells the configured receivers what each push changed",
+        },
         shell_quote(&exe.to_string_lossy())
     );
     let dir = path
@@ -174,8 +198,8 @@ pub fn install(
 }
 
 /// Remove our shim (and only ours).
-pub fn uninstall(repo: &Path, gitlab: bool) -> Result<PathBuf, InstallError> {
-    let path = hook_path(repo, gitlab);
+pub fn uninstall(repo: &Path, shim: Shim, gitlab: bool) -> Result<PathBuf, InstallError> {
+    let path = hook_path(repo, gitlab, shim);
     let text = std::fs::read_to_string(&path)
         .map_err(|_| InstallError(format!("{}: no hook installed", path.display())))?;
     if !text.contains(MARKER) {

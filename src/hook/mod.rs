@@ -13,14 +13,14 @@ mod check;
 mod install;
 mod refs;
 
-pub use install::{governing, install, note_tip, uninstall, Governing, MARKER};
-pub use refs::{glob_match, parse_updates, BadRefLine, RefUpdate};
+pub use check::server_config;
+pub use install::{governing, install, note_tip, uninstall, Governing, Shim, MARKER};
+pub use refs::{glob_match, is_zero, parse_updates, BadRefLine, RefUpdate};
 
 use crate::config::ConfigError;
 use crate::exit::Exit;
 use crate::git::transport::{HOOK_FAILED, HOOK_TIMED_OUT};
 use crate::git::{GitError, Quarantine};
-use refs::is_zero;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 

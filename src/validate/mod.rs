@@ -17,5 +17,5 @@ mod schedule;
 mod tests;
 
 pub use discover::{discover, ViewSpec};
-pub use plan::{parse_ahead, plan_change, validate_change, KnownHosts, Plan};
+pub use plan::{parse_ahead, plan_change, validate_change, view_footprint, KnownHosts, Plan};
 pub use run::{prepare, validate_repo, validate_views, Report};

@@ -188,6 +188,28 @@ impl Plan<'_> {
     }
 }
 
+/// What loading the view of `sources` from `now` depends on: whether
+/// every question it asks (entries, listings, blob ids; see
+/// [`plan_change`]) gets the same answer from `before`, and the files it
+/// may read (to have their contents read before loading).
+pub fn view_footprint(
+    now: &dyn Vfs,
+    before: &dyn Vfs,
+    config: &Resolved,
+    sources: &[String],
+) -> (bool, Vec<String>) {
+    let inputs = view_inputs(now, config, sources);
+    let same = inputs.iter().all(|q| q.same_in(before, now));
+    let reads = inputs
+        .into_iter()
+        .filter_map(|q| match q {
+            Asked::Read(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    (same, reads)
+}
+
 /// Parse the files of the views of `vfs` that load none of the files
 /// `edited` (physical paths), one after the other on the caller's thread,
 /// for [`Plan::with_parsed`].

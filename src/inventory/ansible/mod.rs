@@ -14,4 +14,4 @@ mod shown;
 pub use graph::graph;
 pub use list::{list_text, write_list};
 pub use python::{python_json, python_str};
-pub use shown::host_vars;
+pub use shown::{host_vars, shown_vars};

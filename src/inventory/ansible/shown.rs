@@ -7,7 +7,11 @@ use serde_json::{Map, Value};
 
 /// The flattened vars `--list` shows for one host, sorted by name and
 /// borrowed from the model.
-fn shown_vars<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> Vec<(&'i str, &'i VarValue)> {
+pub fn shown_vars<'i>(
+    inv: &'i Inventory,
+    host: usize,
+    depths: &[u32],
+) -> Vec<(&'i str, &'i VarValue)> {
     let mut vars = inv.host_vars_sorted(host, depths);
     vars.retain(|(k, _)| !internal(k));
     vars
