@@ -169,7 +169,7 @@ pub fn pass(outbox: &Outbox, config: &RealizeConfig, due_only: bool) -> Result<P
     let mut held: HashSet<String> = HashSet::new();
     for (path, entry) in outbox.list()? {
         let head = format!(
-            "git-inventory: realize {} {}",
+            "git-inventory: realize {}: {}",
             short_ref(&entry.refname),
             entry.summary
         );
@@ -194,7 +194,12 @@ pub fn pass(outbox: &Outbox, config: &RealizeConfig, due_only: bool) -> Result<P
         match send(&entry, target, timeout) {
             Ok(said) => {
                 outbox.done(&path)?;
-                out.lines.push(format!("{head} -> {said}"));
+                let what = if entry.kind == "removed" {
+                    " (removed hosts)"
+                } else {
+                    ""
+                };
+                out.lines.push(format!("{head} -> {said}{what}"));
             }
             Err(why) => {
                 held.insert(entry.target.clone());

@@ -128,7 +128,11 @@ pub fn run(input: &str, git_dir: &Path, explicit: Option<&Path>) -> (Vec<String>
     {
         match record(&repo, u, &cfg, &r) {
             Ok((entries, line)) => {
-                lines.push(line);
+                // Each delivery says what it carries; an update that sends
+                // nothing says so here.
+                if entries.is_empty() {
+                    lines.push(line);
+                }
                 if let Err(e) = outbox.put(&entries) {
                     lines.push(format!("git-inventory: realize: {e}: not realized"));
                     ok = false;
@@ -147,6 +151,12 @@ pub fn run(input: &str, git_dir: &Path, explicit: Option<&Path>) -> (Vec<String>
         Ok(p) => {
             ok &= p.waiting == 0;
             lines.extend(p.lines);
+            if p.waiting > 0 {
+                lines.push(format!(
+                    "git-inventory: realize: {} waiting in the outbox (the next push or `git-inventory deliver` tries again)",
+                    p.waiting
+                ));
+            }
         }
         Err(e) => {
             lines.push(format!("git-inventory: realize: {e}"));

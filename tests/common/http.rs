@@ -1,0 +1,188 @@
+//! A real HTTP/1.1 server on 127.0.0.1 for the realization tests: it
+//! answers like the AWX/AAP job template launch endpoint (201 and a job
+//! id with the right bearer token, 401 without), or with a status the
+//! test sets, and records every request it was sent.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One request as received.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header names lower-cased.
+    pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("a JSON body")
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(String::as_str)
+    }
+}
+
+struct Shared {
+    requests: Mutex<Vec<Request>>,
+    /// The status every request gets (0: answer as AWX does).
+    status: AtomicU64,
+    token: String,
+    next_job: AtomicU64,
+    stop: AtomicBool,
+}
+
+pub struct HttpServer {
+    pub port: u16,
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// A port on 127.0.0.1 nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    l.local_addr().unwrap().port()
+}
+
+impl HttpServer {
+    /// An AWX-like server accepting `token`, on any free port.
+    pub fn awx(token: &str) -> HttpServer {
+        HttpServer::on(0, token)
+    }
+
+    /// The same on `port` (0: any), retried briefly while the port is
+    /// still held from an earlier use.
+    pub fn on(port: u16, token: &str) -> HttpServer {
+        let start = Instant::now();
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", port)) {
+                Ok(l) => break l,
+                Err(e) if start.elapsed() < Duration::from_secs(10) => {
+                    let _ = e;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => panic!("bind 127.0.0.1:{port}: {e}"),
+            }
+        };
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let shared = Arc::new(Shared {
+            requests: Mutex::new(Vec::new()),
+            status: AtomicU64::new(0),
+            token: token.to_string(),
+            next_job: AtomicU64::new(1000),
+            stop: AtomicBool::new(false),
+        });
+        let s = shared.clone();
+        let thread = std::thread::spawn(move || {
+            // Bounded: the test drops the server (stop), or 10 minutes pass.
+            let until = Instant::now() + Duration::from_secs(600);
+            while !s.stop.load(Ordering::Relaxed) && Instant::now() < until {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let _ = serve(stream, &s);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        });
+        HttpServer {
+            port,
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Answer every request with `status` from now on (0: as AWX).
+    pub fn answer(&self, status: u16) {
+        self.shared
+            .status
+            .store(u64::from(status), Ordering::Relaxed);
+    }
+
+    pub fn requests(&self) -> Vec<Request> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for HttpServer {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or_default().to_string();
+    let path = parts.next().unwrap_or_default().to_string();
+    let mut headers = HashMap::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body)?;
+    let req = Request {
+        method,
+        path,
+        headers,
+        body,
+    };
+    let forced = s.status.load(Ordering::Relaxed) as u16;
+    let authorized = req.header("authorization") == Some(&format!("Bearer {}", s.token));
+    let (status, text) = if forced != 0 {
+        (forced, "{\"detail\": \"forced\"}".to_string())
+    } else if req.path.starts_with("/api/v2/job_templates/") {
+        if authorized {
+            let job = s.next_job.fetch_add(1, Ordering::Relaxed);
+            (
+                201,
+                format!("{{\"job\": {job}, \"id\": {job}, \"status\": \"pending\"}}"),
+            )
+        } else {
+            (
+                401,
+                "{\"detail\": \"Authentication credentials were not provided.\"}".into(),
+            )
+        }
+    } else {
+        (200, "{}".into())
+    };
+    // Recorded before answering: a client that got its answer finds its
+    // request here.
+    s.requests.lock().unwrap().push(req);
+    let mut w = stream;
+    write!(
+        w,
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+        text.len()
+    )?;
+    w.flush()
+}
