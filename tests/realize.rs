@@ -214,7 +214,11 @@ fn with_the_receiver_down_the_push_succeeds_and_deliver_sends_it_once_later() {
     // A second push while it is down waits behind the first (in order).
     let o = site.push_hosts(&["web01.dettonville.int", "web02.dettonville.int"]);
     assert!(!stderr(&o).contains(TOKEN));
-    assert!(stderr(&o).contains("2 waiting in the outbox"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("2 waiting in the outbox"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(site.outbox().len(), 2);
     // Still down: deliver says so and exits 1, keeping both.
     let o = run(&["deliver", site.bare.to_str().unwrap()], &site.dir);
