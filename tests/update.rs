@@ -137,6 +137,27 @@ fn add_is_idempotent_and_removal_works() {
     );
     assert_eq!(r["attempts"], 1);
     assert_eq!(commits(&bare), 2);
+    // What the commit did to the hosts: `changes` of base..commit, the
+    // event the post-receive hook sends on.
+    let head = git_stdout(&["rev-parse", "main"], &bare);
+    assert_eq!(r["changes"]["to"], head.trim());
+    assert_eq!(
+        r["changes"]["environments"]["PROD"]["added"],
+        serde_json::json!(["inference-grid-03.dettonville.int"]),
+        "{r}"
+    );
+    let o = common::run(
+        &[
+            "changes",
+            bare.to_str().unwrap(),
+            "main~1..main",
+            "--format",
+            "json",
+        ],
+        &bare,
+    );
+    let by_cli: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(by_cli, r["changes"], "the same event as `changes`");
     let msg = show(&bare, "-s --format=%s main");
     assert!(
         msg.contains("INFRA-7 - git-inventory: add inference-grid-03.dettonville.int to"),
@@ -166,10 +187,18 @@ fn add_is_idempotent_and_removal_works() {
             "ollama_hosts",
         ],
     );
+    let r = json(&o);
     assert_eq!(
-        json(&o)["hosts_removed"],
+        r["hosts_removed"],
         serde_json::json!(["inference-grid-03.dettonville.int"])
     );
+    // Still in PROD (other groups): changed, its groups fewer.
+    let changed = &r["changes"]["environments"]["PROD"]["changed"][0];
+    assert_eq!(changed["host"], "inference-grid-03.dettonville.int", "{r}");
+    assert!(changed["groups_removed"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!("ollama_hosts")));
     let text = show(&bare, "main:inventory/PROD/hosts.yml");
     assert!(
         !text.contains("ollama_hosts:\n      hosts:\n        inference"),

@@ -79,12 +79,20 @@ pub fn run_turn(
         if r.dry_run || r.no_push {
             return Turned::Done(not_pushed(r, ready));
         }
-        let pushed =
-            transport::push_branch(&r.ssh(), &cloned.path, url, ready.commit, &cloned.branch);
+        // What the change does to the hosts is worked out while the push
+        // (and the server's hook) runs.
+        let (pushed, changes) = std::thread::scope(|s| {
+            let changes = s.spawn(|| ready.trees.changes());
+            let pushed =
+                transport::push_branch(&r.ssh(), &cloned.path, url, ready.commit, &cloned.branch);
+            (pushed, changes.join().ok())
+        });
         timer.lap("push");
         match pushed {
             Err(e) => return failed(fail(Exit::Failure, e.to_string())),
-            Ok(PushOutcome::Pushed) => return Turned::Done(pushed_outs(&cloned.branch, ready)),
+            Ok(PushOutcome::Pushed) => {
+                return Turned::Done(pushed_outs(&cloned.branch, ready, changes))
+            }
             // No verdict (another job first, the hook out of time or failed
             // inside): again.
             Ok(PushOutcome::Raced { remote }) => {
@@ -138,6 +146,33 @@ struct Ready {
     /// Per request, what its message adds about the file edited (when its
     /// `file` is a symlink), else empty.
     notes: Vec<String>,
+    /// The trees before and after the change, for what it does to the
+    /// hosts ([`Trees::changes`]).
+    trees: Trees,
+}
+
+/// The trees of one attempt's change and the configuration laying them out.
+struct Trees {
+    base: ObjectId,
+    commit: ObjectId,
+    before: GitTreeVfs,
+    after: GitTreeVfs,
+    cfg: Resolved,
+}
+
+impl Trees {
+    /// The hosts the change adds, removes and changes, per environment:
+    /// the `changes` JSON (`git-inventory changes base..commit`), which the
+    /// post-receive hook sends on as its event.
+    fn changes(&self) -> serde_json::Value {
+        let plan = crate::realize::changes::plan(&self.before, &self.after, &self.cfg);
+        let changes = crate::realize::changes::compare(&plan, &self.before, &self.after, &self.cfg);
+        crate::realize::event::changes_json(
+            &changes,
+            Some(&self.base.to_string()),
+            &self.commit.to_string(),
+        )
+    }
 }
 
 /// Apply, commit and validate on `base`; `Err` when the turn ends here
@@ -212,6 +247,13 @@ fn prepare(
     timer.lap("files parsed ahead");
     let added_errors = judge(&after_vfs, &before_vfs, &cfg, parsed);
     timer.lap("validate");
+    let trees = Trees {
+        base,
+        commit,
+        before: before_vfs,
+        after: after_vfs,
+        cfg,
+    };
     if !added_errors.is_empty() {
         if messages.len() > 1 {
             return Err(Turned::Refused);
@@ -241,6 +283,7 @@ fn prepare(
         messages,
         message,
         notes,
+        trees,
     })
 }
 
@@ -384,6 +427,7 @@ fn parse_ahead(
 
 /// A dry run or `--no-push` (never batched: they do not take turns).
 fn not_pushed(r: &Request, ready: Ready) -> Vec<Outcome> {
+    let changes = ready.trees.changes();
     let Ready {
         commit,
         mut outs,
@@ -392,6 +436,7 @@ fn not_pushed(r: &Request, ready: Ready) -> Vec<Outcome> {
         ..
     } = ready;
     let out = &mut outs[0];
+    out.changes = Some(changes);
     let note = notes.first().map_or("", String::as_str);
     if r.dry_run {
         out.message = format!("dry run: would commit \"{message}\"{note}");
@@ -405,8 +450,9 @@ fn not_pushed(r: &Request, ready: Ready) -> Vec<Outcome> {
     outs
 }
 
-/// Every request in the pushed commit says so.
-fn pushed_outs(branch: &str, ready: Ready) -> Vec<Outcome> {
+/// Every request in the pushed commit says so, with what the commit did
+/// to the hosts.
+fn pushed_outs(branch: &str, ready: Ready, changes: Option<serde_json::Value>) -> Vec<Outcome> {
     let Ready {
         commit,
         mut outs,
@@ -423,6 +469,7 @@ fn pushed_outs(branch: &str, ready: Ready) -> Vec<Outcome> {
         };
         let note = notes.get(*k).map_or("", String::as_str);
         outs[*k].commit = Some(commit.to_string());
+        outs[*k].changes = changes.clone();
         outs[*k].message = redact(&format!(
             "pushed {} to {branch}{with}: {own}{note}",
             &commit.to_string()[..12]

@@ -23,6 +23,11 @@ pub struct Outcome {
     pub groups_added: Vec<String>,
     pub groups_removed: Vec<String>,
     pub diff: Diff,
+    /// What the commit did to the hosts, per environment: the JSON of
+    /// `git-inventory changes` (in a batch, the whole commit's), the event
+    /// the post-receive hook sends on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<serde_json::Value>,
     /// Validation findings that refused the change (file:line:col: CODE message).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<String>,

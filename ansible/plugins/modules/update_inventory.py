@@ -107,6 +107,16 @@ hosts_removed:
   returned: always
   type: list
   elements: str
+changes:
+  description:
+    - What the commit did to the hosts, per environment, judged on the inventory as Ansible builds it (the JSON of
+      C(git-inventory changes BASE..COMMIT); in a batch, the whole commit's). The post-receive hook sends the same
+      event to AWX/AAP or a webhook; an AWX workflow can pass it on with C(set_stats).
+    - C(environments.<ENV>) holds C(added), C(removed) and C(changed) (each changed host with C(groups_added),
+      C(groups_removed) and C(vars_changed)).
+  returned: when a commit was made or would be (check mode)
+  type: dict
+  sample: {"version": 1, "from": "1a2b...", "to": "3c4d...", "environments": {"PROD": {"added": ["web03.example.int"], "removed": [], "changed": []}}}
 groups_added:
   description: Groups added or whose entries or vars changed.
   returned: always
