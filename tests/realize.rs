@@ -130,6 +130,31 @@ fn launches(server: &HttpServer) -> Vec<(String, Value)> {
 fn a_push_launches_the_job_templates_with_exactly_its_hosts() {
     let server = HttpServer::awx(TOKEN);
     let site = Site::new("realize-awx");
+    // GitLab's layout has a post-receive.d too.
+    let gl = tempdir("realize-gitlab");
+    let gl_bare = gl.join("g.git");
+    git(&["init", "-q", "--bare", gl_bare.to_str().unwrap()], &gl);
+    std::fs::write(
+        gl_bare.join("git-inventory.yml"),
+        awx_config("http://127.0.0.1:9", "/nonexistent"),
+    )
+    .unwrap();
+    let o = run(
+        &["hook", "install", "--gitlab", gl_bare.to_str().unwrap()],
+        &gl,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(gl_bare
+        .join("custom_hooks/post-receive.d/git-inventory")
+        .is_file());
+    let o = run(
+        &["hook", "uninstall", "--gitlab", gl_bare.to_str().unwrap()],
+        &gl,
+    );
+    assert!(o.status.success());
+    assert!(!gl_bare
+        .join("custom_hooks/post-receive.d/git-inventory")
+        .exists());
     let token_file = site.file("awx.token", &format!("{TOKEN}\n"));
     site.install(&awx_config(&server.url(), &token_file));
     // The first push onto the branch: every host is new.
@@ -622,6 +647,23 @@ fn changes_agree_with_list_at_both_commits() {
             assert_eq!(stdout(&o), "web09.dettonville.int\n");
         }
     }
+    // A view Ansible refuses at one commit: its hosts cannot be told (not
+    // "every host removed"): exit 1, naming the file.
+    edit(&work, dev, "all:\n", "all: [\n");
+    let broken = commit("broken");
+    let o = run(
+        &[
+            "changes",
+            &format!("{}..{broken}", commits[commits.len() - 1]),
+        ],
+        &work,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("inventory/DEV/hosts.yml:"),
+        "{}",
+        stderr(&o)
+    );
     // Usage errors.
     let o = run(&["changes", "HEAD"], &work);
     assert_eq!(o.status.code(), Some(2));

@@ -177,14 +177,11 @@ pub fn post_receive(explicit: Option<&Path>) -> Exit {
     let git_dir = std::env::var_os("GIT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("."));
-    let gitlab = std::env::var_os("GL_ID").is_some();
+    // (Plain lines on GitLab too: `GL-HOOK-ERR:` marks a rejection, and
+    // the push is in already.)
     let (lines, ok) = run(&input, &git_dir, explicit);
     for l in &lines {
-        if gitlab {
-            eprintln!("GL-HOOK-ERR: {l}");
-        } else {
-            eprintln!("{l}");
-        }
+        eprintln!("{l}");
     }
     if ok {
         Exit::Ok
