@@ -9,7 +9,7 @@ use crate::output::{self, Format};
 use crate::rules::{self, ViewKind};
 use crate::validate::{self, Report};
 use crate::vfs::{FsVfs, Vfs};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 fn load_config(vfs: &dyn Vfs, explicit: Option<&Path>) -> Result<Resolved, String> {
@@ -103,6 +103,7 @@ pub fn validate(
     rev: Option<&str>,
     format: Format,
     config: Option<&Path>,
+    color: Color,
 ) -> Exit {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -116,6 +117,15 @@ pub fn validate(
             None => validate_path(p, config),
         };
         match r {
+            // A path naming nothing Ansible would read as an inventory is a
+            // mistake to say, not "no problems".
+            Ok(r) if r.files == 0 && r.diagnostics.is_empty() => {
+                eprintln!(
+                    "git-inventory: {}: no inventory here (no inventory/<ENV>/hosts.yml, no YAML inventory file)",
+                    p.display()
+                );
+                return Exit::Usage;
+            }
             Ok(r) => {
                 total.files += r.files;
                 total.views.extend(r.views);
@@ -127,11 +137,11 @@ pub fn validate(
             }
         }
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
     let text = match format {
         Format::Human => {
-            let color = stdout_is_color();
+            let color = use_color(color, std::io::stdout().is_terminal(), &|k| {
+                std::env::var(k).ok()
+            });
             let mut t = output::human::render(&total.diagnostics, color);
             t.push_str(&output::summary(&total));
             t.push('\n');
@@ -141,41 +151,62 @@ pub fn validate(
         Format::Github => output::github(&total),
         Format::Gitlab => output::gitlab(&total) + "\n",
     };
-    if out.write_all(text.as_bytes()).is_err() {
-        return Exit::Failure;
-    }
-    if total.errors() > 0 {
+    let code = if total.errors() > 0 {
         Exit::Violations
     } else {
         Exit::Ok
-    }
+    };
+    crate::exit::emit_then(&text, code)
 }
 
-fn stdout_is_color() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// `--color`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// Colour on a terminal, unless the environment says otherwise.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether output is coloured. `always`/`never` decide; `auto` is off with
+/// `NO_COLOR` set (non-empty), on with `FORCE_COLOR` or `CLICOLOR_FORCE`
+/// set (non-empty, not `0`), off for `TERM=dumb`, else on for a terminal.
+pub fn use_color(
+    choice: Color,
+    stdout_is_terminal: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> bool {
+    let set = |k: &str| env(k).is_some_and(|v| !v.is_empty());
+    let forced = |k: &str| env(k).is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto if set("NO_COLOR") => false,
+        Color::Auto if forced("FORCE_COLOR") || forced("CLICOLOR_FORCE") => true,
+        Color::Auto if env("TERM").as_deref() == Some("dumb") => false,
+        Color::Auto => stdout_is_terminal,
+    }
 }
 
 /// `git-inventory rules [CODE]`.
 pub fn rules(code: Option<&str>) -> Exit {
     match code {
         None => {
-            println!("{:<7} {:<21} {:<8} summary", "code", "name", "default");
+            let mut text = format!("{:<7} {:<21} {:<8} summary\n", "code", "name", "default");
             for r in rules::RULES.iter() {
-                println!(
-                    "{:<7} {:<21} {:<8} {}",
+                text.push_str(&format!(
+                    "{:<7} {:<21} {:<8} {}\n",
                     r.code.as_str(),
                     r.code.name(),
                     r.code.default_severity().as_str(),
                     r.code.summary()
-                );
+                ));
             }
-            Exit::Ok
+            crate::exit::emit_then(&text, Exit::Ok)
         }
         Some(c) => match crate::diagnostic::Code::parse(c) {
-            Some(code) => {
-                println!("{}", rules::rule_markdown(code));
-                Exit::Ok
-            }
+            Some(code) => crate::exit::emit_then(&(rules::rule_markdown(code) + "\n"), Exit::Ok),
             None => {
                 eprintln!("git-inventory: unknown rule `{c}` (see `git-inventory rules`)");
                 Exit::Usage
@@ -276,15 +307,54 @@ pub fn changes(
         })
     };
     match run() {
-        Ok(text) => {
-            if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
-                return Exit::Failure;
-            }
-            Exit::Ok
-        }
+        Ok(text) => crate::exit::emit_then(&text, Exit::Ok),
         Err((code, msg)) => {
             eprintln!("git-inventory: {}", crate::git::redact(&msg));
             code
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{use_color, Color};
+
+    #[test]
+    fn colour_follows_the_flag_then_the_environment() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(use_color(Color::Always, false, &env(&[("NO_COLOR", "1")])));
+        assert!(!use_color(
+            Color::Never,
+            true,
+            &env(&[("FORCE_COLOR", "1")])
+        ));
+        assert!(use_color(Color::Auto, true, &env(&[])));
+        assert!(!use_color(Color::Auto, false, &env(&[])));
+        assert!(!use_color(Color::Auto, true, &env(&[("NO_COLOR", "1")])));
+        assert!(use_color(Color::Auto, true, &env(&[("NO_COLOR", "")])));
+        assert!(use_color(Color::Auto, false, &env(&[("FORCE_COLOR", "1")])));
+        assert!(use_color(
+            Color::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!use_color(
+            Color::Auto,
+            false,
+            &env(&[("CLICOLOR_FORCE", "0")])
+        ));
+        assert!(!use_color(Color::Auto, true, &env(&[("TERM", "dumb")])));
+        assert!(use_color(
+            Color::Auto,
+            false,
+            &env(&[("TERM", "dumb"), ("FORCE_COLOR", "1")])
+        ));
     }
 }

@@ -55,3 +55,26 @@ impl From<Exit> for std::process::ExitCode {
         std::process::ExitCode::from(e.code())
     }
 }
+
+/// Write `text` to standard output. `false` only when that failed for
+/// another reason than the reader going away: a closed pipe
+/// (`git-inventory rules | head -1`) ends the output quietly, as it ends
+/// any Unix filter, and the command keeps its own exit code.
+pub fn emit(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::BrokenPipe,
+    }
+}
+
+/// [`emit`], as the command's exit: `code` when the text was written (or
+/// its reader went away), [`Exit::Failure`] when it could not be.
+pub fn emit_then(text: &str, code: Exit) -> Exit {
+    if emit(text) {
+        code
+    } else {
+        Exit::Failure
+    }
+}

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use git_inventory::commands;
-use git_inventory::exit::Exit;
+use git_inventory::exit::{emit, emit_then, Exit};
 use git_inventory::hook::{self, Mode};
 use git_inventory::output::Format;
 use git_inventory::realize;
@@ -44,6 +44,11 @@ enum Command {
         /// Configuration file (default: `.git-inventory.yml` at the repository root).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Colour the human output: auto (a terminal, unless NO_COLOR is set;
+        /// FORCE_COLOR or CLICOLOR_FORCE force it, TERM=dumb turns it off),
+        /// always or never.
+        #[arg(long, value_enum, default_value = "auto")]
+        color: commands::Color,
     },
     /// Run as a git pre-receive hook: reads `<old> <new> <ref>` lines on stdin.
     PreReceive {
@@ -245,6 +250,7 @@ fn view_exit(e: ViewError) -> ExitCode {
             eprintln!("git-inventory: the inventory cannot be loaded (Ansible refuses it, or it is over a limit): {m}");
             Exit::Violations.into()
         }
+        ViewError::Closed => ExitCode::SUCCESS,
         ViewError::Output(m) => {
             eprintln!("git-inventory: cannot write the output: {m}");
             Exit::Violations.into()
@@ -267,11 +273,13 @@ fn main() -> ExitCode {
             rev,
             format,
             config,
+            color,
         } => ExitCode::from(commands::validate(
             &paths,
             rev.as_deref(),
             format,
             config.as_deref(),
+            color,
         )),
         Command::PreReceive {
             config,
@@ -352,10 +360,7 @@ fn main() -> ExitCode {
                 }
             };
             match r {
-                Ok(m) => {
-                    println!("git-inventory: {m}");
-                    ExitCode::SUCCESS
-                }
+                Ok(m) => emit_then(&format!("git-inventory: {m}\n"), Exit::Ok).into(),
                 Err(m) => {
                     eprintln!("git-inventory: {m}");
                     Exit::Usage.into()
@@ -365,18 +370,15 @@ fn main() -> ExitCode {
         Command::Update(args) => ExitCode::from(update(*args)),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut cmd, "git-inventory", &mut std::io::stdout());
-            ExitCode::SUCCESS
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "git-inventory", &mut out);
+            emit_then(&String::from_utf8_lossy(&out), Exit::Ok).into()
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             match clap_mangen::Man::new(cmd).render(&mut out) {
-                Ok(()) => {
-                    use std::io::Write;
-                    let _ = std::io::stdout().write_all(&out);
-                    ExitCode::SUCCESS
-                }
+                Ok(()) => emit_then(&String::from_utf8_lossy(&out), Exit::Ok).into(),
                 Err(e) => {
                     eprintln!("git-inventory: cannot render the man page: {e}");
                     Exit::Failure.into()
@@ -393,10 +395,7 @@ fn main() -> ExitCode {
             git_inventory::release(inv);
             t
         }) {
-            Ok(t) => {
-                println!("{t}");
-                ExitCode::SUCCESS
-            }
+            Ok(t) => emit_then(&format!("{t}\n"), Exit::Ok).into(),
             Err(e) => view_exit(e),
         },
         Command::List { inventory, host } => {
@@ -467,10 +466,8 @@ fn update(a: UpdateArgs) -> Exit {
             // A bad value may be quoted in the message: a URL's credentials too.
             let m = git_inventory::git::redact(&m);
             if json {
-                println!(
-                    "{}",
-                    serde_json::json!({"failed": true, "changed": false, "msg": m})
-                );
+                let text = serde_json::json!({"failed": true, "changed": false, "msg": m});
+                emit(&format!("{text}\n"));
             } else {
                 eprintln!("git-inventory: {m}");
             }
@@ -479,10 +476,12 @@ fn update(a: UpdateArgs) -> Exit {
     };
     let out = updater::run(&req);
     match format {
-        UpdFormat::Json => println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default()),
+        UpdFormat::Json => {
+            emit(&(serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"));
+        }
         UpdFormat::Human => {
             if req.dry_run || out.failed {
-                print!("{}", out.diff.prepared);
+                emit(&out.diff.prepared);
             }
             for l in out.violations.iter().chain(out.remote.iter()) {
                 eprintln!("{l}");
@@ -490,7 +489,7 @@ fn update(a: UpdateArgs) -> Exit {
             if out.failed {
                 eprintln!("git-inventory: {}", out.message);
             } else {
-                println!("git-inventory: {}", out.message);
+                emit(&format!("git-inventory: {}\n", out.message));
             }
         }
     }

@@ -15,6 +15,8 @@ pub enum ViewError {
     Refused(String),
     /// The output could not be written (exit 1).
     Output(String),
+    /// Its reader went away (a closed pipe): nothing to say (exit 0).
+    Closed,
 }
 
 fn absolute(p: &Path) -> Result<String, ViewError> {
@@ -62,7 +64,11 @@ pub fn write_list(
     host: Option<&str>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), ViewError> {
-    let io = |e: std::io::Error| ViewError::Output(e.to_string());
+    // A reader that went away (`| head`) ends the output quietly.
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => ViewError::Closed,
+        _ => ViewError::Output(e.to_string()),
+    };
     match host {
         None => ansible::write_list(inv, out).map_err(io)?,
         Some(h) => {

@@ -469,3 +469,104 @@ fn files_other_ansible_plugins_load_are_reported_in_the_work_tree_and_a_commit()
     std::fs::remove_file(env.join("extra.ini")).unwrap();
     assert!(foreign_files(&[], &dir).is_empty());
 }
+
+/// Run the binary with its standard output a pipe whose reader is gone
+/// before it writes (`git-inventory rules | head -0`).
+fn run_into_closed_pipe(args: &[&str]) -> std::process::Output {
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    for (args, code) in [
+        (&["rules"][..], 0),
+        (&["rules", "INV002"][..], 0),
+        (&["validate", "examples/"][..], 0),
+        (&["validate", "examples/broken"][..], 1),
+        (&["list", "-i", "examples/inventory/DEV"][..], 0),
+        (&["graph", "-i", "examples/inventory/DEV"][..], 0),
+        (&["completions", "bash"][..], 0),
+        (&["man"][..], 0),
+    ] {
+        let o = run_into_closed_pipe(args);
+        assert_eq!(o.status.code(), Some(code), "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn colour_is_asked_for_or_told_by_the_environment() {
+    let colour = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = std::process::Command::new(bin());
+        c.args(args).current_dir(root());
+        for k in ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM"] {
+            c.env_remove(k);
+        }
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        String::from_utf8_lossy(&o.stdout).contains("\u{1b}[")
+    };
+    let v = ["validate", "examples/broken"];
+    assert!(!colour(&v, &[]), "not a terminal: no colour");
+    assert!(colour(
+        &[&v[..], &["--color", "always"]].concat(),
+        &[("NO_COLOR", "1")]
+    ));
+    assert!(colour(&v, &[("FORCE_COLOR", "1")]));
+    assert!(colour(&v, &[("CLICOLOR_FORCE", "1")]));
+    assert!(!colour(&v, &[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]));
+    assert!(!colour(
+        &[&v[..], &["--color", "never"]].concat(),
+        &[("FORCE_COLOR", "1")]
+    ));
+}
+
+#[test]
+fn a_path_without_an_inventory_is_a_usage_error_and_counts_read_well() {
+    let dir = tempdir("cli-empty");
+    let o = run(&["validate", dir.to_str().unwrap()], &root());
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("no inventory here"), "{}", stderr(&o));
+    let one = dir.join("hosts.yml");
+    std::fs::write(&one, "all:\n  hosts:\n    h1.example.int:\n").unwrap();
+    let o = run(&["validate", one.to_str().unwrap()], &root());
+    assert!(stdout(&o).contains("1 file checked"), "{}", stdout(&o));
+}
+
+#[test]
+fn gitlab_fingerprints_survive_an_edit_above_the_finding() {
+    let dir = tempdir("cli-fingerprints");
+    let o = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(root().join("examples/broken"))
+        .arg(dir.join("b"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let fps = || {
+        let o = run(&["validate", "--format", "gitlab", "b"], &dir);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+            .collect::<BTreeSet<String>>()
+    };
+    let before = fps();
+    for f in ["inventory/DEV/hosts.yml", "inventory/SYNTAX/hosts.yml"] {
+        let p = dir.join("b").join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, format!("# a comment added above everything\n{text}")).unwrap();
+    }
+    assert_eq!(fps(), before);
+}

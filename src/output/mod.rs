@@ -157,21 +157,26 @@ struct GlIssue<'a> {
     location: GlLocation<'a>,
 }
 
-/// GitLab Code Quality report (a JSON array of issues).
+/// GitLab Code Quality report (a JSON array of issues). A fingerprint
+/// is the finding's code, file and message and how many identical ones
+/// come before it in the file: not its line, so an edit above a finding
+/// leaves it the same finding (GitLab shows it neither fixed nor new).
 pub fn gitlab(report: &Report) -> String {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let issues: Vec<GlIssue<'_>> = report
         .diagnostics
         .iter()
         .map(|d: &Diagnostic| {
             let (s, e) = (d.primary.start(), d.primary.end());
+            let what = format!("{}\0{}\0{}", d.code, d.path(), without_lines(&d.message));
+            let nth = seen.entry(what.clone()).or_default();
+            *nth += 1;
             GlIssue {
                 description: format!("{} {}", d.code, d.message),
                 check_name: format!("{} {}", d.code, d.code.name()),
                 fingerprint: format!(
                     "{:016x}",
-                    crate::hash::fnv1a(
-                        format!("{}\0{}\0{}\0{}", d.code, d.path(), s.line, d.message).as_bytes()
-                    )
+                    crate::hash::fnv1a(format!("{what}\0{nth}").as_bytes())
                 ),
                 severity: match d.severity {
                     Severity::Error => "major",
@@ -188,6 +193,26 @@ pub fn gitlab(report: &Report) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
+}
+
+/// A message with the positions it quotes (`first at line 12`,
+/// `at inventory/DEV/hosts.yml:42`) left out, for a fingerprint that
+/// survives edits elsewhere in the file.
+fn without_lines(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let next = [rest.find("line "), rest.find(':')]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(i) = next else { break };
+        let skip = if rest[i..].starts_with("line ") { 5 } else { 1 };
+        out.push_str(&rest[..i + skip]);
+        rest = rest[i + skip..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One line per diagnostic: `path:line:col: CODE message` (hooks, pipes).
@@ -211,14 +236,23 @@ pub fn short(report: &Report) -> String {
 /// The closing summary line.
 pub fn summary(report: &Report) -> String {
     let (e, w) = (report.errors(), report.warnings());
+    let files = plural(report.files, "file");
     if e == 0 && w == 0 {
-        format!("git-inventory: {} files checked, no problems", report.files)
+        format!("git-inventory: {files} checked, no problems")
     } else {
         format!(
-            "git-inventory: {} files checked, {e} error{}, {w} warning{}",
-            report.files,
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" }
+            "git-inventory: {files} checked, {}, {}",
+            plural(e, "error"),
+            plural(w, "warning")
         )
+    }
+}
+
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }

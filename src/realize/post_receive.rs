@@ -217,15 +217,14 @@ pub fn deliver(repo: &Path, explicit: Option<&Path>) -> Exit {
     let outbox = Outbox::new(&git_dir);
     match deliver::pass(&outbox, &r, false) {
         Ok(Pass { lines, waiting }) => {
-            for l in &lines {
-                println!("{l}");
-            }
-            println!("git-inventory: {waiting} waiting in the outbox");
-            if waiting == 0 {
+            let mut text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            text.push_str(&format!("git-inventory: {waiting} waiting in the outbox\n"));
+            let code = if waiting == 0 {
                 Exit::Ok
             } else {
                 Exit::Violations
-            }
+            };
+            crate::exit::emit_then(&text, code)
         }
         Err(e) => {
             eprintln!("git-inventory: {e}");
