@@ -298,6 +298,28 @@ fn a_refused_token_or_a_server_error_keeps_the_event_and_never_shows_the_token()
     assert!(site.outbox().is_empty());
 }
 
+#[test]
+fn a_receiver_that_never_answers_costs_a_push_one_timeout() {
+    let server = HttpServer::awx(TOKEN);
+    server.silent();
+    let site = Site::new("realize-silent");
+    let token_file = site.file("awx.token", TOKEN);
+    site.install(&awx_config(&server.url(), &token_file).replace("timeout: 3", "timeout: 1"));
+    let start = std::time::Instant::now();
+    let o = site.push_hosts(&["web01.dettonville.int"]);
+    let took = start.elapsed();
+    let said = stderr(&o);
+    assert!(said.contains("no answer within 1 s"), "{said}");
+    assert!(took < std::time::Duration::from_secs(8), "{took:?}");
+    assert_eq!(site.outbox().len(), 1);
+    server.answer(0);
+    // The silent answer may still hold the server for its 3 s.
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    let o = run(&["deliver", site.bare.to_str().unwrap()], &site.dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(site.outbox().is_empty());
+}
+
 /// HMAC-SHA256 of `body` keyed by `key`, by Python's `hmac` module (an
 /// implementation apart from ours).
 fn python_hmac(key: &str, body: &[u8]) -> String {

@@ -109,7 +109,13 @@ fn send(entry: &Entry, target: &Target, timeout: Duration) -> Result<String, Str
     let mut resp = request
         .content_type("application/json")
         .send(entry.body.as_bytes())
-        .map_err(|e| hide(format!("{}: {e}", url)))?;
+        .map_err(|e| {
+            let why = match e {
+                ureq::Error::Timeout(_) => format!("no answer within {} s", timeout.as_secs_f64()),
+                e => e.to_string(),
+            };
+            hide(format!("{url}: {why}"))
+        })?;
     let status = resp.status().as_u16();
     let text = resp
         .body_mut()

@@ -29,6 +29,9 @@ impl Request {
     }
 }
 
+/// [`HttpServer::answer`]'s status for [`HttpServer::silent`].
+const SILENT: u16 = 1;
+
 struct Shared {
     requests: Mutex<Vec<Request>>,
     /// The status every request gets (0: answer as AWX does).
@@ -110,6 +113,11 @@ impl HttpServer {
             .store(u64::from(status), Ordering::Relaxed);
     }
 
+    /// Read each request and answer nothing (for 3 s, then hang up).
+    pub fn silent(&self) {
+        self.answer(SILENT);
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.shared.requests.lock().unwrap().clone()
     }
@@ -156,6 +164,11 @@ fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
         body,
     };
     let forced = s.status.load(Ordering::Relaxed) as u16;
+    if forced == SILENT {
+        s.requests.lock().unwrap().push(req);
+        std::thread::sleep(Duration::from_secs(3));
+        return Ok(());
+    }
     let authorized = req.header("authorization") == Some(&format!("Bearer {}", s.token));
     let (status, text) = if forced != 0 {
         (forced, "{\"detail\": \"forced\"}".to_string())
