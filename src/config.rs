@@ -34,6 +34,9 @@ pub struct Config {
     /// The files `update` may edit, as path globs (`*` within one folder,
     /// `**` across folders); empty: the inventory files discovery finds.
     pub editable: Vec<String>,
+    /// Honour `# git-inventory: disable=CODE` comments (the hook only with
+    /// `hook.inline_suppressions` too).
+    pub inline_suppressions: bool,
     /// Severity per rule code or name: `error`, `warning` or `off`.
     /// (`off` unquoted is YAML 1.1 `false` and means off too).
     pub rules: HashMap<String, serde_json::Value>,
@@ -54,6 +57,10 @@ pub struct HookConfig {
     pub tags: bool,
     /// `strict` (any violation rejects) or `ratchet` (only new ones do).
     pub mode: String,
+    /// Honour inline suppression comments in pushed files (and only when
+    /// `inline_suppressions` is on too). Off: a push cannot silence the
+    /// hook by adding a comment.
+    pub inline_suppressions: bool,
 }
 
 impl Default for HookConfig {
@@ -62,6 +69,7 @@ impl Default for HookConfig {
             refs: vec!["refs/heads/*".into()],
             tags: false,
             mode: "strict".into(),
+            inline_suppressions: false,
         }
     }
 }
@@ -118,6 +126,7 @@ impl Default for Config {
             exclusive_groups: vec!["ca_domain_.+".into()],
             require_declared_groups: true,
             editable: Vec::new(),
+            inline_suppressions: true,
             rules: HashMap::new(),
             limits: Limits::default(),
             hook: HookConfig::default(),

@@ -339,3 +339,34 @@ fn a_push_onto_an_accepted_tree_is_validated_for_what_it_changes() {
     s.commit("DEV");
     assert_rejected(&s.push(&["main"]), &["inventory/QA/hosts.yml:6", "INV022"]);
 }
+
+#[test]
+fn a_push_cannot_silence_the_hook_with_a_comment_unless_the_judging_config_allows() {
+    let dup = "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:  # git-inventory: disable=INV002\nca_domain_int_dettonville:\n  hosts:\n    web01.dettonville.int:\n";
+    // By default the comment is ignored: the duplicate key rejects.
+    let s = Server::new("hook-suppress", &[]);
+    s.commit("clean");
+    assert_accepted(&s.push(&["main"]));
+    s.write("inventory/DEV/hosts.yml", dup);
+    s.commit("dup");
+    assert_rejected(&s.push(&["main"]), &["INV002"]);
+    // Nor can the push turn them on for itself: its own config is not the
+    // one that judges it.
+    s.write(
+        ".git-inventory.yml",
+        "version: 1\nhook:\n  inline_suppressions: true\n",
+    );
+    s.commit("allow");
+    assert_rejected(&s.push(&["main"]), &["INV002"]);
+    // With the config already on the ref allowing them, the comment holds.
+    s.reset("HEAD~2");
+    s.write(
+        ".git-inventory.yml",
+        "version: 1\nhook:\n  inline_suppressions: true\n",
+    );
+    s.commit("allow first");
+    assert_accepted(&s.push(&["main"]));
+    s.write("inventory/DEV/hosts.yml", dup);
+    s.commit("dup again");
+    assert_accepted(&s.push(&["main"]));
+}

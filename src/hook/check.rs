@@ -114,7 +114,10 @@ pub(super) fn check_ref(
         None => None,
     };
     let loaded = governing(repo, server.as_deref(), old_tree.as_mut())?;
-    let (cfg, cfg_text) = (loaded.resolved, loaded.source);
+    let (mut cfg, cfg_text) = (loaded.resolved, loaded.source);
+    // A comment in the push silences the hook only where the judging
+    // configuration says so.
+    cfg.raw.inline_suppressions &= cfg.raw.hook.inline_suppressions;
     let is_tag = u.name.starts_with("refs/tags/");
     if is_tag && !cfg.raw.hook.tags {
         return Ok(0);

@@ -7,12 +7,14 @@
 //! - `schedule`: building the views on every core
 //! - `run`: a whole run, and its [`Report`]
 //! - `plan`: a run over what a change can have altered
+//! - `suppress`: inline `# git-inventory: disable=CODE` comments
 
 mod discover;
 mod foreign;
 mod plan;
 mod run;
 mod schedule;
+mod suppress;
 #[cfg(test)]
 mod tests;
 

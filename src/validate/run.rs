@@ -93,7 +93,10 @@ pub(super) fn validate_scoped(
 ) -> Report {
     let timer = Timer::new();
     let cx = prepare_scoped(vfs, config, views, link_root, &timer, scope);
-    let diagnostics = rules::run_all_timed(&cx, &timer);
+    let mut diagnostics = rules::run_all_timed(&cx, &timer);
+    if config.raw.inline_suppressions {
+        super::suppress::apply(&mut diagnostics);
+    }
     timer.lap("rules");
     let report = Report {
         diagnostics,
