@@ -590,6 +590,25 @@ fn changes_agree_with_list_at_both_commits() {
             }),
         ),
         (
+            "a host_vars file",
+            Box::new(|w: &Path| {
+                let p = w.join("inventory/DEV/host_vars/admin01.dettonville.int.yml");
+                let text = std::fs::read_to_string(&p).unwrap();
+                std::fs::write(&p, format!("{text}rack_unit: 42\n")).unwrap();
+            }),
+        ),
+        (
+            "a group under another",
+            Box::new(|w: &Path| {
+                edit(
+                    w,
+                    "inventory/xenv_groups.yml",
+                    "        control_host: {}\n",
+                    "        control_host: {}\n        bastion_host: {}\n",
+                )
+            }),
+        ),
+        (
             "a rename that changes no host",
             Box::new(|w: &Path| {
                 let d = w.join("inventory/DEV/group_vars");
@@ -651,6 +670,13 @@ fn changes_agree_with_list_at_both_commits() {
             assert_ne!(list_x(&ta), list_x(&tb), "{what}: xenv changed: {x}");
         }
         assert_eq!(Value::Object(got_envs), Value::Object(want), "{what}");
+        if what == "a group under another" {
+            let moved = got["environments"]["PROD"]["changed"].to_string();
+            assert!(
+                moved.contains("bastion21") && moved.contains("ansible_controller"),
+                "{got}"
+            );
+        }
         if what == "a rename that changes no host" {
             assert_eq!(got["environments"], json!({}), "{what}");
         }

@@ -215,6 +215,16 @@ impl Vars {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
+    /// The same names with the same values in the same order (where each
+    /// was set aside): what a host or group gets from these is the same.
+    pub fn same_values(&self, other: &Vars) -> bool {
+        self.entries.len() == other.entries.len()
+            && self
+                .entries
+                .iter()
+                .zip(&other.entries)
+                .all(|((a, x), (b, y))| a == b && x.value == y.value)
+    }
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -154,6 +154,7 @@ pub fn plan(before: &dyn Vfs, after: &dyn Vfs, config: &Resolved) -> Plan {
 /// Compare the views of `plan` between `before` and `after`, both holding
 /// the contents of the files the plan reads from them.
 pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved) -> Changes {
+    let timer = crate::timer::Timer::new();
     let limits = config.load_limits();
     let cache_before = FileCache::new(before, limits);
     let cache_after = FileCache::new(after, limits);
@@ -188,6 +189,7 @@ pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved
             sides[i].0 = Some(inv);
         }
     }
+    timer.lap("load both sides");
     let empty = Inventory::new();
     let mut out = Changes::default();
     for (v, (b, a)) in plan.views.iter().zip(&sides) {
@@ -202,6 +204,7 @@ pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved
             out.views.insert(v.name.clone(), c);
         }
     }
+    timer.lap("compare the hosts");
     crate::release(sides);
     out
 }
@@ -238,8 +241,62 @@ fn state<'i>(inv: &'i Inventory, host: usize, depths: &[u32]) -> HostState<'i> {
     }
 }
 
+/// What lets most hosts be told unchanged without working out their vars:
+/// when both models have the same groups with the same parents, a host
+/// with the same direct groups and own vars, none of whose groups (or
+/// their ancestors) changed vars or priority, receives the same.
+struct Shortcut {
+    /// Per group of `after`: its vars, priority or an ancestor's differ.
+    tainted: Vec<bool>,
+}
+
+impl Shortcut {
+    fn new(before: &Inventory, after: &Inventory) -> Option<Shortcut> {
+        if before.groups.len() != after.groups.len() {
+            return None;
+        }
+        let parents = |inv: &Inventory, ps: &[usize]| -> Vec<String> {
+            ps.iter().map(|&p| inv.groups[p].name.clone()).collect()
+        };
+        let mut changed = Vec::with_capacity(after.groups.len());
+        for g in after.groups.values() {
+            let b = before.groups.get(&g.name)?;
+            if parents(after, &g.parents) != parents(before, &b.parents) {
+                return None;
+            }
+            changed.push(
+                !(g.vars.same_values(&b.vars)
+                    && g.file_vars.same_values(&b.file_vars)
+                    && g.priority == b.priority),
+            );
+        }
+        let tainted = (0..after.groups.len())
+            .map(|g| changed[g] || after.ancestors(g).into_iter().any(|a| changed[a]))
+            .collect();
+        Some(Shortcut { tainted })
+    }
+
+    /// Whether host `a` of `after` (`b` of `before`) surely receives the
+    /// same groups and vars.
+    fn unchanged(&self, before: &Inventory, b: usize, after: &Inventory, a: usize) -> bool {
+        let (hb, ha) = (&before.hosts[b], &after.hosts[a]);
+        if ha.groups.iter().any(|&g| self.tainted[g]) {
+            return false;
+        }
+        let names = |inv: &Inventory, gs: &[usize]| -> Vec<String> {
+            let mut n: Vec<String> = gs.iter().map(|&g| inv.groups[g].name.clone()).collect();
+            n.sort_unstable();
+            n
+        };
+        ha.vars.same_values(&hb.vars)
+            && ha.file_vars.same_values(&hb.file_vars)
+            && names(after, &ha.groups) == names(before, &hb.groups)
+    }
+}
+
 /// The hosts `after` added to, removed from and changed in `before`.
 pub fn diff(before: &Inventory, after: &Inventory) -> ViewChanges {
+    let shortcut = Shortcut::new(before, after);
     let (db, da) = (before.depths(), after.depths());
     let found: Vec<(Option<HostChange>, Option<&str>)> = (0..after.hosts.len())
         .into_par_iter()
@@ -247,6 +304,13 @@ pub fn diff(before: &Inventory, after: &Inventory) -> ViewChanges {
             let name = after.hosts[i].name.as_str();
             match before.hosts.get_index_of(name) {
                 None => (None, Some(name)),
+                Some(j)
+                    if shortcut
+                        .as_ref()
+                        .is_some_and(|s| s.unchanged(before, j, after, i)) =>
+                {
+                    (None, None)
+                }
                 Some(j) => (
                     host_change(name, &state(before, j, &db), &state(after, i, &da)),
                     None,
