@@ -110,8 +110,14 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), generated from these definitions.
-    Man,
+    /// Print the man page (roff), generated from these definitions; with
+    /// --dir, write it and a page per subcommand there.
+    Man {
+        /// Write `git-inventory.1` and `git-inventory-<command>.1` (and
+        /// `git-inventory-hook-install.1`, ...) into this directory.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// List the rule catalogue, or print one rule's documentation.
     Rules {
         /// A rule code (`INV002`) or name (`duplicate-key`).
@@ -179,6 +185,15 @@ struct UpdateArgs {
     /// Private key for ssh:// (IdentitiesOnly, BatchMode).
     #[arg(long)]
     ssh_key: Option<PathBuf>,
+    /// A file holding the token for an https:// remote (default: the
+    /// GIT_INVENTORY_HTTP_TOKEN environment variable); sent as basic
+    /// authentication through git's environment, never printed.
+    #[arg(long)]
+    http_token_file: Option<PathBuf>,
+    /// The user name sent with the token (default: GIT_INVENTORY_HTTP_USER,
+    /// else `oauth2`).
+    #[arg(long)]
+    http_user: Option<String>,
     /// Commit author, "Name <mail>".
     #[arg(long)]
     author: Option<String>,
@@ -263,7 +278,11 @@ fn main() -> ExitCode {
     let limits = Default::default();
     if matches!(
         cli.command,
-        Command::Validate { .. } | Command::List { .. } | Command::Graph { .. }
+        Command::Validate { .. }
+            | Command::List { .. }
+            | Command::Graph { .. }
+            | Command::Changes { .. }
+            | Command::PostReceive { .. }
     ) {
         git_inventory::FREE_AT_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -372,15 +391,34 @@ fn main() -> ExitCode {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut out = Vec::new();
             clap_complete::generate(shell, &mut cmd, "git-inventory", &mut out);
-            emit_then(&String::from_utf8_lossy(&out), Exit::Ok).into()
+            let mut text = String::from_utf8_lossy(&out).into_owned();
+            if shell == clap_complete::Shell::Bash {
+                // clap_complete names the subcommands' cases after a
+                // mangled binary name (`git__subcmd__inventory__...`)
+                // that its own dispatch never produces
+                // (`git__inventory__...`), so only subcommand names
+                // completed: one spelling for both.
+                text = text.replace("git__subcmd__inventory__", "git__inventory__");
+            }
+            emit_then(&text, Exit::Ok).into()
         }
-        Command::Man => {
+        Command::Man { dir } => {
             let cmd = <Cli as clap::CommandFactory>::command();
-            let mut out = Vec::new();
-            match clap_mangen::Man::new(cmd).render(&mut out) {
-                Ok(()) => emit_then(&String::from_utf8_lossy(&out), Exit::Ok).into(),
+            let r = match &dir {
+                Some(d) => man_pages(cmd, d)
+                    .map(|n| format!("git-inventory: wrote {n} pages into {}\n", d.display())),
+                None => {
+                    let mut out = Vec::new();
+                    clap_mangen::Man::new(cmd)
+                        .render(&mut out)
+                        .map(|()| String::from_utf8_lossy(&out).into_owned())
+                        .map_err(|e| e.to_string())
+                }
+            };
+            match r {
+                Ok(text) => emit_then(&text, Exit::Ok).into(),
                 Err(e) => {
-                    eprintln!("git-inventory: cannot render the man page: {e}");
+                    eprintln!("git-inventory: cannot write the man pages: {e}");
                     Exit::Failure.into()
                 }
             }
@@ -415,6 +453,40 @@ fn main() -> ExitCode {
     }
 }
 
+/// The man page of `cmd` (named `name`) and, below it, one per subcommand
+/// (`git-inventory-hook-install.1`), written into `dir`; how many.
+fn man_pages(cmd: clap::Command, dir: &std::path::Path) -> Result<usize, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    fn walk(
+        cmd: clap::Command,
+        name: String,
+        dir: &std::path::Path,
+        n: &mut usize,
+    ) -> Result<(), String> {
+        let cmd = cmd.name(name.clone()).bin_name(name.replace('-', " "));
+        let mut out = Vec::new();
+        clap_mangen::Man::new(cmd.clone())
+            .render(&mut out)
+            .map_err(|e| e.to_string())?;
+        let path = dir.join(format!("{name}.1"));
+        std::fs::write(&path, out).map_err(|e| format!("{}: {e}", path.display()))?;
+        *n += 1;
+        // `help`'s own subcommands only repeat the others.
+        if !name.ends_with("-help") {
+            for sub in cmd.get_subcommands() {
+                walk(sub.clone(), format!("{name}-{}", sub.get_name()), dir, n)?;
+            }
+        }
+        Ok(())
+    }
+    let mut n = 0;
+    let mut cmd = cmd;
+    // Built, so that the `help` subcommand the pages name is there too.
+    cmd.build();
+    walk(cmd, "git-inventory".into(), dir, &mut n)?;
+    Ok(n)
+}
+
 /// The flags as the updater takes them, with the files they name read.
 fn update_flags(a: UpdateArgs) -> Result<updater::Flags, String> {
     let read = |p: &std::path::Path| {
@@ -444,6 +516,8 @@ fn update_flags(a: UpdateArgs) -> Result<updater::Flags, String> {
         branch: a.branch,
         message_prefix: a.message_prefix,
         ssh_key: a.ssh_key,
+        http_token_file: a.http_token_file,
+        http_user: a.http_user,
         author: a.author,
         dry_run: a.dry_run,
         no_push: a.no_push,

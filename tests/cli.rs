@@ -336,6 +336,34 @@ fn completions_source_in_bash_and_man_page_renders() {
         .expect("bash runs");
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
     assert!(String::from_utf8_lossy(&b.stdout).contains("git-inventory"));
+    // Options and values complete too, as bash asks for them.
+    let complete = |words: &[&str]| {
+        let line = words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let b = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({line}); COMP_CWORD={}; _git__inventory git-inventory '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                f.display(),
+                words.len() - 1,
+                words[words.len() - 1],
+                words[words.len() - 2],
+            ))
+            .output()
+            .expect("bash runs");
+        String::from_utf8_lossy(&b.stdout).into_owned()
+    };
+    assert!(complete(&["git-inventory", "val"]).contains("validate"));
+    assert!(complete(&["git-inventory", "validate", "--fo"]).contains("--format"));
+    let formats = complete(&["git-inventory", "validate", "--format", ""]);
+    assert!(
+        formats.contains("github") && formats.contains("gitlab"),
+        "{formats}"
+    );
+    assert!(complete(&["git-inventory", "hook", "install", "--gi"]).contains("--gitlab"));
     for shell in ["zsh", "fish"] {
         assert!(!run(&["completions", shell], &root()).stdout.is_empty());
     }
@@ -345,6 +373,39 @@ fn completions_source_in_bash_and_man_page_renders() {
     assert!(
         text.contains("validate") && text.contains("update"),
         "{text}"
+    );
+    // A page per subcommand, so the pages the top one names exist.
+    let pages = dir.join("man1");
+    let o = run(&["man", "--dir", pages.to_str().unwrap()], &root());
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in [
+        "git-inventory.1",
+        "git-inventory-validate.1",
+        "git-inventory-changes.1",
+        "git-inventory-hook.1",
+        "git-inventory-hook-install.1",
+    ] {
+        let text = std::fs::read_to_string(pages.join(page)).unwrap_or_default();
+        let title = page.trim_end_matches(".1");
+        assert!(text.contains(&format!(".TH {title} 1")), "{page}: {text}");
+    }
+    let top = std::fs::read_to_string(pages.join("git-inventory.1")).unwrap();
+    let mut named = 0;
+    for rest in top.split("git\\-inventory\\-").skip(1) {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '\\' || *c == '-')
+            .collect();
+        if !rest[name.len()..].starts_with("(1)") {
+            continue;
+        }
+        let page = format!("git-inventory-{}.1", name.replace("\\-", "-"));
+        assert!(pages.join(&page).is_file(), "{page} is named but missing");
+        named += 1;
+    }
+    assert!(
+        named >= 5,
+        "the top page names its subcommands' pages:\n{top}"
     );
 }
 
@@ -569,4 +630,66 @@ fn gitlab_fingerprints_survive_an_edit_above_the_finding() {
         std::fs::write(&p, format!("# a comment added above everything\n{text}")).unwrap();
     }
     assert_eq!(fps(), before);
+}
+
+#[test]
+fn suppression_comments_drop_findings_but_never_a_syntax_error() {
+    let dir = tempdir("cli-suppress");
+    let write = |path: &str, text: &str| {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let dup = "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:{}\n";
+    let codes = |dir: &std::path::Path| {
+        let o = run(&["validate", "--format", "json", "."], dir);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    write("inventory/DEV/hosts.yml", &dup.replace("{}", ""));
+    assert_eq!(codes(&dir), ["INV002"]);
+    // On the line, above it, file-wide, by name: each silences it.
+    for text in [
+        dup.replace("{}", "  # git-inventory: disable=INV002 (kept on purpose)"),
+        dup.replace(
+            "    web01.dettonville.int:{}",
+            "    # git-inventory: disable=duplicate-key\n    web01.dettonville.int:",
+        ),
+        format!(
+            "# git-inventory: disable-file=INV002\n{}",
+            dup.replace("{}", "")
+        ),
+        dup.replace("{}", "  # git-inventory: disable=all"),
+    ] {
+        write("inventory/DEV/hosts.yml", &text);
+        assert_eq!(codes(&dir), Vec::<String>::new(), "{text}");
+    }
+    // Another rule's comment, or one two lines up, does not.
+    write(
+        "inventory/DEV/hosts.yml",
+        &dup.replace("{}", "  # git-inventory: disable=INV040"),
+    );
+    assert_eq!(codes(&dir), ["INV002"]);
+    // Turned off in the config: the comments are ignored.
+    write(
+        "inventory/DEV/hosts.yml",
+        &dup.replace("{}", "  # git-inventory: disable=INV002"),
+    );
+    write(
+        ".git-inventory.yml",
+        "version: 1\ninline_suppressions: false\n",
+    );
+    assert_eq!(codes(&dir), ["INV002"]);
+    std::fs::remove_file(dir.join(".git-inventory.yml")).unwrap();
+    // A file Ansible cannot read stays an error.
+    write(
+        "inventory/DEV/hosts.yml",
+        "# git-inventory: disable-file=all\nweb:\n  hosts:\n\tweb01:\n",
+    );
+    assert_eq!(codes(&dir), ["INV001"]);
 }

@@ -7,7 +7,8 @@ use super::error::GitError;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// How git reaches an `ssh://` remote.
+/// How git reaches a remote: the ssh options of an `ssh://` remote, and
+/// the token of an `https://` one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ssh {
     /// The private key (`-i`, with `IdentitiesOnly=yes`, `BatchMode=yes`).
@@ -16,6 +17,35 @@ pub struct Ssh {
     pub accept_hostkey: bool,
     /// More options, given to ssh as they are.
     pub opts: Option<String>,
+    /// Credentials for http(s) remotes.
+    pub http: Option<HttpAuth>,
+}
+
+/// A token for http(s) remotes, sent as HTTP basic authentication
+/// (`user:token`, how GitLab, GitHub and Gitea take a token for git)
+/// through git's `http.extraHeader` in the environment: never on a command
+/// line, in a URL or in a message.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct HttpAuth {
+    pub user: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for HttpAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HttpAuth {{ user: {:?}, token: *** }}", self.user)
+    }
+}
+
+impl HttpAuth {
+    fn header(&self) -> String {
+        use base64::Engine;
+        let pair = format!("{}:{}", self.user, self.token);
+        format!(
+            "Authorization: Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(pair)
+        )
+    }
 }
 
 impl Ssh {
@@ -55,11 +85,29 @@ pub fn run(ssh: &Ssh, cwd: &Path, args: &[&str]) -> Result<Output, GitError> {
     if let Some(s) = ssh.command() {
         c.env("GIT_SSH_COMMAND", s);
     }
+    if let Some(h) = &ssh.http {
+        // After any configuration the environment already passes to git.
+        let n: usize = std::env::var("GIT_CONFIG_COUNT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        c.env("GIT_CONFIG_COUNT", (n + 1).to_string())
+            .env(format!("GIT_CONFIG_KEY_{n}"), "http.extraHeader")
+            .env(format!("GIT_CONFIG_VALUE_{n}"), h.header());
+    }
     let o = c.output().map_err(|e| GitError::Spawn(e.to_string()))?;
+    // Whatever git says, the token is not in it.
+    let hide = |b: &[u8]| {
+        let t = String::from_utf8_lossy(b).into_owned();
+        match &ssh.http {
+            Some(h) if !h.token.is_empty() => t.replace(&h.token, "***"),
+            _ => t,
+        }
+    };
     Ok(Output {
         ok: o.status.success(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        stdout: hide(&o.stdout),
+        stderr: hide(&o.stderr),
     })
 }
 

@@ -19,7 +19,7 @@ pub mod store;
 pub mod transport;
 pub mod tree;
 
-pub use cli::{redact, Ssh};
+pub use cli::{redact, HttpAuth, Ssh};
 pub use error::GitError;
 pub use quarantine::Quarantine;
 pub use repo::{message_of_raw_commit, Author, Repo};

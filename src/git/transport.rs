@@ -97,10 +97,29 @@ fn on_this_machine(url: &str) -> bool {
 pub fn clone(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, GitError> {
     let _ = std::fs::remove_dir_all(dest);
     if on_this_machine(url) {
-        clone_with_git(url, dest, spec)
-    } else {
-        clone_with_gix(url, dest, spec)
+        return clone_with_git(url, dest, spec, Some(LOCAL_UPLOAD_PACK));
     }
+    // http(s) through git itself (curl, its credential set-up, the token
+    // in its environment).
+    if is_http(url) {
+        return clone_with_git(url, dest, spec, None);
+    }
+    clone_with_gix(url, dest, spec).or_else(|first| {
+        // gix reports an ssh failure as "handshake failed", ssh's own
+        // words (an unknown host key, a refused key or connection) lost:
+        // git, asked the same, says them.
+        let _ = std::fs::remove_dir_all(dest);
+        clone_with_git(url, dest, spec, None).map_err(|e| match e {
+            GitError::Clone { .. } => e,
+            _ => first,
+        })
+    })
+}
+
+/// Whether `url` is an http or https URL.
+fn is_http(url: &str) -> bool {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
 }
 
 /// A bare clone with gix of the last `depth` commits, or of the whole
@@ -143,22 +162,23 @@ fn clone_with_gix(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, 
     Repo::open(dest)
 }
 
-/// A bare clone from a `file://` URL with git itself (gix cannot name the
-/// upload-pack command): the depth as asked, only the branch (or the
-/// remote HEAD), no tags.
-fn clone_with_git(url: &str, dest: &Path, spec: &CloneSpec<'_>) -> Result<Repo, GitError> {
+/// A bare clone with git itself (for a `file://` URL, since gix cannot
+/// name the upload-pack command; for http(s); and to say why an ssh clone
+/// failed): the depth as asked, only the branch (or the remote HEAD), no
+/// tags.
+fn clone_with_git(
+    url: &str,
+    dest: &Path,
+    spec: &CloneSpec<'_>,
+    upload_pack: Option<&str>,
+) -> Result<Repo, GitError> {
     let depth = spec.depth.map(|d| d.to_string());
     let parent = dest.parent().unwrap_or(Path::new("."));
     let dest_s = dest.to_string_lossy();
-    let mut args = vec![
-        "clone",
-        "--bare",
-        "--quiet",
-        "--no-tags",
-        "--single-branch",
-        "--upload-pack",
-        LOCAL_UPLOAD_PACK,
-    ];
+    let mut args = vec!["clone", "--bare", "--quiet", "--no-tags", "--single-branch"];
+    if let Some(u) = upload_pack {
+        args.extend(["--upload-pack", u]);
+    }
     if let Some(d) = &depth {
         args.extend(["--depth", d.as_str()]);
     }

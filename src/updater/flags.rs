@@ -32,6 +32,12 @@ pub struct Flags {
     pub branch: Option<String>,
     pub message_prefix: Option<String>,
     pub ssh_key: Option<PathBuf>,
+    /// A file holding the token for an http(s) remote (else
+    /// `GIT_INVENTORY_HTTP_TOKEN`).
+    pub http_token_file: Option<PathBuf>,
+    /// The user name sent with the token (else `GIT_INVENTORY_HTTP_USER`,
+    /// else `oauth2`).
+    pub http_user: Option<String>,
     /// `"Name <mail>"`.
     pub author: Option<String>,
     pub dry_run: bool,
@@ -173,6 +179,7 @@ impl Flags {
             ssh_key: self.ssh_key.or(ssh.key_file.map(PathBuf::from)),
             accept_hostkey: ssh.accept_hostkey,
             ssh_opts: ssh.ssh_opts,
+            http: http_auth(self.http_token_file.as_deref(), self.http_user)?,
             author_name: name,
             author_email: email,
             dry_run: self.dry_run,
@@ -185,6 +192,41 @@ impl Flags {
             collection,
         })
     }
+}
+
+/// The token for http(s) remotes: from `file` (one trailing newline
+/// stripped), else `GIT_INVENTORY_HTTP_TOKEN`; none without either. The
+/// error names the file, never what it holds.
+fn http_auth(
+    file: Option<&std::path::Path>,
+    user: Option<String>,
+) -> Result<Option<crate::git::HttpAuth>, BadRequest> {
+    let token = match file {
+        Some(f) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| BadRequest(format!("--http-token-file {}: {e}", f.display())))?;
+            let t = text
+                .strip_suffix("\r\n")
+                .or_else(|| text.strip_suffix('\n'))
+                .unwrap_or(&text);
+            if t.is_empty() {
+                return Err(BadRequest(format!(
+                    "--http-token-file {}: empty",
+                    f.display()
+                )));
+            }
+            t.to_string()
+        }
+        None => match std::env::var("GIT_INVENTORY_HTTP_TOKEN") {
+            Ok(t) if !t.is_empty() => t,
+            _ => return Ok(None),
+        },
+    };
+    let user = user
+        .or_else(|| std::env::var("GIT_INVENTORY_HTTP_USER").ok())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "oauth2".into());
+    Ok(Some(crate::git::HttpAuth { user, token }))
 }
 
 /// Without a repository URL: the folder edited in place.

@@ -49,6 +49,10 @@ pub struct Request {
     pub ssh_key: Option<PathBuf>,
     pub accept_hostkey: bool,
     pub ssh_opts: Option<String>,
+    /// The token for an http(s) remote: never serialized (a queued request
+    /// carries what to change, not how its job reaches the remote).
+    #[serde(skip)]
+    pub http: Option<crate::git::HttpAuth>,
     pub author_name: String,
     pub author_email: String,
     pub dry_run: bool,
@@ -85,6 +89,7 @@ impl Request {
             key: self.ssh_key.clone(),
             accept_hostkey: self.accept_hostkey,
             opts: self.ssh_opts.clone(),
+            http: self.http.clone(),
         }
     }
 
@@ -347,6 +352,7 @@ mod queued_tests {
             ssh_key: None,
             accept_hostkey: false,
             ssh_opts: None,
+            http: None,
             author_name: "git-inventory".into(),
             author_email: "git-inventory@localhost".into(),
             dry_run: false,

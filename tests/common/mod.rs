@@ -2,6 +2,7 @@
 //! reference data in `../shared` (required: its absence fails loudly).
 #![allow(dead_code)]
 
+pub mod git_http;
 pub mod http;
 pub mod server;
 pub mod sshd;

@@ -1,0 +1,228 @@
+//! A git server over HTTP on 127.0.0.1: `git http-backend` (git's own
+//! smart-HTTP server, run as a CGI program) behind a small HTTP/1.1 front
+//! that asks for basic authentication with one user and token, and
+//! records what each request carried.
+
+use base64::Engine;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One request: method, path, and whether it was authorized.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub authorized: bool,
+}
+
+struct Shared {
+    root: PathBuf,
+    expected: String,
+    seen: Mutex<Vec<Seen>>,
+    stop: AtomicBool,
+}
+
+pub struct GitHttp {
+    pub port: u16,
+    shared: Arc<Shared>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl GitHttp {
+    /// Serve the repositories under `root`, to `user` with `token` only.
+    pub fn start(root: &Path, user: &str, token: &str) -> GitHttp {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let expected = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
+        );
+        let shared = Arc::new(Shared {
+            root: root.to_path_buf(),
+            expected,
+            seen: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        let s = shared.clone();
+        let thread = std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(600);
+            while !s.stop.load(Ordering::Relaxed) && Instant::now() < until {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        let s = s.clone();
+                        // One thread a connection: git opens a few at once.
+                        std::thread::spawn(move || {
+                            let _ = serve(stream, &s);
+                        });
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        GitHttp {
+            port,
+            shared,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, repo: &str) -> String {
+        format!("http://127.0.0.1:{}/{repo}", self.port)
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.shared.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for GitHttp {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn read_body(
+    reader: &mut impl BufRead,
+    headers: &HashMap<String, String>,
+) -> std::io::Result<Vec<u8>> {
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
+        let mut body = Vec::new();
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
+                .unwrap_or(0);
+            let mut chunk = vec![0; n + 2];
+            reader.read_exact(&mut chunk)?;
+            if n == 0 {
+                return Ok(body);
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body)?;
+    Ok(body)
+}
+
+fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut w = stream;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let mut parts = line.split_whitespace();
+        let method = parts.next().unwrap_or_default().to_string();
+        let target = parts.next().unwrap_or_default().to_string();
+        let mut headers = HashMap::new();
+        loop {
+            let mut h = String::new();
+            if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
+                break;
+            }
+            if let Some((k, v)) = h.split_once(':') {
+                headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+            }
+        }
+        let body = read_body(&mut reader, &headers)?;
+        let authorized = headers.get("authorization") == Some(&s.expected);
+        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        s.seen.lock().unwrap().push(Seen {
+            method: method.clone(),
+            path: path.to_string(),
+            authorized,
+        });
+        if !authorized {
+            let text = "authentication required\n";
+            write!(
+                w,
+                "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"git\"\r\nContent-Length: {}\r\n\r\n{text}",
+                text.len()
+            )?;
+            w.flush()?;
+            continue;
+        }
+        let mut cgi = Command::new("git");
+        cgi.arg("http-backend")
+            .env("GIT_PROJECT_ROOT", &s.root)
+            .env("GIT_HTTP_EXPORT_ALL", "1")
+            .env("REQUEST_METHOD", &method)
+            .env("PATH_INFO", path)
+            .env("QUERY_STRING", query)
+            .env("CONTENT_LENGTH", body.len().to_string())
+            .env("REMOTE_USER", "tester")
+            .env("REMOTE_ADDR", "127.0.0.1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(t) = headers.get("content-type") {
+            cgi.env("CONTENT_TYPE", t);
+        }
+        if let Some(e) = headers.get("content-encoding") {
+            cgi.env("HTTP_CONTENT_ENCODING", e);
+        }
+        if let Some(p) = headers.get("git-protocol") {
+            cgi.env("GIT_PROTOCOL", p);
+        }
+        let mut child = cgi.spawn()?;
+        let mut stdin = child.stdin.take().unwrap();
+        let feeder = std::thread::spawn(move || {
+            let _ = stdin.write_all(&body);
+        });
+        let out = child.wait_with_output()?;
+        let _ = feeder.join();
+        let raw = out.stdout;
+        let split = raw
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .map(|i| (i, 4))
+            .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2)));
+        let (head, payload) = match split {
+            Some((i, n)) => (
+                String::from_utf8_lossy(&raw[..i]).into_owned(),
+                &raw[i + n..],
+            ),
+            None => (String::new(), &raw[..]),
+        };
+        let mut status = "200 OK".to_string();
+        let mut out_headers = String::new();
+        for h in head.lines() {
+            match h.split_once(':') {
+                Some((k, v)) if k.eq_ignore_ascii_case("status") => status = v.trim().to_string(),
+                Some(_) => {
+                    out_headers.push_str(h.trim_end());
+                    out_headers.push_str("\r\n");
+                }
+                None => {}
+            }
+        }
+        write!(
+            w,
+            "HTTP/1.1 {status}\r\n{out_headers}Content-Length: {}\r\n\r\n",
+            payload.len()
+        )?;
+        w.write_all(payload)?;
+        w.flush()?;
+    }
+}
