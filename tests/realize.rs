@@ -6,7 +6,7 @@
 mod common;
 
 use common::http::{closed_port, HttpServer};
-use common::server::{sh_git, XENV};
+use common::server::{sh_git, Server};
 use common::{git, run, stderr, stdout, tempdir};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -15,42 +15,20 @@ use std::process::Output;
 
 const TOKEN: &str = "tok-9f3a1c77e2";
 
-struct Site {
-    dir: PathBuf,
-    bare: PathBuf,
-    work: PathBuf,
+/// A bare repository and a work tree with the group hierarchy; the
+/// hooks come with [`Site::install`].
+struct Site(Server);
+
+impl std::ops::Deref for Site {
+    type Target = Server;
+    fn deref(&self) -> &Server {
+        &self.0
+    }
 }
 
 impl Site {
-    /// A bare repository and a work tree with the group hierarchy; the
-    /// hooks come with [`Site::install`].
     fn new(tag: &str) -> Site {
-        let dir = tempdir(tag);
-        let bare = dir.join("srv.git");
-        git(
-            &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
-            &dir,
-        );
-        let work = dir.join("work");
-        git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
-        git(
-            &[
-                "remote",
-                "add",
-                "origin",
-                &format!("file://{}", bare.display()),
-            ],
-            &work,
-        );
-        let s = Site { dir, bare, work };
-        s.write("inventory/xenv_groups.yml", XENV);
-        std::fs::create_dir_all(s.work.join("inventory/DEV")).unwrap();
-        std::os::unix::fs::symlink(
-            "../xenv_groups.yml",
-            s.work.join("inventory/DEV/xenv_groups.yml"),
-        )
-        .unwrap();
-        s
+        Site(Server::unhooked(tag))
     }
 
     /// Make `config` the server-side config and install the hooks.
@@ -60,12 +38,6 @@ impl Site {
         assert!(o.status.success(), "{}", stderr(&o));
         assert!(stdout(&o).contains("post-receive"), "{}", stdout(&o));
         assert!(self.bare.join("hooks/post-receive").is_file());
-    }
-
-    fn write(&self, path: &str, text: &str) {
-        let p = self.work.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
     }
 
     fn file(&self, name: &str, text: &str) -> String {

@@ -3,15 +3,14 @@
 //! that asks for basic authentication with one user and token, and
 //! records what each request carried.
 
+use super::loopback::{read_head, Loopback};
 use base64::Engine;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// One request: method, path, and whether it was authorized.
 #[derive(Debug, Clone)]
@@ -25,21 +24,17 @@ struct Shared {
     root: PathBuf,
     expected: String,
     seen: Mutex<Vec<Seen>>,
-    stop: AtomicBool,
 }
 
 pub struct GitHttp {
     pub port: u16,
     shared: Arc<Shared>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Loopback,
 }
 
 impl GitHttp {
     /// Serve the repositories under `root`, to `user` with `token` only.
     pub fn start(root: &Path, user: &str, token: &str) -> GitHttp {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
         let expected = format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("{user}:{token}"))
@@ -48,28 +43,16 @@ impl GitHttp {
             root: root.to_path_buf(),
             expected,
             seen: Mutex::new(Vec::new()),
-            stop: AtomicBool::new(false),
         });
         let s = shared.clone();
-        let thread = std::thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(600);
-            while !s.stop.load(Ordering::Relaxed) && Instant::now() < until {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let s = s.clone();
-                        // One thread a connection: git opens a few at once.
-                        std::thread::spawn(move || {
-                            let _ = serve(stream, &s);
-                        });
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
+        // One thread a connection: git opens a few at once.
+        let server = Loopback::serve(0, move |stream| {
+            let _ = serve(stream, &s);
         });
         GitHttp {
-            port,
+            port: server.port,
             shared,
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -79,15 +62,6 @@ impl GitHttp {
 
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
-    }
-}
-
-impl Drop for GitHttp {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -123,28 +97,9 @@ fn read_body(
 }
 
 fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut w = stream;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 {
-            return Ok(());
-        }
-        let mut parts = line.split_whitespace();
-        let method = parts.next().unwrap_or_default().to_string();
-        let target = parts.next().unwrap_or_default().to_string();
-        let mut headers = HashMap::new();
-        loop {
-            let mut h = String::new();
-            if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
-                break;
-            }
-            if let Some((k, v)) = h.split_once(':') {
-                headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-            }
-        }
+    while let Some((method, target, headers)) = read_head(&mut reader)? {
         let body = read_body(&mut reader, &headers)?;
         let authorized = headers.get("authorization") == Some(&s.expected);
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
@@ -225,4 +180,5 @@ fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
         w.write_all(payload)?;
         w.flush()?;
     }
+    Ok(())
 }

@@ -3,12 +3,13 @@
 //! id with the right bearer token, 401 without), or with a status the
 //! test sets, and records every request it was sent.
 
+use super::loopback::{read_head, Loopback};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// One request as received.
 #[derive(Debug, Clone)]
@@ -38,13 +39,12 @@ struct Shared {
     status: AtomicU64,
     token: String,
     next_job: AtomicU64,
-    stop: AtomicBool,
 }
 
 pub struct HttpServer {
     pub port: u16,
     shared: Arc<Shared>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Loopback,
 }
 
 /// A port on 127.0.0.1 nothing listens on (bound, then released).
@@ -59,46 +59,22 @@ impl HttpServer {
         HttpServer::on(0, token)
     }
 
-    /// The same on `port` (0: any), retried briefly while the port is
-    /// still held from an earlier use.
+    /// The same on `port` (0: any).
     pub fn on(port: u16, token: &str) -> HttpServer {
-        let start = Instant::now();
-        let listener = loop {
-            match TcpListener::bind(("127.0.0.1", port)) {
-                Ok(l) => break l,
-                Err(e) if start.elapsed() < Duration::from_secs(10) => {
-                    let _ = e;
-                    std::thread::sleep(Duration::from_millis(100));
-                }
-                Err(e) => panic!("bind 127.0.0.1:{port}: {e}"),
-            }
-        };
-        let port = listener.local_addr().unwrap().port();
-        listener.set_nonblocking(true).unwrap();
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             status: AtomicU64::new(0),
             token: token.to_string(),
             next_job: AtomicU64::new(1000),
-            stop: AtomicBool::new(false),
         });
         let s = shared.clone();
-        let thread = std::thread::spawn(move || {
-            // Bounded: the test drops the server (stop), or 10 minutes pass.
-            let until = Instant::now() + Duration::from_secs(600);
-            while !s.stop.load(Ordering::Relaxed) && Instant::now() < until {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        let _ = serve(stream, &s);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
+        let server = Loopback::serve(port, move |stream| {
+            let _ = serve(stream, &s);
         });
         HttpServer {
-            port,
+            port: server.port,
             shared,
-            thread: Some(thread),
+            _server: server,
         }
     }
 
@@ -123,34 +99,11 @@ impl HttpServer {
     }
 }
 
-impl Drop for HttpServer {
-    fn drop(&mut self) {
-        self.shared.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
-    stream.set_nonblocking(false)?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let path = parts.next().unwrap_or_default().to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h)? == 0 || h == "\r\n" || h == "\n" {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-        }
-    }
+    let Some((method, path, headers)) = read_head(&mut reader)? else {
+        return Ok(());
+    };
     let len: usize = headers
         .get("content-length")
         .and_then(|v| v.parse().ok())

@@ -4,6 +4,7 @@
 
 pub mod git_http;
 pub mod http;
+pub mod loopback;
 pub mod server;
 pub mod sshd;
 

@@ -37,16 +37,22 @@ impl Server {
     /// A bare repo with the hook (`hook install` given `install`), and a
     /// work tree holding a clean inventory, not yet committed.
     pub fn new(tag: &str, install: &[&str]) -> Server {
+        let s = Server::unhooked(tag);
+        let mut args = vec!["hook", "install", s.bare.to_str().unwrap()];
+        args.extend_from_slice(install);
+        let o = run(&args, &s.dir);
+        assert!(o.status.success(), "{}", stderr(&o));
+        s
+    }
+
+    /// [`Server::new`] before the hook is installed.
+    pub fn unhooked(tag: &str) -> Server {
         let dir = tempdir(tag);
         let bare = dir.join("srv.git");
         git(
             &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
             &dir,
         );
-        let mut args = vec!["hook", "install", bare.to_str().unwrap()];
-        args.extend_from_slice(install);
-        let o = run(&args, &dir);
-        assert!(o.status.success(), "{}", stderr(&o));
         let work = dir.join("work");
         git(&["init", "-q", "-b", "main", work.to_str().unwrap()], &dir);
         let url = format!("file://{}", bare.display());
