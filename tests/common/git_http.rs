@@ -3,10 +3,9 @@
 //! that asks for basic authentication with one user and token, and
 //! records what each request carried.
 
-use super::loopback::{read_head, Loopback};
+use super::loopback::{read_body, read_head, Loopback};
 use base64::Engine;
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -63,37 +62,6 @@ impl GitHttp {
     pub fn seen(&self) -> Vec<Seen> {
         self.shared.seen.lock().unwrap().clone()
     }
-}
-
-fn read_body(
-    reader: &mut impl BufRead,
-    headers: &HashMap<String, String>,
-) -> std::io::Result<Vec<u8>> {
-    if headers
-        .get("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
-        let mut body = Vec::new();
-        loop {
-            let mut size = String::new();
-            reader.read_line(&mut size)?;
-            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
-                .unwrap_or(0);
-            let mut chunk = vec![0; n + 2];
-            reader.read_exact(&mut chunk)?;
-            if n == 0 {
-                return Ok(body);
-            }
-            body.extend_from_slice(&chunk[..n]);
-        }
-    }
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body)?;
-    Ok(body)
 }
 
 fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {

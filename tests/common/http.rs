@@ -3,9 +3,9 @@
 //! id with the right bearer token, 401 without), or with a status the
 //! test sets, and records every request it was sent.
 
-use super::loopback::{read_head, Loopback};
+use super::loopback::{read_body, read_head, Loopback};
 use std::collections::HashMap;
-use std::io::{BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -104,12 +104,7 @@ fn serve(stream: TcpStream, s: &Shared) -> std::io::Result<()> {
     let Some((method, path, headers)) = read_head(&mut reader)? else {
         return Ok(());
     };
-    let len: usize = headers
-        .get("content-length")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    reader.read_exact(&mut body)?;
+    let body = read_body(&mut reader, &headers)?;
     let req = Request {
         method,
         path,

@@ -96,3 +96,35 @@ pub fn read_head(reader: &mut impl BufRead) -> std::io::Result<Option<Head>> {
     }
     Ok(Some((method, target, headers)))
 }
+
+/// A request's body: chunked, or as long as its `Content-Length`.
+pub fn read_body(
+    reader: &mut impl BufRead,
+    headers: &HashMap<String, String>,
+) -> std::io::Result<Vec<u8>> {
+    if headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
+        let mut body = Vec::new();
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size)?;
+            let n = usize::from_str_radix(size.trim().split(';').next().unwrap_or("0"), 16)
+                .unwrap_or(0);
+            let mut chunk = vec![0; n + 2];
+            reader.read_exact(&mut chunk)?;
+            if n == 0 {
+                return Ok(body);
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+    }
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    reader.read_exact(&mut body)?;
+    Ok(body)
+}
