@@ -2,6 +2,7 @@
 //! [`Exit`].
 
 use crate::config::{self, Resolved};
+use crate::diagnostic::drop_present;
 use crate::exit::Exit;
 use crate::git::{GitError, GitTreeVfs};
 use crate::inventory::loader::yaml_plugin_accepts;
@@ -97,6 +98,51 @@ fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report,
     Ok(validate::validate_repo(&vfs, &cfg))
 }
 
+/// The findings of the repository `path` is in at commit `base`, judged
+/// by the configuration the run at hand applies (`explicit`, else that of
+/// the tree validated: commit `rev`, or the working tree). Paths are from
+/// the git work tree's root, so the repository must be there.
+fn baseline_report(
+    path: &Path,
+    base: &str,
+    rev: Option<&str>,
+    explicit: Option<&Path>,
+) -> Result<Report, (Exit, String)> {
+    let git = |e: GitError| match e {
+        GitError::NotARepository { .. } | GitError::Revision { .. } => (Exit::Usage, e.to_string()),
+        e => (Exit::Failure, e.to_string()),
+    };
+    let old = GitTreeVfs::discover(path, base, yaml_plugin_accepts).map_err(git)?;
+    let cfg = match rev {
+        Some(r) => {
+            let now = GitTreeVfs::discover(path, r, yaml_plugin_accepts).map_err(git)?;
+            load_config(&now, explicit)
+        }
+        None => {
+            let abs = std::path::absolute(path).map_err(|e| (Exit::Usage, e.to_string()))?;
+            let start = if abs.is_dir() {
+                abs.clone()
+            } else {
+                abs.parent().unwrap_or(Path::new("/")).to_path_buf()
+            };
+            let root = repo_root(&start).unwrap_or(start);
+            let top = find_up(&root, |d| d.join(".git").exists());
+            if top.as_deref() != Some(root.as_path()) {
+                return Err((
+                    Exit::Usage,
+                    format!(
+                        "{}: the repository is not at the root of its git work tree",
+                        root.display()
+                    ),
+                ));
+            }
+            load_config(&FsVfs::new(&root), explicit)
+        }
+    }
+    .map_err(|m| (Exit::Usage, m))?;
+    Ok(validate::validate_repo(&old, &cfg))
+}
+
 /// `git-inventory validate`.
 pub fn validate(
     paths: &[PathBuf],
@@ -104,6 +150,7 @@ pub fn validate(
     format: Format,
     config: Option<&Path>,
     color: Color,
+    baseline: Option<&str>,
 ) -> Exit {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -111,6 +158,7 @@ pub fn validate(
         paths.to_vec()
     };
     let mut total = Report::default();
+    let mut known = 0;
     for p in &paths {
         let r = match rev {
             Some(rev) => validate_rev(p, rev, config),
@@ -126,7 +174,16 @@ pub fn validate(
                 );
                 return Exit::Usage;
             }
-            Ok(r) => {
+            Ok(mut r) => {
+                if let Some(base) = baseline {
+                    match baseline_report(p, base, rev, config) {
+                        Ok(old) => known += drop_present(&mut r.diagnostics, &old.diagnostics),
+                        Err((code, msg)) => {
+                            eprintln!("git-inventory: --baseline {base}: {msg}");
+                            return code;
+                        }
+                    }
+                }
                 total.files += r.files;
                 total.views.extend(r.views);
                 total.diagnostics.extend(r.diagnostics);
@@ -144,6 +201,12 @@ pub fn validate(
             });
             let mut t = output::human::render(&total.diagnostics, color);
             t.push_str(&output::summary(&total));
+            if let Some(base) = baseline {
+                t.push_str(&format!(
+                    " ({} already at {base}, not shown)",
+                    output::plural(known, "finding")
+                ));
+            }
             t.push('\n');
             t
         }

@@ -94,16 +94,64 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// Its message with the positions it quotes left out: what tells the
+    /// same finding apart from others across edits elsewhere in its file.
+    pub fn message_key(&self) -> String {
+        without_positions(&self.message)
+    }
+}
+
+/// A message with the positions it quotes (`first at line 12`,
+/// `at inventory/DEV/hosts.yml:42`) left out.
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let next = [rest.find("line "), rest.find(':')]
+            .into_iter()
+            .flatten()
+            .min();
+        let Some(i) = next else { break };
+        let skip = if rest[i..].starts_with("line ") { 5 } else { 1 };
+        out.push_str(&rest[..i + skip]);
+        rest = rest[i + skip..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The findings of `after` that `before` did not have (any severity),
+/// judged as [`new_errors`] judges errors; how many were already there.
+pub fn drop_present(after: &mut Vec<Diagnostic>, before: &[Diagnostic]) -> usize {
+    use std::collections::HashMap;
+    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message_key());
+    let mut had: HashMap<(String, Code, String), usize> = HashMap::new();
+    for d in before {
+        *had.entry(key(d)).or_default() += 1;
+    }
+    let n = after.len();
+    after.retain(|d| match had.get_mut(&key(d)) {
+        Some(k) if *k > 0 => {
+            *k -= 1;
+            false
+        }
+        _ => true,
+    });
+    n - after.len()
+}
+
 /// The errors of `after` that `before` did not have: a finding counts as
 /// the same when its file, code and message are (not its line: an edit
-/// above it moves it), each one of `before` standing for one of `after`.
-/// Also how many of `after`'s errors were already there.
+/// above it moves it, and the positions its message quotes are left out),
+/// each one of `before` standing for one of `after`. Also how many of
+/// `after`'s errors were already there.
 pub fn new_errors<'a>(
     before: &[Diagnostic],
     after: &'a [Diagnostic],
 ) -> (Vec<&'a Diagnostic>, usize) {
     use std::collections::HashMap;
-    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message.clone());
+    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message_key());
     let mut had: HashMap<(String, Code, String), usize> = HashMap::new();
     for d in before.iter().filter(|d| d.severity == Severity::Error) {
         *had.entry(key(d)).or_default() += 1;

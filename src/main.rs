@@ -49,6 +49,10 @@ enum Command {
         /// always or never.
         #[arg(long, value_enum, default_value = "auto")]
         color: commands::Color,
+        /// Report only findings not already present at this commit (adopt
+        /// on a messy repository: only what a change adds fails).
+        #[arg(long, value_name = "REV")]
+        baseline: Option<String>,
     },
     /// Run as a git pre-receive hook: reads `<old> <new> <ref>` lines on stdin.
     PreReceive {
@@ -293,12 +297,14 @@ fn main() -> ExitCode {
             format,
             config,
             color,
+            baseline,
         } => ExitCode::from(commands::validate(
             &paths,
             rev.as_deref(),
             format,
             config.as_deref(),
             color,
+            baseline.as_deref(),
         )),
         Command::PreReceive {
             config,

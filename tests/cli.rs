@@ -693,3 +693,80 @@ fn suppression_comments_drop_findings_but_never_a_syntax_error() {
     );
     assert_eq!(codes(&dir), ["INV001"]);
 }
+
+#[test]
+fn a_baseline_reports_only_what_is_new_since_it() {
+    let dir = tempdir("cli-baseline");
+    let hosts = dir.join("inventory/DEV/hosts.yml");
+    std::fs::create_dir_all(hosts.parent().unwrap()).unwrap();
+    let dup = |h: &str| format!("    {h}.dettonville.int:\n    {h}.dettonville.int:\n");
+    std::fs::write(&hosts, format!("web:\n  hosts:\n{}", dup("web01"))).unwrap();
+    git(&["init", "-q", "-b", "main"], &dir);
+    git(&["add", "-A"], &dir);
+    let o = server::sh_git(&["commit", "-qm", "messy"], &dir, &[]);
+    assert!(o.status.success());
+    let codes = |o: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // What the baseline had, moved down by an edit above it, is not new.
+    std::fs::write(
+        &hosts,
+        format!("# a comment\nweb:\n  hosts:\n{}", dup("web01")),
+    )
+    .unwrap();
+    let o = run(
+        &["validate", "--baseline", "HEAD", "--format", "json", "."],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(codes(&o).is_empty(), "{}", stdout(&o));
+    let o = run(&["validate", "--baseline", "HEAD", "."], &dir);
+    assert!(
+        stdout(&o).contains("1 finding already at HEAD"),
+        "{}",
+        stdout(&o)
+    );
+    // A new one is reported, and fails.
+    std::fs::write(
+        &hosts,
+        format!("web:\n  hosts:\n{}{}", dup("web01"), dup("web02")),
+    )
+    .unwrap();
+    let o = run(
+        &["validate", "--baseline", "HEAD", "--format", "json", "."],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(codes(&o), [("INV002".to_string(), 6)]);
+    // A commit against an older one.
+    git(&["add", "-A"], &dir);
+    let o = server::sh_git(&["commit", "-qm", "more"], &dir, &[]);
+    assert!(o.status.success());
+    let o = run(
+        &[
+            "validate",
+            "--rev",
+            "HEAD",
+            "--baseline",
+            "HEAD~1",
+            "--format",
+            "json",
+            ".",
+        ],
+        &dir,
+    );
+    assert_eq!(codes(&o), [("INV002".to_string(), 6)]);
+    let o = run(&["validate", "--baseline", "nope", "."], &dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -168,7 +168,7 @@ pub fn gitlab(report: &Report) -> String {
         .iter()
         .map(|d: &Diagnostic| {
             let (s, e) = (d.primary.start(), d.primary.end());
-            let what = format!("{}\0{}\0{}", d.code, d.path(), without_lines(&d.message));
+            let what = format!("{}\0{}\0{}", d.code, d.path(), d.message_key());
             let nth = seen.entry(what.clone()).or_default();
             *nth += 1;
             GlIssue {
@@ -193,26 +193,6 @@ pub fn gitlab(report: &Report) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into())
-}
-
-/// A message with the positions it quotes (`first at line 12`,
-/// `at inventory/DEV/hosts.yml:42`) left out, for a fingerprint that
-/// survives edits elsewhere in the file.
-fn without_lines(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    loop {
-        let next = [rest.find("line "), rest.find(':')]
-            .into_iter()
-            .flatten()
-            .min();
-        let Some(i) = next else { break };
-        let skip = if rest[i..].starts_with("line ") { 5 } else { 1 };
-        out.push_str(&rest[..i + skip]);
-        rest = rest[i + skip..].trim_start_matches(|c: char| c.is_ascii_digit() || c == ':');
-    }
-    out.push_str(rest);
-    out
 }
 
 /// One line per diagnostic: `path:line:col: CODE message` (hooks, pipes).
