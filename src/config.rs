@@ -34,6 +34,10 @@ pub struct Config {
     /// The files `update` may edit, as path globs (`*` within one folder,
     /// `**` across folders); empty: the inventory files discovery finds.
     pub editable: Vec<String>,
+    /// Paths not validated, as path globs like `editable`'s: an environment
+    /// folder or inventory file matching one is not loaded, and no finding
+    /// in a matching file is reported.
+    pub exclude: Vec<String>,
     /// Honour `# git-inventory: disable=CODE` comments (the hook only with
     /// `hook.inline_suppressions` too).
     pub inline_suppressions: bool,
@@ -126,6 +130,7 @@ impl Default for Config {
             exclusive_groups: vec!["ca_domain_.+".into()],
             require_declared_groups: true,
             editable: Vec::new(),
+            exclude: Vec::new(),
             inline_suppressions: true,
             rules: HashMap::new(),
             limits: Limits::default(),
@@ -155,6 +160,8 @@ pub struct Resolved {
     pub exclusive: Vec<regex::Regex>,
     /// `editable`, compiled.
     pub editable: Vec<regex::Regex>,
+    /// `exclude`, compiled.
+    pub exclude: Vec<regex::Regex>,
 }
 
 impl Resolved {
@@ -173,6 +180,14 @@ impl Resolved {
             max_range_hosts: self.raw.limits.max_range_hosts,
             max_file_bytes: self.raw.limits.max_file_bytes,
         }
+    }
+    /// Whether `path` (a file, or a folder given with or without its
+    /// trailing `/`) is excluded from validation.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let dir = format!("{}/", path.trim_end_matches('/'));
+        self.exclude
+            .iter()
+            .any(|g| g.is_match(path) || g.is_match(&dir))
     }
     /// True when a group name matches one of the exclusive patterns.
     pub fn is_exclusive(&self, group: &str) -> bool {
@@ -257,11 +272,20 @@ impl Config {
                     .map_err(|e| ConfigError(format!("editable: `{g}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let exclude = self
+            .exclude
+            .iter()
+            .map(|g| {
+                regex::Regex::new(&path_glob_regex(g))
+                    .map_err(|e| ConfigError(format!("exclude: `{g}`: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Resolved {
             raw: self,
             severities,
             exclusive,
             editable,
+            exclude,
         })
     }
 }

@@ -770,3 +770,47 @@ fn a_baseline_reports_only_what_is_new_since_it() {
     let o = run(&["validate", "--baseline", "nope", "."], &dir);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn excluded_paths_are_not_validated() {
+    let dir = tempdir("cli-exclude");
+    let dup = "web:\n  hosts:\n    web01.dettonville.int:\n    web01.dettonville.int:\n";
+    for env in ["DEV", "LEGACY"] {
+        let p = dir.join(format!("inventory/{env}/hosts.yml"));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(
+            p,
+            dup.replace("web01", &format!("{}01", env.to_lowercase())),
+        )
+        .unwrap();
+    }
+    let files = |exclude: &str| {
+        std::fs::write(
+            dir.join(".git-inventory.yml"),
+            format!("version: 1\nexclude: {exclude}\n"),
+        )
+        .unwrap();
+        let o = run(&["validate", "--format", "json", "."], &dir);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let mut f: Vec<String> = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["file"].as_str().unwrap().to_string())
+            .collect();
+        f.dedup();
+        f
+    };
+    assert_eq!(
+        files("[]"),
+        ["inventory/DEV/hosts.yml", "inventory/LEGACY/hosts.yml"]
+    );
+    assert_eq!(
+        files("[\"inventory/LEGACY/**\"]"),
+        ["inventory/DEV/hosts.yml"]
+    );
+    assert_eq!(files("[inventory/LEGACY]"), ["inventory/DEV/hosts.yml"]);
+    assert_eq!(files("[\"inventory/*/hosts.yml\"]"), Vec::<String>::new());
+    let o = run(&["validate", "."], &dir);
+    assert!(o.status.success(), "{}", stdout(&o));
+}

@@ -20,11 +20,14 @@ pub fn discover(vfs: &dyn Vfs, config: &Resolved) -> Vec<ViewSpec> {
     }
     let xenv_files: Vec<String> = [&cfg.xenv_groups, &cfg.xenv_hosts]
         .into_iter()
-        .filter(|p| vfs::kind(vfs, p) == Raw::File)
+        .filter(|p| vfs::kind(vfs, p) == Raw::File && !config.is_excluded(p))
         .cloned()
         .collect();
     for name in vfs::list(vfs, &inv_dir).unwrap_or_default() {
         let path = format!("{inv_dir}/{name}");
+        if config.is_excluded(&path) {
+            continue;
+        }
         match vfs::kind(vfs, &path) {
             Raw::Dir if !crate::inventory::loader::ignored_name(&name) => {
                 let is_env = cfg

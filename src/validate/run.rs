@@ -97,6 +97,9 @@ pub(super) fn validate_scoped(
     if config.raw.inline_suppressions {
         super::suppress::apply(&mut diagnostics);
     }
+    if !config.exclude.is_empty() {
+        diagnostics.retain(|d| !config.is_excluded(d.path()));
+    }
     timer.lap("rules");
     let report = Report {
         diagnostics,
