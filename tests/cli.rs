@@ -814,3 +814,36 @@ fn excluded_paths_are_not_validated() {
     let o = run(&["validate", "."], &dir);
     assert!(o.status.success(), "{}", stdout(&o));
 }
+
+#[test]
+fn every_pre_commit_hook_runs_the_validator() {
+    let text = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let doc = git_inventory::yaml::parse(&text, Default::default())
+        .unwrap()
+        .unwrap();
+    let hooks = git_inventory::yaml::value::to_json(&doc).unwrap();
+    let hooks = hooks.as_array().unwrap();
+    let languages: BTreeSet<&str> = hooks
+        .iter()
+        .map(|h| h["language"].as_str().unwrap())
+        .collect();
+    assert_eq!(languages, BTreeSet::from(["rust", "system"]));
+    for h in hooks {
+        let entry: Vec<&str> = h["entry"].as_str().unwrap().split_whitespace().collect();
+        assert_eq!(entry[0], "git-inventory", "{h}");
+        assert_eq!(h["pass_filenames"], false, "{h}");
+        let mut args: Vec<&str> = entry[1..].to_vec();
+        args.push("examples/");
+        let o = run(&args, &root());
+        assert_eq!(o.status.code(), Some(0), "{h}: {}", stdout(&o));
+        let files = regex::Regex::new(h["files"].as_str().unwrap()).unwrap();
+        for f in [
+            "inventory/PROD/hosts.yml",
+            "inventory/DEV/group_vars/all.yml",
+            ".git-inventory.yml",
+        ] {
+            assert!(files.is_match(f), "{h}: {f}");
+        }
+        assert!(!files.is_match("README.md"));
+    }
+}
