@@ -264,22 +264,8 @@ impl Config {
                     .map_err(|e| ConfigError(format!("exclusive_groups: `{p}`: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let editable = self
-            .editable
-            .iter()
-            .map(|g| {
-                regex::Regex::new(&path_glob_regex(g))
-                    .map_err(|e| ConfigError(format!("editable: `{g}`: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let exclude = self
-            .exclude
-            .iter()
-            .map(|g| {
-                regex::Regex::new(&path_glob_regex(g))
-                    .map_err(|e| ConfigError(format!("exclude: `{g}`: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let editable = path_globs(&self.editable, "editable")?;
+        let exclude = path_globs(&self.exclude, "exclude")?;
         Ok(Resolved {
             raw: self,
             severities,
@@ -288,6 +274,17 @@ impl Config {
             exclude,
         })
     }
+}
+
+/// The path globs of the key `key`, compiled ([`path_glob_regex`]).
+fn path_globs(globs: &[String], key: &str) -> Result<Vec<regex::Regex>, ConfigError> {
+    globs
+        .iter()
+        .map(|g| {
+            regex::Regex::new(&path_glob_regex(g))
+                .map_err(|e| ConfigError(format!("{key}: `{g}`: {e}")))
+        })
+        .collect()
 }
 
 /// A path glob as a regex matching whole paths: `**/` any folders (none

@@ -92,9 +92,7 @@ impl Diagnostic {
             self.message
         )
     }
-}
 
-impl Diagnostic {
     /// Its message with the positions it quotes left out: what tells the
     /// same finding apart from others across edits elsewhere in its file.
     pub fn message_key(&self) -> String {
@@ -121,53 +119,56 @@ fn without_positions(message: &str) -> String {
     out
 }
 
-/// The findings of `after` that `before` did not have (any severity),
-/// judged as [`new_errors`] judges errors; how many were already there.
-pub fn drop_present(after: &mut Vec<Diagnostic>, before: &[Diagnostic]) -> usize {
-    use std::collections::HashMap;
-    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message_key());
-    let mut had: HashMap<(String, Code, String), usize> = HashMap::new();
-    for d in before {
-        *had.entry(key(d)).or_default() += 1;
+/// Findings counted by what makes two the same one: file, code and
+/// message (not the line: an edit above a finding moves it; and the
+/// positions its message quotes are left out).
+struct Present(std::collections::HashMap<(String, Code, String), usize>);
+
+impl Present {
+    fn key(d: &Diagnostic) -> (String, Code, String) {
+        (d.path().to_string(), d.code, d.message_key())
     }
-    let n = after.len();
-    after.retain(|d| match had.get_mut(&key(d)) {
-        Some(k) if *k > 0 => {
-            *k -= 1;
-            false
+
+    fn of<'a>(found: impl Iterator<Item = &'a Diagnostic>) -> Present {
+        let mut had = std::collections::HashMap::new();
+        for d in found {
+            *had.entry(Present::key(d)).or_default() += 1;
         }
-        _ => true,
-    });
+        Present(had)
+    }
+
+    /// Whether `d` was present (each one present stands for one `d`).
+    fn take(&mut self, d: &Diagnostic) -> bool {
+        match self.0.get_mut(&Present::key(d)) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Drop the findings of `after` that `before` had too (any severity, the
+/// same as [`new_errors`] judges); how many were dropped.
+pub fn drop_present(after: &mut Vec<Diagnostic>, before: &[Diagnostic]) -> usize {
+    let mut present = Present::of(before.iter());
+    let n = after.len();
+    after.retain(|d| !present.take(d));
     n - after.len()
 }
 
-/// The errors of `after` that `before` did not have: a finding counts as
-/// the same when its file, code and message are (not its line: an edit
-/// above it moves it, and the positions its message quotes are left out),
-/// each one of `before` standing for one of `after`. Also how many of
-/// `after`'s errors were already there.
+/// The errors of `after` that `before` did not have, each error of
+/// `before` standing for one of `after` that is the same finding (file,
+/// code, message; not the line). Also how many of `after`'s errors were
+/// already there.
 pub fn new_errors<'a>(
     before: &[Diagnostic],
     after: &'a [Diagnostic],
 ) -> (Vec<&'a Diagnostic>, usize) {
-    use std::collections::HashMap;
-    let key = |d: &Diagnostic| (d.path().to_string(), d.code, d.message_key());
-    let mut had: HashMap<(String, Code, String), usize> = HashMap::new();
-    for d in before.iter().filter(|d| d.severity == Severity::Error) {
-        *had.entry(key(d)).or_default() += 1;
-    }
-    let mut old = 0;
-    let new = after
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .filter(|d| match had.get_mut(&key(d)) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                old += 1;
-                false
-            }
-            _ => true,
-        })
-        .collect();
-    (new, old)
+    let is_error = |d: &&Diagnostic| d.severity == Severity::Error;
+    let mut present = Present::of(before.iter().filter(is_error));
+    let (old, new): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        after.iter().filter(is_error).partition(|d| present.take(d));
+    (new, old.len())
 }

@@ -56,6 +56,7 @@ pub mod inventory;
 pub mod output;
 pub mod realize;
 pub mod rules;
+pub mod secret;
 pub mod source;
 pub mod timer;
 pub mod updater;

@@ -6,6 +6,7 @@
 use super::config::{RealizeConfig, Target};
 use super::outbox::{now, Entry, Outbox, OutboxError};
 use std::collections::HashSet;
+use std::path::Path;
 use std::time::Duration;
 
 /// The header carrying the body's HMAC-SHA256 (`sha256=<hex>`).
@@ -17,20 +18,6 @@ pub const EVENT_HEADER: &str = "X-Git-Inventory-Event";
 
 /// Longest response body read (AWX answers a launch with a few kB).
 const MAX_RESPONSE: u64 = 1 << 20;
-
-/// A secret from its file: the text, one trailing newline stripped. The
-/// error names the file, never its contents.
-fn read_secret(path: &str) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    let t = text
-        .strip_suffix("\r\n")
-        .or_else(|| text.strip_suffix('\n'))
-        .unwrap_or(&text);
-    if t.is_empty() {
-        return Err(format!("{path} is empty"));
-    }
-    Ok(t.to_string())
-}
 
 /// `sha256=<hex>` of `body` keyed by `secret` (as GitHub signs webhooks).
 pub fn signature(secret: &[u8], body: &[u8]) -> String {
@@ -83,7 +70,7 @@ fn send(entry: &Entry, target: &Target, timeout: Duration) -> Result<String, Str
                 "{}/api/v2/job_templates/{template}/launch/",
                 a.url.trim_end_matches('/')
             );
-            let token = read_secret(&a.token_file)?;
+            let token = crate::secret::read(Path::new(&a.token_file))?;
             let req = agent
                 .post(&url)
                 .header("Authorization", &format!("Bearer {token}"));
@@ -96,7 +83,7 @@ fn send(entry: &Entry, target: &Target, timeout: Duration) -> Result<String, Str
                 .header(DELIVERY_HEADER, &entry.event);
             let mut secret = String::new();
             if let Some(f) = &w.secret_file {
-                secret = read_secret(f)?;
+                secret = crate::secret::read(Path::new(f))?;
                 req = req.header(
                     SIGNATURE_HEADER,
                     &signature(secret.as_bytes(), entry.body.as_bytes()),
@@ -229,7 +216,8 @@ fn kind_name(entry: &Entry, target: &Target) -> String {
     }
 }
 
-fn short_ref(r: &str) -> &str {
+/// A branch's short name (`main`); other refs as they are.
+pub(super) fn short_ref(r: &str) -> &str {
     r.strip_prefix("refs/heads/").unwrap_or(r)
 }
 
@@ -253,18 +241,5 @@ mod tests {
             &["s3cr3t"],
         );
         assert!(!m.contains("s3cr3t") && !m.contains("pw@"), "{m}");
-    }
-
-    #[test]
-    fn a_secret_file_loses_one_trailing_newline() {
-        let dir = std::env::temp_dir().join(format!("gi-secret-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let f = dir.join("token");
-        std::fs::write(&f, "abc\n").unwrap();
-        assert_eq!(read_secret(f.to_str().unwrap()).unwrap(), "abc");
-        std::fs::write(&f, "\n").unwrap();
-        let e = read_secret(f.to_str().unwrap()).unwrap_err();
-        assert!(e.contains("empty"), "{e}");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

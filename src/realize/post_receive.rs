@@ -88,7 +88,7 @@ fn record(
     }
     let line = format!(
         "git-inventory: realize {}: {summary}",
-        u.name.strip_prefix("refs/heads/").unwrap_or(&u.name)
+        deliver::short_ref(&u.name)
     );
     Ok((entries, line))
 }

@@ -203,19 +203,7 @@ fn http_auth(
 ) -> Result<Option<crate::git::HttpAuth>, BadRequest> {
     let token = match file {
         Some(f) => {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| BadRequest(format!("--http-token-file {}: {e}", f.display())))?;
-            let t = text
-                .strip_suffix("\r\n")
-                .or_else(|| text.strip_suffix('\n'))
-                .unwrap_or(&text);
-            if t.is_empty() {
-                return Err(BadRequest(format!(
-                    "--http-token-file {}: empty",
-                    f.display()
-                )));
-            }
-            t.to_string()
+            crate::secret::read(f).map_err(|e| BadRequest(format!("--http-token-file: {e}")))?
         }
         None => match std::env::var("GIT_INVENTORY_HTTP_TOKEN") {
             Ok(t) if !t.is_empty() => t,
