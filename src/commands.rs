@@ -47,7 +47,8 @@ fn repo_root(dir: &Path) -> Option<PathBuf> {
     })
 }
 
-fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (Exit, String)> {
+/// A path's findings and the directory their paths are relative to.
+fn validate_path(path: &Path, config: Option<&Path>) -> Result<(Report, PathBuf), (Exit, String)> {
     let meta =
         std::fs::metadata(path).map_err(|e| (Exit::Usage, format!("{}: {e}", path.display())))?;
     if meta.is_dir() {
@@ -67,7 +68,7 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (Exit, St
                 .unwrap_or_default();
             report.diagnostics.retain(|d| d.path().starts_with(&prefix));
         }
-        return Ok(report);
+        return Ok((report, root));
     }
     // One file, validated as `ansible-inventory -i FILE` would load it, with
     // the configuration of the repository it lives in.
@@ -86,7 +87,20 @@ fn validate_path(path: &Path, config: Option<&Path>) -> Result<Report, (Exit, St
     let vfs = FsVfs::new(&root);
     let cfg = load_config(&vfs, config).map_err(|m| (Exit::Usage, m))?;
     let view = (rel.clone(), ViewKind::Standalone, vec![rel]);
-    Ok(validate::validate_views(&vfs, &cfg, vec![view], None))
+    Ok((validate::validate_views(&vfs, &cfg, vec![view], None), root))
+}
+
+/// Where `root` is inside its git work tree (`ansible/`), or nothing when
+/// it is the work tree's root or in none.
+fn work_tree_prefix(root: &Path) -> String {
+    find_up(root, |d| d.join(".git").exists())
+        .and_then(|top| {
+            let rel = std::path::absolute(root).ok()?;
+            let rel = rel.strip_prefix(&top).ok()?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            Some(if rel.is_empty() { rel } else { rel + "/" })
+        })
+        .unwrap_or_default()
 }
 
 fn validate_rev(repo: &Path, rev: &str, config: Option<&Path>) -> Result<Report, (Exit, String)> {
@@ -143,6 +157,37 @@ fn baseline_report(
     Ok(validate::validate_repo(&old, &cfg))
 }
 
+/// `validate --fix`: sort the mappings INV040 (sort-order) reports, in
+/// place (each file written aside and renamed). Returns the files changed.
+fn fix(paths: &[PathBuf], config: Option<&Path>) -> Result<Vec<String>, (Exit, String)> {
+    use std::collections::BTreeMap;
+    let mut fixed = Vec::new();
+    for p in paths {
+        let (report, root) = validate_path(p, config)?;
+        let mut keys: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for d in &report.diagnostics {
+            if d.code == crate::diagnostic::Code::SortOrder {
+                keys.entry(d.path()).or_default().push(d.primary.span.start);
+            }
+        }
+        for (rel, at) in keys {
+            let full = root.join(rel);
+            let text = std::fs::read_to_string(&full)
+                .map_err(|e| (Exit::Failure, format!("{}: {e}", full.display())))?;
+            match crate::updater::edit::sort_keys(&text, Some(&at)) {
+                Ok(Some(new)) => {
+                    crate::vfs::write_atomic(&full, new.as_bytes())
+                        .map_err(|e| (Exit::Failure, format!("{}: {e}", full.display())))?;
+                    fixed.push(rel.to_string());
+                }
+                Ok(None) => {}
+                Err(e) => return Err((Exit::Failure, format!("{}: {e}", full.display()))),
+            }
+        }
+    }
+    Ok(fixed)
+}
+
 /// `git-inventory validate`.
 pub fn validate(
     paths: &[PathBuf],
@@ -151,18 +196,44 @@ pub fn validate(
     config: Option<&Path>,
     color: Color,
     baseline: Option<&str>,
+    fix_too: bool,
 ) -> Exit {
     let paths: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         paths.to_vec()
     };
+    if fix_too {
+        if rev.is_some() {
+            eprintln!("git-inventory: --fix edits files in the working tree; it cannot be used with --rev");
+            return Exit::Usage;
+        }
+        match fix(&paths, config) {
+            Ok(files) => {
+                for f in &files {
+                    eprintln!("git-inventory: fixed {f}");
+                }
+            }
+            Err((code, msg)) => {
+                eprintln!("git-inventory: --fix: {msg}");
+                return code;
+            }
+        }
+    }
     let mut total = Report::default();
     let mut known = 0;
     for p in &paths {
+        // A commit's tree is read from the work tree's root already; a
+        // folder's findings are from its repository's root, which CI formats
+        // re-root at the work tree's.
         let r = match rev {
             Some(rev) => validate_rev(p, rev, config),
-            None => validate_path(p, config),
+            None => validate_path(p, config).map(|(mut r, root)| {
+                if format.for_ci() {
+                    crate::diagnostic::rebase(&mut r.diagnostics, &work_tree_prefix(&root));
+                }
+                r
+            }),
         };
         match r {
             // A path naming nothing Ansible would read as an inventory is a
@@ -213,6 +284,7 @@ pub fn validate(
         Format::Json => output::json(&total) + "\n",
         Format::Github => output::github(&total),
         Format::Gitlab => output::gitlab(&total) + "\n",
+        Format::Sarif => output::sarif(&total) + "\n",
     };
     let code = if total.errors() > 0 {
         Exit::Violations

@@ -149,6 +149,31 @@ impl Present {
     }
 }
 
+/// Put `prefix` before the path of every file the diagnostics name (a
+/// repository in a subfolder of its git work tree, reported from the work
+/// tree's root). Each file is copied once, however many findings it has.
+pub fn rebase(diagnostics: &mut [Diagnostic], prefix: &str) {
+    if prefix.is_empty() {
+        return;
+    }
+    // Keyed by the old file's address; the old file is kept alive with
+    // its copy so that no address is reused while the map lives.
+    type Moved = (Arc<SourceFile>, Arc<SourceFile>);
+    let mut moved: std::collections::HashMap<*const SourceFile, Moved> =
+        std::collections::HashMap::new();
+    let mut relabel = |l: &mut Label| {
+        let (_, to) = moved.entry(Arc::as_ptr(&l.file)).or_insert_with(|| {
+            let copy = SourceFile::new(format!("{prefix}{}", l.file.path), l.file.text.clone());
+            (l.file.clone(), copy)
+        });
+        l.file = to.clone();
+    };
+    for d in diagnostics {
+        relabel(&mut d.primary);
+        d.related.iter_mut().for_each(&mut relabel);
+    }
+}
+
 /// Drop the findings of `after` that `before` had too (any severity, the
 /// same as [`new_errors`] judges); how many were dropped.
 pub fn drop_present(after: &mut Vec<Diagnostic>, before: &[Diagnostic]) -> usize {

@@ -53,6 +53,10 @@ enum Command {
         /// on a messy repository: only what a change adds fails).
         #[arg(long, value_name = "REV")]
         baseline: Option<String>,
+        /// Fix what can be fixed in place before reporting: sort the
+        /// mappings INV040 (sort-order) reports, moving whole entries.
+        #[arg(long)]
+        fix: bool,
     },
     /// Run as a git pre-receive hook: reads `<old> <new> <ref>` lines on stdin.
     PreReceive {
@@ -298,6 +302,7 @@ fn main() -> ExitCode {
             config,
             color,
             baseline,
+            fix,
         } => ExitCode::from(commands::validate(
             &paths,
             rev.as_deref(),
@@ -305,6 +310,7 @@ fn main() -> ExitCode {
             config.as_deref(),
             color,
             baseline.as_deref(),
+            fix,
         )),
         Command::PreReceive {
             config,

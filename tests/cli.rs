@@ -129,8 +129,16 @@ fn formats_are_machine_readable() {
             .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
         "{text}"
     );
+    // CI formats name files from the git work tree's root (this checkout's).
+    let from_top = if root().join(".git").exists() {
+        "examples/broken/"
+    } else {
+        ""
+    };
     assert!(
-        text.contains("file=inventory/DEV/hosts.yml,line=22,col=9"),
+        text.contains(&format!(
+            "file={from_top}inventory/DEV/hosts.yml,line=22,col=9"
+        )),
         "{text}"
     );
     let gl = run(

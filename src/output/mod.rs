@@ -1,8 +1,12 @@
 //! Renderers for a validation [`Report`]:
 //! `human` (miette), `json` (stable, documented in README), `github`
-//! (workflow commands) and `gitlab` (Code Quality report).
+//! (workflow commands), `gitlab` (Code Quality report) and `sarif`
+//! (SARIF 2.1.0, for code scanning).
 
 pub mod human;
+mod sarif;
+
+pub use sarif::sarif;
 
 use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::validate::Report;
@@ -14,6 +18,15 @@ pub enum Format {
     Json,
     Github,
     Gitlab,
+    Sarif,
+}
+
+impl Format {
+    /// A format CI systems read, whose paths must be from the git work
+    /// tree's root to attach to files (`github`, `gitlab`, `sarif`).
+    pub fn for_ci(self) -> bool {
+        matches!(self, Format::Github | Format::Gitlab | Format::Sarif)
+    }
 }
 
 #[derive(Serialize)]
@@ -157,27 +170,45 @@ struct GlIssue<'a> {
     location: GlLocation<'a>,
 }
 
-/// GitLab Code Quality report (a JSON array of issues). A fingerprint
-/// is the finding's code, file and message and how many identical ones
-/// come before it in the file: not its line, so an edit above a finding
-/// leaves it the same finding (GitLab shows it neither fixed nor new).
+/// A finding's fingerprint, the same across unrelated edits: its code,
+/// file and message and how many identical ones come before it in the
+/// file, not its line, so an edit above a finding leaves it the same
+/// finding (GitLab and code scanning show it neither fixed nor new).
+mod fingerprint {
+    use crate::diagnostic::Diagnostic;
+
+    /// The fingerprint of each diagnostic, in order.
+    pub fn all(diagnostics: &[Diagnostic]) -> Vec<String> {
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        diagnostics
+            .iter()
+            .map(|d| {
+                let what = format!("{}\0{}\0{}", d.code, d.path(), d.message_key());
+                let nth = seen.entry(what.clone()).or_default();
+                *nth += 1;
+                format!(
+                    "{:016x}",
+                    crate::hash::fnv1a(format!("{what}\0{nth}").as_bytes())
+                )
+            })
+            .collect()
+    }
+}
+
+/// GitLab Code Quality report (a JSON array of issues), fingerprinted
+/// with [`fingerprint::all`].
 pub fn gitlab(report: &Report) -> String {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let fingerprints = fingerprint::all(&report.diagnostics);
     let issues: Vec<GlIssue<'_>> = report
         .diagnostics
         .iter()
-        .map(|d: &Diagnostic| {
+        .zip(fingerprints)
+        .map(|(d, fingerprint): (&Diagnostic, String)| {
             let (s, e) = (d.primary.start(), d.primary.end());
-            let what = format!("{}\0{}\0{}", d.code, d.path(), d.message_key());
-            let nth = seen.entry(what.clone()).or_default();
-            *nth += 1;
             GlIssue {
                 description: format!("{} {}", d.code, d.message),
                 check_name: format!("{} {}", d.code, d.code.name()),
-                fingerprint: format!(
-                    "{:016x}",
-                    crate::hash::fnv1a(format!("{what}\0{nth}").as_bytes())
-                ),
+                fingerprint,
                 severity: match d.severity {
                     Severity::Error => "major",
                     _ => "minor",

@@ -34,7 +34,11 @@ docker_stack:
   children:
     docker_stack_gitea:
     docker_stack_jenkins:
-```",
+```
+
+## Fix
+`git-inventory validate --fix` sorts the reported mappings: each entry moves
+whole, with the comment lines just above it; nothing else changes.",
     check: super::no_check,
     file: Some(check_top),
     item: Some(check_item),

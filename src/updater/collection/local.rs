@@ -112,22 +112,6 @@ impl Vfs for Overlay<'_> {
     }
 }
 
-/// Write `bytes` to `path` aside and rename it into place.
-fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    if let Some(d) = path.parent() {
-        std::fs::create_dir_all(d)?;
-    }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.git-inventory.{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    if let Ok(m) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(&tmp, m.permissions());
-    }
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
 /// The backup name of `path`, as Ansible's `backup_local` makes it.
 fn backup_name(path: &Path) -> PathBuf {
     let stamp = chrono_like_now();
@@ -264,9 +248,8 @@ fn write(l: &Local, o: &Overlay<'_>, out: &mut Outcome) -> Result<(), String> {
             ));
         }
         match content {
-            Some(bytes) => {
-                write_atomic(&full, bytes).map_err(|e| format!("cannot write {p}: {e}"))?
-            }
+            Some(bytes) => crate::vfs::write_atomic(&full, bytes)
+                .map_err(|e| format!("cannot write {p}: {e}"))?,
             None => match std::fs::remove_file(&full) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
                     return Err(format!("cannot remove {p}: {e}"))

@@ -8,7 +8,8 @@
 //! collection's operations work on data, see [`super::collection`]).
 //! `add` puts hosts, children and vars into a group's sections (creating
 //! what is missing), `remove` takes hosts and groups out, `render` writes
-//! names and values as YAML, and `layout` finds places in the file's text.
+//! names and values as YAML, `sort` puts mappings in order (`validate
+//! --fix` for INV040), and `layout` finds places in the file's text.
 
 mod add;
 mod layout;
@@ -16,12 +17,14 @@ mod patch;
 mod remove;
 mod render;
 mod result;
+mod sort;
 
 pub use add::{add_host, ensure_entry, Entry};
 pub use patch::{patch_document, patch_parsed, render_document};
 pub use remove::{remove_group, remove_host};
 pub use render::{check_host_name, render_value};
 pub use result::{EditError, Edited};
+pub use sort::sort_keys;
 
 #[cfg(test)]
 mod tests;
