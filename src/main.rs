@@ -29,6 +29,21 @@ struct Cli {
     command: Command,
 }
 
+/// `git inventory <TAB>`: git's bash completion calls `_git_inventory`
+/// with the words it split (`words`, `cword`) and the index of the git
+/// command among them (`__git_cmd_idx`, past options such as `-C DIR`);
+/// the words are handed to our completion as if typed after `git-inventory`.
+const GIT_SUBCOMMAND_BASH: &str = r#"
+# `git inventory ...`: git's completion calls _git_inventory.
+_git_inventory() {
+    local i=${__git_cmd_idx:-1}
+    local -a w=("git-inventory" "${words[@]:i+1}")
+    local c=$((cword - i))
+    local COMP_WORDS=("${w[@]}") COMP_CWORD=$c
+    _git__inventory git-inventory "${w[c]}" "${w[c-1]}"
+}
+"#;
+
 #[derive(Subcommand)]
 enum Command {
     /// Check inventories: a repository (directory), single files, or a commit (--rev).
@@ -411,6 +426,7 @@ fn main() -> ExitCode {
                 // (`git__inventory__...`), so only subcommand names
                 // completed: one spelling for both.
                 text = text.replace("git__subcmd__inventory__", "git__inventory__");
+                text.push_str(GIT_SUBCOMMAND_BASH);
             }
             emit_then(&text, Exit::Ok).into()
         }

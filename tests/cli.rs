@@ -372,6 +372,31 @@ fn completions_source_in_bash_and_man_page_renders() {
         "{formats}"
     );
     assert!(complete(&["git-inventory", "hook", "install", "--gi"]).contains("--gitlab"));
+    // `git inventory <TAB>` through git's own bash completion.
+    let git_completion = "/usr/share/bash-completion/completions/git";
+    assert!(
+        std::path::Path::new(git_completion).is_file(),
+        "{git_completion} is missing (Debian's git package ships it)"
+    );
+    let git_complete = |line: &str| {
+        let b = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{git_completion}'; source '{}'; COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; \
+                 read -ra COMP_WORDS <<< \"$COMP_LINE\"; [[ $COMP_LINE == *' ' ]] && COMP_WORDS+=(''); \
+                 COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); __git_wrap__git_main git; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                f.display(),
+            ))
+            .output()
+            .expect("bash runs");
+        String::from_utf8_lossy(&b.stdout).into_owned()
+    };
+    let sub = git_complete("git inventory val");
+    assert!(sub.contains("validate"), "{sub}");
+    let opt = git_complete("git -C /tmp inventory validate --fo");
+    assert!(opt.contains("--format"), "{opt}");
+    let val = git_complete("git inventory validate --format ");
+    assert!(val.contains("sarif"), "{val}");
     for shell in ["zsh", "fish"] {
         assert!(!run(&["completions", shell], &root()).stdout.is_empty());
     }
