@@ -23,7 +23,10 @@ impl VarValue {
     /// The value of a JSON value.
     pub fn from_json(v: Value) -> VarValue {
         match v {
-            Value::String(s) => VarValue::Str(s.into()),
+            // A number JSON cannot hold stays a JSON value, printed as one.
+            Value::String(s) if crate::yaml::value::special_repr(&s).is_none() => {
+                VarValue::Str(s.into())
+            }
             Value::Array(a) => VarValue::List(a.into_iter().map(VarValue::from_json).collect()),
             Value::Object(m) => VarValue::Map(
                 m.into_iter()
@@ -38,7 +41,8 @@ impl VarValue {
         node: &crate::yaml::Node,
     ) -> Result<VarValue, crate::yaml::value::ConstructError> {
         use crate::yaml::value::{
-            check_collection_tag, entries, key_string, value_scalar, KeyId, Scalar,
+            check_collection_tag, entries, json_key, list_tagged, value_scalar, KeyId, ListTagged,
+            Scalar,
         };
         use crate::yaml::NodeKind;
         match &node.kind {
@@ -49,6 +53,25 @@ impl VarValue {
                 }
                 crate::yaml::value::to_json(node).map(VarValue::from_json)
             }
+            _ if node.tag.is_some() && list_tagged(node)?.is_some() => match list_tagged(node)? {
+                Some(ListTagged::Set(keys)) => Ok(VarValue::List(
+                    keys.into_iter()
+                        .map(VarValue::from_node)
+                        .collect::<Result<_, _>>()?,
+                )),
+                Some(ListTagged::Pairs(pairs)) => Ok(VarValue::List(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| {
+                            Ok(VarValue::List(Box::new([
+                                VarValue::from_node(k)?,
+                                VarValue::from_node(v)?,
+                            ])))
+                        })
+                        .collect::<Result<_, _>>()?,
+                )),
+                None => Ok(VarValue::Json(Value::Null)),
+            },
             NodeKind::Seq(items) => {
                 check_collection_tag(node)?;
                 Ok(VarValue::List(
@@ -69,7 +92,7 @@ impl VarValue {
                     (!distinct).then(Default::default);
                 let mut out: Vec<(ecow::EcoString, VarValue)> = Vec::with_capacity(es.len());
                 for e in es {
-                    let k = key_string(e.key)?;
+                    let k = json_key(e.key)?;
                     let v = VarValue::from_node(e.value)?;
                     if let Some(seen) = seen.as_mut() {
                         if let Some(&i) = seen.get(&k) {

@@ -73,7 +73,15 @@ fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
             (Some("bool"), _) => Implicit::Bool,
             (Some("null"), _) => Implicit::Null,
             (Some("timestamp"), _) => Implicit::Timestamp,
-            (Some("binary"), _) => Implicit::Str,
+            // Ansible's loader reads bytes, which its JSON output (and so
+            // `ansible-inventory --list`) cannot print.
+            (Some("binary"), _) => {
+                return Err(cerr(
+                    node,
+                    "a !!binary value: Ansible reads it as bytes, which ansible-inventory cannot print (not JSON serializable)",
+                ))
+            }
+            (Some("python/unicode"), _) => Implicit::Str,
             (_, "!") => Implicit::Str,
             _ => {
                 return Err(cerr(
@@ -168,6 +176,51 @@ pub(crate) fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// A collection whose tag makes it a list to Ansible's JSON output.
+pub enum ListTagged<'a> {
+    /// `!!set {a, b}`: its keys (once each), in file order.
+    Set(Vec<&'a Node>),
+    /// `!!omap` or `!!pairs` `[{a: 1}, {b: 2}]`: each `[key, value]`.
+    Pairs(Vec<(&'a Node, &'a Node)>),
+}
+
+/// `!!set`, `!!omap` and `!!pairs` as PyYAML constructs them (a set, a
+/// list of pairs), or `None` for any other collection.
+pub fn list_tagged(node: &Node) -> Result<Option<ListTagged<'_>>, ConstructError> {
+    let Some(tag) = node.tag.as_ref().and_then(|t| t.core()) else {
+        return Ok(None);
+    };
+    match (tag, &node.kind) {
+        ("set", NodeKind::Map(_)) => Ok(Some(ListTagged::Set(
+            entries(node)?.into_iter().map(|e| e.key).collect(),
+        ))),
+        ("set", _) => Err(cerr(
+            node,
+            "while constructing a set: expected a mapping node (tag !!set)",
+        )),
+        (t @ ("omap" | "pairs"), NodeKind::Seq(items)) => {
+            let mut pairs = Vec::with_capacity(items.len());
+            for item in items {
+                match &item.kind {
+                    NodeKind::Map(kv) if kv.len() == 1 => pairs.push((&kv[0].0, &kv[0].1)),
+                    _ => {
+                        return Err(cerr(
+                            item,
+                            format!("while constructing !!{t}: expected a mapping of length 1"),
+                        ))
+                    }
+                }
+            }
+            Ok(Some(ListTagged::Pairs(pairs)))
+        }
+        (t @ ("omap" | "pairs"), _) => Err(cerr(
+            node,
+            format!("while constructing !!{t}: expected a sequence"),
+        )),
+        _ => Ok(None),
     }
 }
 
@@ -454,25 +507,72 @@ pub fn map_entries<'a, T>(
 fn float_json(f: f64) -> Value {
     Number::from_f64(f)
         .map(Value::Number)
-        .unwrap_or_else(|| Value::String(python_float_repr(f)))
+        .unwrap_or_else(|| special_number(&python_float_repr(f)))
 }
 
-/// Python's `repr()` of a float (for keys and `--graph --vars`).
+/// The mark of a number a JSON value cannot hold (see [`special_number`]):
+/// U+FFFE, a character PyYAML refuses anywhere in a file, so no string read
+/// from YAML starts with it.
+const NUMBER_MARK: char = '\u{FFFE}';
+
+/// A number `serde_json::Value` cannot hold, carried as a marked string of
+/// Python's `repr()` of it: an integer past 64 bits
+/// (`12345678901234567890123`) or a float that is not finite (`inf`,
+/// `-inf`, `nan`). The writers print it as Python does ([`special_json`],
+/// [`special_repr`]); to every other reader it is an opaque string.
+pub fn special_number(repr: &str) -> Value {
+    Value::String(format!("{NUMBER_MARK}{repr}"))
+}
+
+/// Python's `repr()` of a [`special_number`], if `s` is one.
+pub fn special_repr(s: &str) -> Option<&str> {
+    s.strip_prefix(NUMBER_MARK)
+}
+
+/// How Python's `json.dumps` writes a [`special_number`], if `s` is one:
+/// the digits, or `Infinity`, `-Infinity`, `NaN`.
+pub fn special_json(s: &str) -> Option<&str> {
+    special_repr(s).map(|r| match r {
+        "inf" => "Infinity",
+        "-inf" => "-Infinity",
+        "nan" => "NaN",
+        digits => digits,
+    })
+}
+
+/// Python's `repr()` of a float (for keys and `--graph --vars`), which
+/// `json.dumps` also writes for a finite float: the shortest digits that
+/// read back as the same float, in fixed notation for decimal exponents
+/// from -4 to 15 (`0.0001`, `1e+16`), else scientific with a signed
+/// exponent of two digits or more (`1e+20`, `1.5e-07`).
 pub fn python_float_repr(f: f64) -> String {
     if f.is_nan() {
-        "nan".into()
-    } else if f.is_infinite() {
-        if f > 0.0 { "inf" } else { "-inf" }.into()
-    } else if f.fract() == 0.0 && f.abs() < 1e16 {
-        format!("{f:.1}")
-    } else {
-        let s = format!("{f}");
-        if s.contains('e') || s.contains('.') {
-            s
-        } else {
-            format!("{s}.0")
-        }
+        return "nan".into();
     }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.into();
+    }
+    // Rust's `{:e}` gives the same shortest digits: `1.5e-7`, `1e20`.
+    let sci = format!("{:e}", f.abs());
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let sign = if f.is_sign_negative() { "-" } else { "" };
+    if !(-4..16).contains(&exp) {
+        let e_sign = if exp < 0 { '-' } else { '+' };
+        return format!("{sign}{mantissa}e{e_sign}{:02}", exp.abs());
+    }
+    let body = if exp < 0 {
+        format!("0.{}{digits}", "0".repeat((-exp - 1) as usize))
+    } else {
+        let int_len = exp as usize + 1;
+        if digits.len() <= int_len {
+            format!("{digits}{}.0", "0".repeat(int_len - digits.len()))
+        } else {
+            format!("{}.{}", &digits[..int_len], &digits[int_len..])
+        }
+    };
+    format!("{sign}{body}")
 }
 
 fn int_json(i: i128) -> Value {
@@ -481,20 +581,41 @@ fn int_json(i: i128) -> Value {
     } else if let Ok(v) = u64::try_from(i) {
         Value::Number(v.into())
     } else {
-        float_json(i as f64)
+        special_number(&i.to_string())
     }
 }
 
 /// A key as the string Ansible's JSON output gives it.
 pub fn key_string(node: &Node) -> Result<ecow::EcoString, ConstructError> {
-    Ok(match key_scalar(node)? {
+    key_scalar(node).map(scalar_key)
+}
+
+fn scalar_key(s: Scalar<'_>) -> ecow::EcoString {
+    match s {
         Scalar::Null => "null".into(),
         Scalar::Bool(b) => if b { "true" } else { "false" }.into(),
         Scalar::Int(i) => ecow::eco_format!("{i}"),
+        // json.dumps writes a float key as it writes a float value.
+        Scalar::Float(f) if f.is_nan() => "NaN".into(),
+        Scalar::Float(f) if f.is_infinite() => {
+            if f > 0.0 { "Infinity" } else { "-Infinity" }.into()
+        }
         Scalar::Float(f) => python_float_repr(f).into(),
         Scalar::Str(s) | Scalar::Vault(s) => s.into(),
         Scalar::Timestamp(t) => t.into(),
-    })
+    }
+}
+
+/// A variable mapping's key as Ansible's JSON output writes it; a date
+/// cannot be one (`--list` fails on it).
+pub fn json_key(node: &Node) -> Result<ecow::EcoString, ConstructError> {
+    match key_scalar(node)? {
+        Scalar::Timestamp(t) => Err(cerr(
+            node,
+            format!("the date {t} as a mapping key: ansible-inventory cannot print it (a date key is not JSON serializable); quote it"),
+        )),
+        other => Ok(scalar_key(other)),
+    }
 }
 
 /// Convert a node to the JSON value Ansible would output for it.
@@ -513,6 +634,18 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
                 Value::Object(m)
             }
         },
+        _ if node.tag.is_some() && list_tagged(node)?.is_some() => match list_tagged(node)? {
+            Some(ListTagged::Set(keys)) => {
+                Value::Array(keys.into_iter().map(to_json).collect::<Result<_, _>>()?)
+            }
+            Some(ListTagged::Pairs(pairs)) => Value::Array(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| Ok(Value::Array(vec![to_json(k)?, to_json(v)?])))
+                    .collect::<Result<_, _>>()?,
+            ),
+            None => Value::Null,
+        },
         NodeKind::Seq(items) => {
             check_collection_tag(node)?;
             Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?)
@@ -521,7 +654,7 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
             check_collection_tag(node)?;
             let mut m = Map::new();
             for e in entries(node)? {
-                m.insert(key_string(e.key)?.into(), to_json(e.value)?);
+                m.insert(json_key(e.key)?.into(), to_json(e.value)?);
             }
             Value::Object(m)
         }
@@ -539,9 +672,15 @@ pub fn check(node: &Node) -> Result<(), ConstructError> {
         }
         NodeKind::Map(pairs) => {
             check_collection_tag(node)?;
+            // A set's keys are its items: a date is one like any other.
+            let set = node.tag.as_ref().and_then(|t| t.core()) == Some("set");
             if pairs.iter().any(|(k, _)| is_merge_key(k)) {
                 // merges: the full flattening, with its shape errors
-                entries(node)?;
+                for e in entries(node)? {
+                    if !set && matches!(key_scalar(e.key), Ok(Scalar::Timestamp(_))) {
+                        json_key(e.key)?;
+                    }
+                }
             } else {
                 for (k, _) in pairs {
                     if !matches!(k.kind, NodeKind::Scalar { .. }) {
@@ -550,7 +689,11 @@ pub fn check(node: &Node) -> Result<(), ConstructError> {
                             "while constructing a mapping: found unhashable key (a list or mapping used as a key)",
                         ));
                     }
-                    key_scalar(k)?;
+                    if let Scalar::Timestamp(_) = key_scalar(k)? {
+                        if !set {
+                            json_key(k)?;
+                        }
+                    }
                 }
             }
             pairs.iter().try_for_each(|(_, v)| check(v))
@@ -608,6 +751,29 @@ mod tests {
 
     fn doc(s: &str) -> Node {
         parse(s, Limits::default()).unwrap().unwrap()
+    }
+
+    #[test]
+    fn floats_as_python_repr_prints_them() {
+        for (f, want) in [
+            (1e20, "1e+20"),
+            (1e17, "1e+17"),
+            (1e16, "1e+16"),
+            (9999999999999998.0, "9999999999999998.0"),
+            (1.5e-7, "1.5e-07"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (0.1, "0.1"),
+            (3.0, "3.0"),
+            (685230.15, "685230.15"),
+            (-2.5, "-2.5"),
+            (-0.0, "-0.0"),
+            (123456789012345680000.0, "1.2345678901234568e+20"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+        ] {
+            assert_eq!(python_float_repr(f), want, "{f:?}");
+        }
     }
 
     #[test]

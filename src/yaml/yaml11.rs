@@ -384,22 +384,84 @@ pub fn construct_float(s: &str) -> Option<f64> {
     Some(if neg { -x } else { x })
 }
 
-/// ISO text of a YAML 1.1 timestamp as Python's `isoformat()` would print the
-/// date (`2024-01-01`) or datetime (`2024-01-01T10:00:00`, offset kept).
+/// ISO text of a YAML 1.1 timestamp as PyYAML constructs it and Python's
+/// `isoformat()` prints it: a date (`2024-01-01`), or a datetime with its
+/// fraction as six digits when not zero (`2001-12-14T21:59:43.100000`) and
+/// its offset as `+HH:MM` (`Z` is `+00:00`). `None` where Python refuses the
+/// values (February 30th, hour 24, an offset of a day or more).
 pub fn construct_timestamp(s: &str) -> Option<String> {
     let (date, time) = parse_timestamp(s)?;
     let mut parts = date.split('-');
     let y: u32 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
     let d: u32 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || y == 0 {
+    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) || y == 0 {
         return None;
     }
     let date = format!("{y:04}-{m:02}-{d:02}");
     match time {
         None => Some(date),
-        Some(t) => Some(format!("{date}T{}", t.trim())),
+        Some(t) => Some(format!("{date}T{}", construct_time(&t)?)),
     }
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `H:MM:SS[.fraction][ ]*[Z|±H[:MM]]` (already matched by
+/// [`parse_timestamp`]) as `HH:MM:SS[.ffffff][±HH:MM]`.
+fn construct_time(t: &str) -> Option<String> {
+    let (clock, zone) = match t.find([' ', '\t', 'Z', '+', '-']) {
+        Some(i) => (&t[..i], t[i..].trim_start_matches([' ', '\t'])),
+        None => (t, ""),
+    };
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, f)) => (hms, f),
+        None => (clock, ""),
+    };
+    let mut hms = hms.split(':').map(|p| p.parse::<u32>().ok());
+    let (h, mi, sec) = (hms.next()??, hms.next()??, hms.next()??);
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    let mut out = format!("{h:02}:{mi:02}:{sec:02}");
+    // Python keeps six digits: cut or padded with zeros.
+    let micro: String = fraction
+        .chars()
+        .chain(std::iter::repeat('0'))
+        .take(6)
+        .collect();
+    if micro != "000000" {
+        out.push('.');
+        out.push_str(&micro);
+    }
+    match zone.as_bytes().first() {
+        None => {}
+        Some(b'Z') => out.push_str("+00:00"),
+        Some(&sign) => {
+            let (zh, zm) = match zone[1..].split_once(':') {
+                Some((zh, zm)) => (zh.parse::<u32>().ok()?, zm.parse::<u32>().ok()?),
+                None => (zone[1..].parse::<u32>().ok()?, 0),
+            };
+            let minutes = zh * 60 + zm;
+            if minutes >= 24 * 60 {
+                return None;
+            }
+            let sign = if sign == b'-' && minutes > 0 {
+                '-'
+            } else {
+                '+'
+            };
+            out.push_str(&format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -494,5 +556,45 @@ mod tests {
             construct_timestamp("2024-01-01").as_deref(),
             Some("2024-01-01")
         );
+    }
+
+    #[test]
+    fn timestamps_as_python_prints_them() {
+        // What ansible-core 2.19's `--list` prints for each.
+        for (s, want) in [
+            (
+                "2001-12-14t21:59:43.10-05:00",
+                "2001-12-14T21:59:43.100000-05:00",
+            ),
+            ("2001-12-14 21:59:43.10", "2001-12-14T21:59:43.100000"),
+            ("2001-12-15T02:59:43.1Z", "2001-12-15T02:59:43.100000+00:00"),
+            (
+                "2001-12-14 21:59:43.1234567 +5",
+                "2001-12-14T21:59:43.123456+05:00",
+            ),
+            ("2002-1-2 3:04:05", "2002-01-02T03:04:05"),
+            ("2001-12-14 21:59:43 +05:30", "2001-12-14T21:59:43+05:30"),
+            ("2001-12-14 21:59:43.000", "2001-12-14T21:59:43"),
+            ("2001-12-14 23:00:00 +23:59", "2001-12-14T23:00:00+23:59"),
+            ("2001-12-14 23:00:00 -0:60", "2001-12-14T23:00:00-01:00"),
+            ("2001-12-14 23:00:00 -0", "2001-12-14T23:00:00+00:00"),
+            ("2000-02-29", "2000-02-29"),
+        ] {
+            assert_eq!(construct_timestamp(s).as_deref(), Some(want), "{s}");
+        }
+        // Python refuses these: day out of range for the month, hour 25,
+        // minute or second 60, an offset of a day.
+        for s in [
+            "2001-02-29",
+            "1900-02-29",
+            "2001-04-31",
+            "2001-12-14 25:00:00",
+            "2001-12-14 23:60:00",
+            "2001-12-14 23:59:60",
+            "2001-12-14 23:00:00 +24",
+            "0000-01-01",
+        ] {
+            assert_eq!(construct_timestamp(s), None, "{s}");
+        }
     }
 }

@@ -2,13 +2,13 @@
 //! indent=4)` with its ASCII escapes.
 
 use crate::inventory::vars::VarValue;
-use crate::yaml::value::python_float_repr;
+use crate::yaml::value::{python_float_repr, special_json, special_repr};
 use serde_json::Value;
 
 /// Python's `str()` of a value (repr inside containers).
 pub fn python_str(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => special_repr(s).unwrap_or(s).to_string(),
         other => python_repr(other),
     }
 }
@@ -24,6 +24,7 @@ fn python_repr(v: &Value) -> String {
             (_, _, Some(f)) => python_float_repr(f),
             _ => n.to_string(),
         },
+        Value::String(s) if special_repr(s).is_some() => python_str(v),
         Value::String(s) => {
             if s.contains('\'') && !s.contains('"') {
                 format!("\"{s}\"")
@@ -141,7 +142,10 @@ fn write_json(v: &Value, level: usize, out: &mut String) {
                 _ => write!(out, "{n}"),
             };
         }
-        Value::String(s) => write_str(s, out),
+        Value::String(s) => match special_json(s) {
+            Some(number) => out.push_str(number),
+            None => write_str(s, out),
+        },
         Value::Array(a) => write_items(a, level, out),
         Value::Object(m) => {
             let mut entries: Vec<(&str, &Value)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
