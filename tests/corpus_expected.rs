@@ -1,5 +1,6 @@
-//! Python-free parity: our `list`/`graph` against the answers ansible-core
-//! 2.19.14 gave for every corpus file (recorded in `expected/`), and
+//! Python-free parity: our `list`/`graph` (and `graph --vars` where it was
+//! recorded) against the answers ansible-core 2.19.14 gave for every corpus
+//! file (recorded in `expected/`), and
 //! `validate` exiting 1 where Ansible refused the file.
 
 mod common;
@@ -36,6 +37,16 @@ fn check_dir(dir: &Path) -> usize {
                 theirs.trim_end(),
                 "{name}: --graph differs"
             );
+            // Where Ansible's `--graph --vars` was recorded too.
+            let with_vars = exp.join(format!("{name}.graph-vars.txt"));
+            if let Ok(theirs) = std::fs::read_to_string(&with_vars) {
+                let o = run(&["graph", "-i", &f, "--vars"], dir);
+                assert_eq!(
+                    stdout(&o).trim_end(),
+                    theirs.trim_end(),
+                    "{name}: --graph --vars differs"
+                );
+            }
         } else {
             let o = run(&["validate", &f], dir);
             assert_eq!(

@@ -1,9 +1,9 @@
 //! `ansible-inventory --graph [GROUP] [--vars]`: the `  |--` tree.
 
-use super::python::python_str;
-use super::shown::{host_vars, internal};
+use super::python::python_str_var;
+use super::shown::{internal, shown_vars};
 use crate::inventory::model::{Inventory, ALL};
-use serde_json::{Map, Value};
+use crate::inventory::vars::VarValue;
 
 /// The `--graph [GROUP] [--vars]` text; `None` when the group does not exist.
 pub fn graph(inv: &Inventory, start: &str, show_vars: bool) -> Option<String> {
@@ -22,12 +22,12 @@ fn graph_name(name: &str, depth: usize) -> String {
     }
 }
 
-fn show_vars(vars: &Map<String, Value>, depth: usize, lines: &mut Vec<String>) {
-    let mut keys: Vec<&String> = vars.keys().collect();
-    keys.sort();
-    for k in keys {
+/// `{name = value}` lines, sorted by name.
+fn show_vars(mut vars: Vec<(&str, &VarValue)>, depth: usize, lines: &mut Vec<String>) {
+    vars.sort_by(|a, b| a.0.cmp(b.0));
+    for (k, v) in vars {
         lines.push(graph_name(
-            &format!("{{{} = {}}}", k, python_str(&vars[k])),
+            &format!("{{{} = {}}}", k, python_str_var(v)),
             depth,
         ));
     }
@@ -51,19 +51,21 @@ fn graph_group(
         for &h in &group.hosts {
             lines.push(graph_name(&inv.hosts[h].name, depth));
             if vars {
-                show_vars(&host_vars(inv, h, depths), depth + 1, lines);
+                show_vars(shown_vars(inv, h, depths), depth + 1, lines);
             }
         }
     }
     if vars {
-        let mut gv = Map::new();
+        // The group's own vars, then its group_vars/ files' over them.
+        let mut gv: indexmap::IndexMap<&str, &VarValue> = indexmap::IndexMap::new();
         for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
-            gv.insert(k.to_string(), v.value.to_json());
+            gv.insert(k, &v.value);
         }
+        let priority = VarValue::Json(group.priority.into());
         if group.priority != 1 {
-            gv.insert("ansible_group_priority".into(), group.priority.into());
+            gv.insert("ansible_group_priority", &priority);
         }
         gv.retain(|k, _| !internal(k));
-        show_vars(&gv, depth, lines);
+        show_vars(gv.into_iter().collect(), depth, lines);
     }
 }

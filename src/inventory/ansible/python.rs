@@ -13,6 +13,103 @@ pub fn python_str(v: &Value) -> String {
     }
 }
 
+/// Python's `str()` of a variable's value: a mapping's entries in the
+/// order Ansible's dict keeps them (the file's), strings inside as `repr()`.
+pub fn python_str_var(v: &VarValue) -> String {
+    match v {
+        VarValue::Str(s) => s.to_string(),
+        VarValue::Json(j) => python_str(j),
+        other => {
+            let mut out = String::new();
+            repr_var(other, &mut out);
+            out
+        }
+    }
+}
+
+fn repr_var(v: &VarValue, out: &mut String) {
+    match v {
+        VarValue::Str(s) => repr_str(s, out),
+        VarValue::Json(j) => out.push_str(&python_repr(j)),
+        VarValue::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_var(item, out);
+            }
+            out.push(']');
+        }
+        VarValue::Map(entries) => {
+            out.push('{');
+            for (i, (k, item)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                repr_str(k, out);
+                out.push_str(": ");
+                repr_var(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Python's `repr()` of a string: in single quotes unless it holds a `'`
+/// and no `"`; the backslash, that quote, `\t`, `\n`, `\r` and characters
+/// Python does not print (controls, separators other than the space,
+/// format characters, private use) escaped as `\xNN`, `\uNNNN` or
+/// `\UNNNNNNNN`.
+fn repr_str(s: &str, out: &mut String) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !printable(c) => {
+                let n = c as u32;
+                out.push_str(&if n < 0x100 {
+                    format!("\\x{n:02x}")
+                } else if n < 0x10000 {
+                    format!("\\u{n:04x}")
+                } else {
+                    format!("\\U{n:08x}")
+                });
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// Python's `str.isprintable()` for one character, for the characters an
+/// inventory may hold: not a control (Cc), format (Cf), separator other
+/// than the space (Zs, Zl, Zp), surrogate or private-use character.
+fn printable(c: char) -> bool {
+    let n = c as u32;
+    if n < 0x7f {
+        return n >= 0x20;
+    }
+    !matches!(n,
+        0x7f..=0xa0 | 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x1680 | 0x180e
+        | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f
+        | 0x3000 | 0xe000..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0xfffe | 0xffff
+        | 0x110bd | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a | 0xe0001 | 0xe0020..=0xe007f
+        | 0xf0000..=0x10ffff)
+}
+
 fn python_repr(v: &Value) -> String {
     match v {
         Value::Null => "None".into(),
@@ -26,11 +123,9 @@ fn python_repr(v: &Value) -> String {
         },
         Value::String(s) if special_repr(s).is_some() => python_str(v),
         Value::String(s) => {
-            if s.contains('\'') && !s.contains('"') {
-                format!("\"{s}\"")
-            } else {
-                format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-            }
+            let mut out = String::with_capacity(s.len() + 2);
+            repr_str(s, &mut out);
+            out
         }
         Value::Array(a) => format!(
             "[{}]",
@@ -229,6 +324,27 @@ pub(super) fn write_entries<'a, V: PyJson + 'a>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn strings_as_python_repr_writes_them() {
+        for (s, want) in [
+            ("it's", "\"it's\""),
+            ("say \"hi\"", "'say \"hi\"'"),
+            ("both ' and \"", "'both \\' and \"'"),
+            ("back\\slash", "'back\\\\slash'"),
+            ("tab\there", "'tab\\there'"),
+            ("x\ny\r", "'x\\ny\\r'"),
+            ("é ü 日本", "'é ü 日本'"),
+            (
+                "\u{1b}[0m\u{7f}\u{a0}\u{2028}\u{feff}",
+                "'\\x1b[0m\\x7f\\xa0\\u2028\\ufeff'",
+            ),
+        ] {
+            let mut out = String::new();
+            super::repr_str(s, &mut out);
+            assert_eq!(out, want, "{s:?}");
+        }
+    }
+
     #[test]
     fn strings_needing_no_escape_are_told_by_every_byte() {
         for b in 0u8..=255 {

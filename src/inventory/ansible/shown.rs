@@ -17,7 +17,7 @@ pub fn shown_vars<'i>(
     vars
 }
 
-/// The same, as a JSON object (`--host`, `--graph --vars`).
+/// The same, as a JSON object (`--host`).
 pub fn host_vars(inv: &Inventory, host: usize, depths: &[u32]) -> Map<String, Value> {
     shown_vars(inv, host, depths)
         .into_iter()
