@@ -1,5 +1,6 @@
 //! Where libyaml (the reader under Ansible's loader) and saphyr part ways,
-//! checked around saphyr's reading: directives, an entry with no key,
+//! checked around saphyr's reading: the characters its reader refuses,
+//! directives, an entry with no key,
 //! tabs where libyaml takes only spaces, anchor names and anchors defined
 //! twice. Each is held to `ansible-inventory` by a parity fixture.
 
@@ -35,6 +36,64 @@ pub(super) fn check_directives(text: &str) -> Result<(), YamlError> {
         at += line.len();
     }
     Ok(())
+}
+
+/// The characters libyaml's reader refuses anywhere in a stream ("control
+/// characters are not allowed"): C0 controls other than tab, line feed and
+/// carriage return, DEL, the C1 controls other than NEL (U+0080 to U+009F),
+/// U+FFFE and U+FFFF. Eight bytes at a time: a word with no byte below
+/// 0x20, no DEL and no lead byte of those sequences (0xC2, 0xEF) is clean.
+pub(super) fn check_printable(text: &str) -> Result<(), YamlError> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let suspect = |x: u64| {
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero_byte(x ^ (ONES * 0x7f))
+            | zero_byte(x ^ (ONES * 0xc2))
+            | zero_byte(x ^ (ONES * 0xef))
+    };
+    let b = text.as_bytes();
+    let mut at = 0;
+    while at + 8 <= b.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[at..at + 8]);
+        if suspect(u64::from_le_bytes(w)) != 0 {
+            for i in at..at + 8 {
+                refuse_at(text, i)?;
+            }
+        }
+        at += 8;
+    }
+    (at..b.len()).try_for_each(|i| refuse_at(text, i))
+}
+
+/// An error when the character starting at byte `i` is one libyaml refuses.
+fn refuse_at(text: &str, i: usize) -> Result<(), YamlError> {
+    let b = text.as_bytes();
+    let bad = match b[i] {
+        0x09 | 0x0a | 0x0d => None,
+        c @ (0x00..=0x1f | 0x7f) => Some((u32::from(c), 1)),
+        0xc2 => match b.get(i + 1) {
+            Some(&c @ 0x80..=0x9f) if c != 0x85 => Some((u32::from(c), 2)),
+            _ => None,
+        },
+        0xef if b.get(i + 1) == Some(&0xbf) => match b.get(i + 2) {
+            Some(0xbe) => Some((0xfffe, 3)),
+            Some(0xbf) => Some((0xffff, 3)),
+            _ => None,
+        },
+        _ => None,
+    };
+    match bad {
+        None => Ok(()),
+        Some((code, len)) => Err(YamlError {
+            span: Span::new(i, i + len),
+            message: format!(
+                "unacceptable character #x{code:04x}: control characters are not allowed"
+            ),
+        }),
+    }
 }
 
 /// A key saphyr reads as empty where libyaml (Ansible's reader) finds
@@ -204,6 +263,40 @@ pub(super) fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
         line = end + 1;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod printable_tests {
+    #[test]
+    fn refuses_what_libyaml_refuses_wherever_it_is() {
+        for (ch, code) in [
+            ("\u{1b}", "001b"),
+            ("\u{0}", "0000"),
+            ("\u{7f}", "007f"),
+            ("\u{80}", "0080"),
+            ("\u{9f}", "009f"),
+            ("\u{fffe}", "fffe"),
+            ("\u{ffff}", "ffff"),
+        ] {
+            for pad in 0..17 {
+                let text = format!("a: {}{ch}x\n", "é".repeat(pad));
+                let e = super::check_printable(&text).unwrap_err();
+                assert!(
+                    e.message.contains(&format!("#x{code}")),
+                    "{ch:?}: {}",
+                    e.message
+                );
+                assert_eq!(&text[e.span.start as usize..e.span.end as usize], ch);
+            }
+        }
+        for ok in [
+            "a:\tb\r\n",
+            "\u{85}\u{a0}\u{feff}\u{fffd}\u{2028}é日本\u{10ffff}",
+            "plain ascii text, long enough to fill words\n",
+        ] {
+            assert!(super::check_printable(ok).is_ok(), "{ok:?}");
+        }
+    }
 }
 
 #[cfg(test)]

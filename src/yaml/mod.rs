@@ -218,6 +218,7 @@ fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
 /// `get_single_data` does. `Ok(None)` is an empty stream.
 pub fn parse(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
+    libyaml::check_printable(text)?;
     libyaml::check_directives(text)?;
     if let Some(root) = fast::parse(text, limits) {
         return Ok(Some(root));

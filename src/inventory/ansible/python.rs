@@ -1,5 +1,5 @@
 //! Python's `str()` and `repr()` of values, and `json.dumps(sort_keys=True,
-//! indent=4)` with its ASCII escapes.
+//! indent=4, ensure_ascii=False)` (only control characters escaped).
 
 use crate::inventory::vars::VarValue;
 use crate::yaml::value::{python_float_repr, special_json, special_repr};
