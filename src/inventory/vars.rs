@@ -45,6 +45,31 @@ impl VarValue {
             Scalar,
         };
         use crate::yaml::NodeKind;
+        if !matches!(node.kind, NodeKind::Scalar { .. }) {
+            match list_tagged(node)? {
+                Some(ListTagged::Set(keys)) => {
+                    return Ok(VarValue::List(
+                        keys.into_iter()
+                            .map(VarValue::from_node)
+                            .collect::<Result<_, _>>()?,
+                    ))
+                }
+                Some(ListTagged::Pairs(pairs)) => {
+                    return Ok(VarValue::List(
+                        pairs
+                            .into_iter()
+                            .map(|(k, v)| {
+                                Ok(VarValue::List(Box::new([
+                                    VarValue::from_node(k)?,
+                                    VarValue::from_node(v)?,
+                                ])))
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ))
+                }
+                None => {}
+            }
+        }
         match &node.kind {
             NodeKind::Scalar { value, .. } => {
                 // Constructed text is the node's own string.
@@ -53,25 +78,6 @@ impl VarValue {
                 }
                 crate::yaml::value::to_json(node).map(VarValue::from_json)
             }
-            _ if node.tag.is_some() && list_tagged(node)?.is_some() => match list_tagged(node)? {
-                Some(ListTagged::Set(keys)) => Ok(VarValue::List(
-                    keys.into_iter()
-                        .map(VarValue::from_node)
-                        .collect::<Result<_, _>>()?,
-                )),
-                Some(ListTagged::Pairs(pairs)) => Ok(VarValue::List(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| {
-                            Ok(VarValue::List(Box::new([
-                                VarValue::from_node(k)?,
-                                VarValue::from_node(v)?,
-                            ])))
-                        })
-                        .collect::<Result<_, _>>()?,
-                )),
-                None => Ok(VarValue::Json(Value::Null)),
-            },
             NodeKind::Seq(items) => {
                 check_collection_tag(node)?;
                 Ok(VarValue::List(

@@ -45,14 +45,15 @@ fn level(s: Severity) -> &'static str {
 }
 
 fn rule(code: Code) -> Value {
+    let doc = crate::rules::rule_markdown(code);
     json!({
         "id": code.as_str(),
         "name": code.name(),
         "shortDescription": {"text": code.summary()},
         "fullDescription": {"text": code.summary()},
         "help": {
-            "text": crate::rules::rule_markdown(code),
-            "markdown": crate::rules::rule_markdown(code),
+            "text": doc,
+            "markdown": doc,
         },
         "defaultConfiguration": {"level": level(code.default_severity())},
     })

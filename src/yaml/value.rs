@@ -620,6 +620,24 @@ pub fn json_key(node: &Node) -> Result<ecow::EcoString, ConstructError> {
 
 /// Convert a node to the JSON value Ansible would output for it.
 pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
+    if !matches!(node.kind, NodeKind::Scalar { .. }) {
+        match list_tagged(node)? {
+            Some(ListTagged::Set(keys)) => {
+                return Ok(Value::Array(
+                    keys.into_iter().map(to_json).collect::<Result<_, _>>()?,
+                ))
+            }
+            Some(ListTagged::Pairs(pairs)) => {
+                return Ok(Value::Array(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| Ok(Value::Array(vec![to_json(k)?, to_json(v)?])))
+                        .collect::<Result<_, _>>()?,
+                ))
+            }
+            None => {}
+        }
+    }
     Ok(match &node.kind {
         NodeKind::Scalar { .. } => match value_scalar(node)? {
             Scalar::Null => Value::Null,
@@ -633,18 +651,6 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
                 m.insert("__ansible_vault".into(), Value::String(v.to_string()));
                 Value::Object(m)
             }
-        },
-        _ if node.tag.is_some() && list_tagged(node)?.is_some() => match list_tagged(node)? {
-            Some(ListTagged::Set(keys)) => {
-                Value::Array(keys.into_iter().map(to_json).collect::<Result<_, _>>()?)
-            }
-            Some(ListTagged::Pairs(pairs)) => Value::Array(
-                pairs
-                    .into_iter()
-                    .map(|(k, v)| Ok(Value::Array(vec![to_json(k)?, to_json(v)?])))
-                    .collect::<Result<_, _>>()?,
-            ),
-            None => Value::Null,
         },
         NodeKind::Seq(items) => {
             check_collection_tag(node)?;
