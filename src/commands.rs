@@ -164,17 +164,20 @@ fn fix(paths: &[PathBuf], config: Option<&Path>) -> Result<Vec<String>, (Exit, S
     let mut fixed = Vec::new();
     for p in paths {
         let (report, root) = validate_path(p, config)?;
-        let mut keys: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        // Each file's text as validation read it, and the keys reported.
+        let mut keys: BTreeMap<&str, (&str, Vec<u32>)> = BTreeMap::new();
         for d in &report.diagnostics {
             if d.code == crate::diagnostic::Code::SortOrder {
-                keys.entry(d.path()).or_default().push(d.primary.span.start);
+                let file = &d.primary.file;
+                let entry = keys.entry(&file.path).or_insert((&file.text, Vec::new()));
+                entry.1.push(d.primary.span.start);
             }
         }
-        for (rel, at) in keys {
-            let full = root.join(rel);
-            let text = std::fs::read_to_string(&full)
-                .map_err(|e| (Exit::Failure, format!("{}: {e}", full.display())))?;
-            match crate::updater::edit::sort_keys(&text, Some(&at)) {
+        for (rel, (text, at)) in keys {
+            // A symlinked file is edited where it points (the link stays).
+            let full = std::fs::canonicalize(root.join(rel))
+                .map_err(|e| (Exit::Failure, format!("{rel}: {e}")))?;
+            match crate::updater::edit::sort_keys(text, Some(&at)) {
                 Ok(Some(new)) => {
                     crate::vfs::write_atomic(&full, new.as_bytes())
                         .map_err(|e| (Exit::Failure, format!("{}: {e}", full.display())))?;
