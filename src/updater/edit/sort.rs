@@ -3,7 +3,7 @@
 //! whole: its key line, its body, and the comment and blank lines just
 //! above it; nothing else in the file changes.
 
-use super::layout::{content_end, is_flow, line_end, line_start, parse};
+use super::layout::{apply, content_end, is_flow, line_end, line_start, parse};
 use super::result::{Edited, R};
 use crate::rules::walk::{walk, Item};
 use crate::yaml::value::{is_merge_key, key_string};
@@ -186,12 +186,7 @@ fn splice(text: &str, blocks: &[&Block]) -> (String, Vec<Move>) {
         reps.push((b.start, b.end, t));
         moves.extend(m);
     }
-    reps.sort_by_key(|r| std::cmp::Reverse(r.0));
-    let mut out = text.to_string();
-    for (s, e, t) in reps {
-        out.replace_range(s..e, &t);
-    }
-    (out, moves)
+    (apply(text, reps), moves)
 }
 
 #[cfg(test)]
