@@ -13,6 +13,9 @@ use serde_json::Value;
 #[derive(Debug, Clone)]
 pub enum VarValue {
     Str(ecow::EcoString),
+    /// A string read under `!unsafe`: the same text to every reader, but
+    /// `--list` prints it as `{"__ansible_unsafe": "..."}`.
+    Unsafe(ecow::EcoString),
     Json(Value),
     List(Box<[VarValue]>),
     /// A mapping's entries in file order, each key (as JSON has it) once.
@@ -40,30 +43,32 @@ impl VarValue {
     pub fn from_node(
         node: &crate::yaml::Node,
     ) -> Result<VarValue, crate::yaml::value::ConstructError> {
+        VarValue::construct(node, false)
+    }
+    /// [`VarValue::from_node`] inside a node tagged `!unsafe` or not.
+    fn construct(
+        node: &crate::yaml::Node,
+        under_unsafe: bool,
+    ) -> Result<VarValue, crate::yaml::value::ConstructError> {
         use crate::yaml::value::{
             check_collection_tag, entries, json_key, list_tagged, value_scalar, KeyId, ListTagged,
             Scalar,
         };
         use crate::yaml::NodeKind;
+        let unsafe_ = under_unsafe || crate::yaml::value::is_unsafe(node);
+        let each = |n: &crate::yaml::Node| VarValue::construct(n, unsafe_);
         if !matches!(node.kind, NodeKind::Scalar { .. }) {
             match list_tagged(node)? {
                 Some(ListTagged::Set(keys)) => {
                     return Ok(VarValue::List(
-                        keys.into_iter()
-                            .map(VarValue::from_node)
-                            .collect::<Result<_, _>>()?,
+                        keys.into_iter().map(each).collect::<Result<_, _>>()?,
                     ))
                 }
                 Some(ListTagged::Pairs(pairs)) => {
                     return Ok(VarValue::List(
                         pairs
                             .into_iter()
-                            .map(|(k, v)| {
-                                Ok(VarValue::List(Box::new([
-                                    VarValue::from_node(k)?,
-                                    VarValue::from_node(v)?,
-                                ])))
-                            })
+                            .map(|(k, v)| Ok(VarValue::List(Box::new([each(k)?, each(v)?]))))
                             .collect::<Result<_, _>>()?,
                     ))
                 }
@@ -74,17 +79,18 @@ impl VarValue {
             NodeKind::Scalar { value, .. } => {
                 // Constructed text is the node's own string.
                 if let Scalar::Str(_) = value_scalar(node)? {
-                    return Ok(VarValue::Str(value.clone()));
+                    return Ok(if unsafe_ {
+                        VarValue::Unsafe(value.clone())
+                    } else {
+                        VarValue::Str(value.clone())
+                    });
                 }
                 crate::yaml::value::to_json(node).map(VarValue::from_json)
             }
             NodeKind::Seq(items) => {
                 check_collection_tag(node)?;
                 Ok(VarValue::List(
-                    items
-                        .iter()
-                        .map(VarValue::from_node)
-                        .collect::<Result<_, _>>()?,
+                    items.iter().map(each).collect::<Result<_, _>>()?,
                 ))
             }
             NodeKind::Map(_) => {
@@ -99,7 +105,7 @@ impl VarValue {
                 let mut out: Vec<(ecow::EcoString, VarValue)> = Vec::with_capacity(es.len());
                 for e in es {
                     let k = json_key(e.key)?;
-                    let v = VarValue::from_node(e.value)?;
+                    let v = each(e.value)?;
                     if let Some(seen) = seen.as_mut() {
                         if let Some(&i) = seen.get(&k) {
                             out[i].1 = v;
@@ -116,6 +122,11 @@ impl VarValue {
     pub fn to_json(&self) -> Value {
         match self {
             VarValue::Str(s) => Value::String(s.to_string()),
+            VarValue::Unsafe(s) => {
+                let mut m = serde_json::Map::new();
+                m.insert("__ansible_unsafe".into(), Value::String(s.to_string()));
+                Value::Object(m)
+            }
             VarValue::Json(v) => v.clone(),
             VarValue::List(items) => Value::Array(items.iter().map(VarValue::to_json).collect()),
             VarValue::Map(entries) => Value::Object(
@@ -128,7 +139,7 @@ impl VarValue {
     }
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            VarValue::Str(s) => Some(s),
+            VarValue::Str(s) | VarValue::Unsafe(s) => Some(s),
             VarValue::Json(Value::String(s)) => Some(s),
             _ => None,
         }
@@ -347,5 +358,39 @@ mod tests {
         let c = VarValue::from_node(&node("y: [a, b]\nx: 2\n")).unwrap();
         assert_eq!(a, b);
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn unsafe_text_is_typed_again_and_its_strings_marked() {
+        let node = |t: &str| crate::yaml::parse(t, Default::default()).unwrap().unwrap();
+        let v = VarValue::from_node(&node(
+            "a: !unsafe '{{ x }}'\nb: !unsafe \"yes\"\nc: !unsafe\nd: !unsafe [x, 1, '2']\ne: [x]\n",
+        ))
+        .unwrap();
+        let unsafe_ = |s: &str| serde_json::json!({ "__ansible_unsafe": s });
+        assert_eq!(
+            v.to_json(),
+            serde_json::json!({
+                "a": unsafe_("{{ x }}"),
+                "b": true,
+                "c": null,
+                "d": [unsafe_("x"), 1, unsafe_("2")],
+                "e": ["x"],
+            })
+        );
+        // the same text to every reader but the printer
+        let VarValue::Map(m) = &v else {
+            panic!("a mapping: {v:?}")
+        };
+        assert_eq!(m[0].1.as_str(), Some("{{ x }}"));
+        assert_eq!(m[0].1, VarValue::Str("{{ x }}".into()));
+        for bad in [
+            "a: !unsafe <<\n",
+            "a: !vault 5\n",
+            "a: !vault [x]\n",
+            "!vault a: 1\n",
+        ] {
+            assert!(VarValue::from_node(&node(bad)).is_err(), "{bad}");
+        }
     }
 }

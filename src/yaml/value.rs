@@ -66,8 +66,16 @@ fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     let s: &str = value;
     let kind = match &node.tag {
         Some(tag) => match (tag.core(), tag.full.as_str()) {
-            (Some("str"), _) | (_, "!unsafe") => Implicit::Str,
-            (_, "!vault") | (_, "!vault-encrypted") => return Ok(Scalar::Vault(s)),
+            (Some("str"), _) => Implicit::Str,
+            // Ansible types the text under `!unsafe` as if it were plain,
+            // quoted or not (`!unsafe "yes"` is true); only a string is
+            // then marked unsafe (see [`is_unsafe`]).
+            (_, "!unsafe") => retyped(node, s)?,
+            (_, "!vault") | (_, "!vault-encrypted") => match retyped(node, s)? {
+                Implicit::Str => return Ok(Scalar::Vault(s)),
+                Implicit::Value => Implicit::Value,
+                _ => return Err(vault_not_str(node)),
+            },
             (Some("int"), _) => Implicit::Int,
             (Some("float"), _) => Implicit::Float,
             (Some("bool"), _) => Implicit::Bool,
@@ -119,6 +127,34 @@ fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     })
 }
 
+/// The type Ansible's loader gives the text of a `!unsafe` or `!vault`
+/// scalar: PyYAML's implicit resolution run again as for a plain scalar. A
+/// `<<` has no constructor then (a bare `=` is refused by the caller).
+fn retyped(node: &Node, s: &str) -> Result<Implicit, ConstructError> {
+    match yaml11::resolve_plain(s) {
+        Implicit::Merge => Err(cerr(
+            node,
+            "could not determine a constructor for the tag 'tag:yaml.org,2002:merge' (`<<` under a tag Ansible types again)",
+        )),
+        kind => Ok(kind),
+    }
+}
+
+fn vault_not_str(node: &Node) -> ConstructError {
+    cerr(
+        node,
+        "the '!vault' tag requires a string value (Ansible types the text as if it were plain: quote nothing, use the encrypted block)",
+    )
+}
+
+/// True when the node is tagged `!unsafe`: Ansible marks every string
+/// constructed under it (the node's own, and those inside a collection)
+/// as not to be templated, and `--list` prints each one as
+/// `{"__ansible_unsafe": "..."}`.
+pub fn is_unsafe(node: &Node) -> bool {
+    node.tag.as_ref().is_some_and(|t| t.full == "!unsafe")
+}
+
 /// True when the node is a `<<` merge key.
 pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
@@ -137,7 +173,14 @@ pub fn is_merge_key(node: &Node) -> bool {
 fn key_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
     match untagged(node, Implicit::Value) {
         Some(text) => Ok(Scalar::Str(text)),
-        None => resolve_scalar(node),
+        None => match resolve_scalar(node)? {
+            // Hashing an encrypted string decrypts it: Ansible fails there.
+            Scalar::Vault(_) => Err(cerr(
+                node,
+                "a !vault value as a mapping key: Ansible decrypts a key to hash it and fails (\"Input is not vault encrypted data\" or no vault secret)",
+            )),
+            s => Ok(s),
+        },
     }
 }
 
@@ -162,6 +205,13 @@ pub fn value_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 /// A collection tagged as a scalar (`!!str {a: 1}`): Ansible cannot
 /// construct it.
 pub(crate) fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
+    if node
+        .tag
+        .as_ref()
+        .is_some_and(|t| t.full == "!vault" || t.full == "!vault-encrypted")
+    {
+        return Err(vault_not_str(node));
+    }
     let core = node.tag.as_ref().and_then(|t| t.core());
     match core {
         Some(c @ ("str" | "int" | "float" | "bool" | "null" | "timestamp" | "binary")) => {
@@ -233,7 +283,6 @@ pub enum KeyId<'a> {
     Float(u64),
     Str(&'a str),
     Timestamp(String),
-    Vault(&'a str),
     /// a collection used as a key: PyYAML refuses it (unhashable)
     Unhashable,
 }
@@ -253,9 +302,9 @@ pub fn key_id(node: &Node) -> Result<KeyId<'_>, ConstructError> {
                 KeyId::Float(f.to_bits())
             }
         }
-        Scalar::Str(s) => KeyId::Str(s),
+        // (`key_scalar` refuses a vault key)
+        Scalar::Str(s) | Scalar::Vault(s) => KeyId::Str(s),
         Scalar::Timestamp(t) => KeyId::Timestamp(t),
-        Scalar::Vault(v) => KeyId::Vault(v),
     })
 }
 

@@ -17,7 +17,7 @@ pub fn python_str(v: &Value) -> String {
 /// order Ansible's dict keeps them (the file's), strings inside as `repr()`.
 pub fn python_str_var(v: &VarValue) -> String {
     match v {
-        VarValue::Str(s) => s.to_string(),
+        VarValue::Str(s) | VarValue::Unsafe(s) => s.to_string(),
         VarValue::Json(j) => python_str(j),
         other => {
             let mut out = String::new();
@@ -29,7 +29,7 @@ pub fn python_str_var(v: &VarValue) -> String {
 
 fn repr_var(v: &VarValue, out: &mut String) {
     match v {
-        VarValue::Str(s) => repr_str(s, out),
+        VarValue::Str(s) | VarValue::Unsafe(s) => repr_str(s, out),
         VarValue::Json(j) => out.push_str(&python_repr(j)),
         VarValue::List(items) => {
             out.push('[');
@@ -265,6 +265,15 @@ impl PyJson for VarValue {
     fn write(&self, level: usize, out: &mut String) {
         match self {
             VarValue::Str(s) => write_str(s, out),
+            VarValue::Unsafe(s) => {
+                out.push_str("{\n");
+                pad(out, level + 4);
+                out.push_str("\"__ansible_unsafe\": ");
+                write_str(s, out);
+                out.push('\n');
+                pad(out, level);
+                out.push('}');
+            }
             VarValue::Json(v) => write_json(v, level, out),
             VarValue::List(items) => write_items(items, level, out),
             VarValue::Map(entries) => {
