@@ -41,29 +41,42 @@ pub(super) fn check_directives(text: &str) -> Result<(), YamlError> {
 /// The characters libyaml's reader refuses anywhere in a stream ("control
 /// characters are not allowed"): C0 controls other than tab, line feed and
 /// carriage return, DEL, the C1 controls other than NEL (U+0080 to U+009F),
-/// U+FFFE and U+FFFF. Eight bytes at a time: a word with no byte below
-/// 0x20, no DEL and no lead byte of those sequences (0xC2, 0xEF) is clean.
+/// U+FFFE and U+FFFF. Eight bytes at a time, each byte classed exactly (no
+/// carry between lanes): a word with no byte below 0x20 but tab, LF and CR,
+/// no DEL and no lead byte of those sequences (0xC2, 0xEF) is clean, so the
+/// line feeds of an ordinary text never send a word to the byte-wise look.
 pub(super) fn check_printable(text: &str) -> Result<(), YamlError> {
     const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // The high bit of each lane that is zero.
+    let zero = |v: u64| !(((v & LOW7).wrapping_add(LOW7)) | v) & HIGH;
+    let eq = |x: u64, c: u8| zero(x ^ (ONES * u64::from(c)));
     let suspect = |x: u64| {
-        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | zero_byte(x ^ (ONES * 0x7f))
-            | zero_byte(x ^ (ONES * 0xc2))
-            | zero_byte(x ^ (ONES * 0xef))
+        // below 0x20: high bit clear and no carry out of adding 0x60 to the low seven bits
+        let below_space = !(((x & LOW7).wrapping_add(ONES * 0x60)) | x) & HIGH;
+        let allowed = eq(x, b'\t') | eq(x, b'\n') | eq(x, b'\r');
+        (below_space & !allowed) | eq(x, 0x7f) | eq(x, 0xc2) | eq(x, 0xef)
     };
+    let word = |w: &[u8]| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(w);
+        u64::from_le_bytes(word)
+    };
+    // Four words a step, one branch for the four (the compiler keeps
+    // them in vector registers).
     let b = text.as_bytes();
     let mut at = 0;
-    while at + 8 <= b.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[at..at + 8]);
-        if suspect(u64::from_le_bytes(w)) != 0 {
-            for i in at..at + 8 {
+    for block in b.chunks_exact(32) {
+        let any = block
+            .chunks_exact(8)
+            .fold(0, |acc, w| acc | suspect(word(w)));
+        if any != 0 {
+            for i in at..at + 32 {
                 refuse_at(text, i)?;
             }
         }
-        at += 8;
+        at += 32;
     }
     (at..b.len()).try_for_each(|i| refuse_at(text, i))
 }
@@ -287,6 +300,29 @@ mod printable_tests {
                     e.message
                 );
                 assert_eq!(&text[e.span.start as usize..e.span.end as usize], ch);
+            }
+        }
+        // Every character near the classes, in every lane of a word and
+        // beside every other lane value that could carry into it.
+        let refused = |c: u32| {
+            (c < 0x20 && ![0x09, 0x0a, 0x0d].contains(&c))
+                || c == 0x7f
+                || ((0x80..=0x9f).contains(&c) && c != 0x85)
+                || c == 0xfffe
+                || c == 0xffff
+        };
+        let near = (0..0x200).chain([0x2028, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x10ffff]);
+        for c in near.filter_map(char::from_u32) {
+            for pad in 0..9 {
+                for next in ["\n", "\u{1}", "\t", "x"] {
+                    let text = format!("{}{c}{next}bbbbbbbb", "a".repeat(pad));
+                    let want = refused(u32::from(c)) || next == "\u{1}";
+                    assert_eq!(
+                        super::check_printable(&text).is_err(),
+                        want,
+                        "{c:?} then {next:?} after {pad}"
+                    );
+                }
             }
         }
         for ok in [
