@@ -16,8 +16,14 @@ pub enum VarValue {
     /// A string read under `!unsafe`: the same text to every reader, but
     /// `--list` prints it as `{"__ansible_unsafe": "..."}`.
     Unsafe(ecow::EcoString),
+    /// A date or datetime, as its `isoformat()` text: `--list` prints the
+    /// text, `--graph --vars` Python's `str()` or `repr()` of the object.
+    Time(ecow::EcoString),
     Json(Value),
     List(Box<[VarValue]>),
+    /// A `!!set`'s keys in file order (Python's set order is its hash
+    /// order): `--list` prints a list, `--graph --vars` a set (`{'a'}`).
+    Set(Box<[VarValue]>),
     /// A mapping's entries in file order, each key (as JSON has it) once.
     Map(Box<[(ecow::EcoString, VarValue)]>),
 }
@@ -60,7 +66,7 @@ impl VarValue {
         if !matches!(node.kind, NodeKind::Scalar { .. }) {
             match list_tagged(node)? {
                 Some(ListTagged::Set(keys)) => {
-                    return Ok(VarValue::List(
+                    return Ok(VarValue::Set(
                         keys.into_iter().map(each).collect::<Result<_, _>>()?,
                     ))
                 }
@@ -78,14 +84,12 @@ impl VarValue {
         match &node.kind {
             NodeKind::Scalar { value, .. } => {
                 // Constructed text is the node's own string.
-                if let Scalar::Str(_) = value_scalar(node)? {
-                    return Ok(if unsafe_ {
-                        VarValue::Unsafe(value.clone())
-                    } else {
-                        VarValue::Str(value.clone())
-                    });
+                match value_scalar(node)? {
+                    Scalar::Str(_) if unsafe_ => Ok(VarValue::Unsafe(value.clone())),
+                    Scalar::Str(_) => Ok(VarValue::Str(value.clone())),
+                    Scalar::Timestamp(t) => Ok(VarValue::Time(t.into())),
+                    _ => crate::yaml::value::to_json(node).map(VarValue::from_json),
                 }
-                crate::yaml::value::to_json(node).map(VarValue::from_json)
             }
             NodeKind::Seq(items) => {
                 check_collection_tag(node)?;
@@ -127,8 +131,11 @@ impl VarValue {
                 m.insert("__ansible_unsafe".into(), Value::String(s.to_string()));
                 Value::Object(m)
             }
+            VarValue::Time(t) => Value::String(t.to_string()),
             VarValue::Json(v) => v.clone(),
-            VarValue::List(items) => Value::Array(items.iter().map(VarValue::to_json).collect()),
+            VarValue::List(items) | VarValue::Set(items) => {
+                Value::Array(items.iter().map(VarValue::to_json).collect())
+            }
             VarValue::Map(entries) => Value::Object(
                 entries
                     .iter()
@@ -154,7 +161,11 @@ impl PartialEq for VarValue {
     fn eq(&self, other: &VarValue) -> bool {
         match (self, other) {
             (VarValue::Json(a), VarValue::Json(b)) => a == b,
+            (VarValue::Time(a), VarValue::Time(b)) => a == b,
             (VarValue::List(a), VarValue::List(b)) => a == b,
+            (VarValue::Set(a), VarValue::Set(b)) => {
+                a.len() == b.len() && a.iter().all(|x| b.contains(x))
+            }
             // Each key once per mapping: the same entries in the same order
             // (the usual case), else every entry of one found in the other.
             (VarValue::Map(a), VarValue::Map(b)) => {

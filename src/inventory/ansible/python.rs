@@ -18,6 +18,7 @@ pub fn python_str(v: &Value) -> String {
 pub fn python_str_var(v: &VarValue) -> String {
     match v {
         VarValue::Str(s) | VarValue::Unsafe(s) => s.to_string(),
+        VarValue::Time(t) => super::pydatetime::str_of(t),
         VarValue::Json(j) => python_str(j),
         other => {
             let mut out = String::new();
@@ -30,17 +31,11 @@ pub fn python_str_var(v: &VarValue) -> String {
 fn repr_var(v: &VarValue, out: &mut String) {
     match v {
         VarValue::Str(s) | VarValue::Unsafe(s) => repr_str(s, out),
+        VarValue::Time(t) => out.push_str(&super::pydatetime::repr_of(t)),
         VarValue::Json(j) => out.push_str(&python_repr(j)),
-        VarValue::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                repr_var(item, out);
-            }
-            out.push(']');
-        }
+        VarValue::Set(items) if items.is_empty() => out.push_str("set()"),
+        VarValue::Set(items) => repr_items(items, ('{', '}'), out),
+        VarValue::List(items) => repr_items(items, ('[', ']'), out),
         VarValue::Map(entries) => {
             out.push('{');
             for (i, (k, item)) in entries.iter().enumerate() {
@@ -54,6 +49,18 @@ fn repr_var(v: &VarValue, out: &mut String) {
             out.push('}');
         }
     }
+}
+
+/// The items of a list or set between their brackets, `repr()` each.
+fn repr_items(items: &[VarValue], (open, close): (char, char), out: &mut String) {
+    out.push(open);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        repr_var(item, out);
+    }
+    out.push(close);
 }
 
 /// Python's `repr()` of a string: in single quotes unless it holds a `'`
@@ -264,7 +271,7 @@ impl PyJson for Value {
 impl PyJson for VarValue {
     fn write(&self, level: usize, out: &mut String) {
         match self {
-            VarValue::Str(s) => write_str(s, out),
+            VarValue::Str(s) | VarValue::Time(s) => write_str(s, out),
             VarValue::Unsafe(s) => {
                 out.push_str("{\n");
                 pad(out, level + 4);
@@ -275,7 +282,7 @@ impl PyJson for VarValue {
                 out.push('}');
             }
             VarValue::Json(v) => write_json(v, level, out),
-            VarValue::List(items) => write_items(items, level, out),
+            VarValue::List(items) | VarValue::Set(items) => write_items(items, level, out),
             VarValue::Map(entries) => {
                 let mut sorted: Vec<(&str, &VarValue)> =
                     entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
