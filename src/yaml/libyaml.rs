@@ -249,6 +249,7 @@ pub(super) fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
     if memchr::memchr(b'\t', b).is_none() {
         return Ok(());
     }
+    block_scalar_tabs(text, root)?;
     let safe = Covered::of(root, b, true);
     let inside = |p: usize| safe.contains(p, false);
     let mut line = 0;
@@ -269,13 +270,86 @@ pub(super) fn check_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
                         message: "found character '\\t' that cannot start any token (a tab where YAML takes only spaces)".into(),
                     })
                 }
-                b'-' | b'?' if i + 1 >= end || matches!(b[i + 1], b' ' | b'\t') => i += 1,
+                // A block entry, an explicit key, and the value of one:
+                // libyaml takes no tab after them (a simple key's `:` is
+                // not at a token's start, so never here).
+                b'-' | b'?' | b':' if i + 1 >= end || matches!(b[i + 1], b' ' | b'\t') => {
+                    i += 1
+                }
                 _ => break,
             }
         }
         line = end + 1;
     }
     Ok(())
+}
+
+/// A tab in a block scalar's indentation: before the first line with
+/// content (which sets the indentation) or before that many spaces, libyaml
+/// finds "a tab character where an indentation space is expected". A block
+/// scalar with an explicit indentation indicator is left to saphyr.
+fn block_scalar_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
+    fn walk(n: &Node, b: &[u8]) -> Result<(), YamlError> {
+        match &n.kind {
+            NodeKind::Scalar {
+                style: Style::Literal | Style::Folded,
+                ..
+            } => check_block(b, n.span.start as usize, n.span.end as usize),
+            NodeKind::Scalar { .. } => Ok(()),
+            NodeKind::Map(m) => m.iter().try_for_each(|(k, v)| {
+                walk(k, b)?;
+                walk(v, b)
+            }),
+            NodeKind::Seq(items) => items.iter().try_for_each(|i| walk(i, b)),
+        }
+    }
+    fn check_block(b: &[u8], start: usize, end: usize) -> Result<(), YamlError> {
+        let end = end.min(b.len());
+        if start >= end {
+            return Ok(());
+        }
+        // The scalar's span starts at its first content: back over the
+        // blank lines before it to the header (`|`, `>`, with any indicator).
+        let line_start = |at: usize| {
+            b[..at]
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map_or(0, |i| i + 1)
+        };
+        let mut from = line_start(start);
+        while from > 0 {
+            let prev = line_start(from - 1);
+            if !b[prev..from - 1]
+                .iter()
+                .all(|c| matches!(c, b' ' | b'\t' | b'\r'))
+            {
+                if b[prev..from - 1].iter().any(u8::is_ascii_digit) {
+                    return Ok(());
+                }
+                break;
+            }
+            from = prev;
+        }
+        let mut indent = None;
+        let mut line = from;
+        while line < end {
+            let spaces = b[line..].iter().take_while(|&&c| c == b' ').count();
+            let at = line + spaces;
+            if b.get(at) == Some(&b'\t') && indent.is_none_or(|n| spaces < n) {
+                return Err(YamlError {
+                    span: Span::new(at, at),
+                    message: "while scanning a block scalar: found a tab character where an indentation space is expected".into(),
+                });
+            }
+            if indent.is_none() && !matches!(b.get(at), None | Some(b'\n' | b'\r')) {
+                indent = Some(spaces);
+            }
+            line = memchr::memchr(b'\n', &b[line..]).map_or(b.len(), |i| line + i + 1);
+        }
+        Ok(())
+    }
+    let b = text.as_bytes();
+    walk(root, b)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod fast;
 mod libyaml;
+mod reread;
 pub mod value;
 pub mod yaml11;
 
@@ -238,64 +239,64 @@ pub fn parse_fast_only(text: &str, limits: Limits) -> Option<Node> {
     fast::parse(text, limits)
 }
 
-/// What saphyr says of a tab after a mapping's `:`.
+/// What saphyr says where libyaml (Ansible's reader) reads blanks it does
+/// not: a tab after a mapping's `:`, a tab before a quoted scalar's or a
+/// flow collection's continuation line, and such a line less indented than
+/// the block.
 const TAB_AFTER_COLON: &str = "':' must be followed by a valid YAML whitespace";
+const TAB_IN_QUOTED_INDENT: &str = "tab cannot be used as indentation";
+const QUOTED_UNDER_INDENTED: &str = "invalid indentation in quoted scalar";
+const UNDER_INDENTED: &str = "invalid indentation";
+const TAB_IN_BLOCK_INDENT: &str = "tabs disallowed within this context (block indentation)";
 
-/// Tabs after `:` read as spaces, at most (each is one more parse).
-const MAX_TAB_RETRIES: usize = 64;
+/// Texts read again with blanks read as libyaml reads them, at most (each
+/// is one more parse).
+const MAX_REREADS: usize = 64;
 
-/// [`parse`] without the fast path: saphyr's events for any YAML. A tab
-/// after a mapping's `:` (`key:<TAB>value`) is separation space to PyYAML,
-/// which saphyr refuses: the text is read again with that tab as a space
-/// (the same length, so every span holds).
+/// [`parse`] without the fast path: saphyr's events for any YAML. Where
+/// saphyr refuses blanks PyYAML takes (see [`reread`]), the text is read
+/// again with those blanks as PyYAML reads them, every span mapped back
+/// onto `text`.
 pub fn parse_general(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
-    let first = match parse_saphyr(text, limits) {
-        Err(e) if e.message == TAB_AFTER_COLON => e,
-        other => return other,
+    let mut fixes = reread::Fixes::default();
+    if text.get(3..).is_some_and(|rest| rest.contains('\u{feff}')) {
+        fixes.line_boms(text);
+    }
+    let first = match parse_saphyr(text, limits, &fixes) {
+        Err(e) => e,
+        ok => return ok,
     };
-    let mut fixed = text.to_string();
-    let mut at = first.span.start as usize;
-    for _ in 0..MAX_TAB_RETRIES {
-        // The error is where the value starts: the blanks before it, back
-        // to the `:`, are the separation.
-        let b = fixed.as_bytes();
-        let mut from = at.min(b.len());
-        while from > 0 && matches!(b[from - 1], b' ' | b'\t') {
-            from -= 1;
-        }
-        if from == 0 || b[from - 1] != b':' || !b[from..at.min(b.len())].contains(&b'\t') {
+    let mut e = first.clone();
+    for _ in 0..MAX_REREADS {
+        let at = e.span.start as usize;
+        let learnt = match e.message.as_str() {
+            TAB_AFTER_COLON => fixes.tabs_after_colon(text, at),
+            TAB_IN_QUOTED_INDENT => fixes.tabs_leading(text, at),
+            QUOTED_UNDER_INDENTED => fixes.quoted_continuations(text, at),
+            UNDER_INDENTED | TAB_IN_BLOCK_INDENT => fixes.flow_continuation(text, at),
+            _ => false,
+        };
+        if !learnt {
             break;
         }
-        let blanks = " ".repeat(at.min(b.len()) - from);
-        fixed.replace_range(from..at.min(fixed.len()), &blanks);
-        match parse_saphyr(&fixed, limits) {
-            Err(e) if e.message == TAB_AFTER_COLON => at = e.span.start as usize,
-            other => return other,
+        match parse_saphyr(text, limits, &fixes) {
+            Err(next) => e = next,
+            ok => return ok,
         }
     }
     Err(first)
 }
 
-fn parse_saphyr(text: &str, limits: Limits) -> Result<Option<Node>, YamlError> {
-    // libyaml skips a byte order mark at the start of any line (counting
-    // its column), where saphyr refuses one inside the stream: saphyr reads
-    // it as the one space it stands for in columns. Same characters, so
-    // every span still maps onto `text`.
-    const BOM: &str = "\u{feff}";
-    if text.get(BOM.len()..).is_some_and(|rest| rest.contains(BOM)) {
-        let mut read = String::with_capacity(text.len());
-        for (n, line) in text.split_inclusive('\n').enumerate() {
-            match line.strip_prefix(BOM) {
-                Some(rest) if n > 0 => {
-                    read.push(' ');
-                    read.push_str(rest);
-                }
-                _ => read.push_str(line),
-            }
-        }
-        return parse_events(text, 0..text.len(), limits, false, Some(&read));
+fn parse_saphyr(
+    text: &str,
+    limits: Limits,
+    fixes: &reread::Fixes,
+) -> Result<Option<Node>, YamlError> {
+    if fixes.is_empty() {
+        return parse_events(text, 0..text.len(), limits, false, None);
     }
-    parse_events(text, 0..text.len(), limits, false, None)
+    let read = fixes.reread(text);
+    parse_events(text, 0..text.len(), limits, false, Some(&read))
 }
 
 /// The one node written in `text[range]`, parsed alone with spans in the
@@ -314,17 +315,19 @@ pub(crate) fn parse_fragment(
 
 /// saphyr's events for `text[range]` turned into a tree (spans in `text`).
 /// `fragment`: anchors and aliases are an error. `read`: what saphyr reads
-/// instead of the piece, character for character the same length.
+/// instead of the whole text, with the way back to its characters.
 fn parse_events(
     text: &str,
     range: std::ops::Range<usize>,
     limits: Limits,
     fragment: bool,
-    read: Option<&str>,
+    read: Option<&reread::Reread>,
 ) -> Result<Option<Node>, YamlError> {
     let piece = text.get(range.clone()).unwrap_or_default();
     let offsets = Offsets::new(piece, range.start);
-    let mut parser = Parser::new_from_str(read.unwrap_or(piece));
+    let byte =
+        |char_index: usize| offsets.byte(read.map_or(char_index, |r| r.original_char(char_index)));
+    let mut parser = Parser::new_from_str(read.map_or(piece, |r| r.text.as_str()));
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut alias_budget = limits.max_alias_nodes;
@@ -341,12 +344,12 @@ fn parse_events(
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {
-                let pos = offsets.byte(e.marker().index());
+                let pos = byte(e.marker().index());
                 return Err(err_at(pos, e.info().to_string()));
             }
         };
-        let start = offsets.byte(span.start.index());
-        let end = offsets.byte(span.end.index());
+        let start = byte(span.start.index());
+        let end = byte(span.end.index());
         let finished: Option<(Node, usize)> = match event {
             Event::Alias(_)
             | Event::Scalar(_, _, 1.., _)
