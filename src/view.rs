@@ -87,7 +87,8 @@ pub fn write_list(
 
 /// `ansible-inventory --graph` text.
 pub fn graph_text(inv: &Inventory, group: &str, vars: bool) -> Result<String, ViewError> {
-    ansible::graph(inv, group, vars).ok_or_else(|| {
-        ViewError::Usage("Pattern must be valid group name when using --graph".into())
+    ansible::graph(inv, group, vars).map_err(|e| match e {
+        ansible::GraphError::NoGroup => ViewError::Usage(e.to_string()),
+        ansible::GraphError::Vault { .. } => ViewError::Refused(e.to_string()),
     })
 }

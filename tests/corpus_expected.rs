@@ -46,6 +46,15 @@ fn check_dir(dir: &Path) -> usize {
                     theirs.trim_end(),
                     "{name}: --graph --vars differs"
                 );
+                // and its exit status, where that was recorded
+                if let Ok(rc) = std::fs::read_to_string(exp.join(format!("{name}.graph-vars.rc"))) {
+                    assert_eq!(
+                        o.status.code(),
+                        rc.trim().parse().ok(),
+                        "{name}: --graph --vars exit status: {}",
+                        stderr(&o)
+                    );
+                }
             }
         } else {
             let o = run(&["validate", &f], dir);

@@ -16,6 +16,10 @@ pub enum VarValue {
     /// A string read under `!unsafe`: the same text to every reader, but
     /// `--list` prints it as `{"__ansible_unsafe": "..."}`.
     Unsafe(ecow::EcoString),
+    /// A `!vault` value's ciphertext: `--list` prints it as
+    /// `{"__ansible_vault": "..."}`; `--graph --vars` cannot print it
+    /// without decrypting it (see [`crate::inventory::ansible::graph`]).
+    Vault(ecow::EcoString),
     /// A date or datetime, as its `isoformat()` text: `--list` prints the
     /// text, `--graph --vars` Python's `str()` or `repr()` of the object.
     Time(ecow::EcoString),
@@ -88,6 +92,7 @@ impl VarValue {
                     Scalar::Str(_) if unsafe_ => Ok(VarValue::Unsafe(value.clone())),
                     Scalar::Str(_) => Ok(VarValue::Str(value.clone())),
                     Scalar::Timestamp(t) => Ok(VarValue::Time(t.into())),
+                    Scalar::Vault(_) => Ok(VarValue::Vault(value.clone())),
                     _ => crate::yaml::value::to_json(node).map(VarValue::from_json),
                 }
             }
@@ -126,11 +131,8 @@ impl VarValue {
     pub fn to_json(&self) -> Value {
         match self {
             VarValue::Str(s) => Value::String(s.to_string()),
-            VarValue::Unsafe(s) => {
-                let mut m = serde_json::Map::new();
-                m.insert("__ansible_unsafe".into(), Value::String(s.to_string()));
-                Value::Object(m)
-            }
+            VarValue::Unsafe(s) => wrapped("__ansible_unsafe", s),
+            VarValue::Vault(s) => wrapped("__ansible_vault", s),
             VarValue::Time(t) => Value::String(t.to_string()),
             VarValue::Json(v) => v.clone(),
             VarValue::List(items) | VarValue::Set(items) => {
@@ -156,12 +158,22 @@ impl VarValue {
     }
 }
 
+/// A string as the one-entry object Ansible's JSON writes for it
+/// (`{"__ansible_unsafe": s}`, `{"__ansible_vault": s}`).
+fn wrapped(key: &str, s: &str) -> Value {
+    let mut m = serde_json::Map::new();
+    m.insert(key.into(), Value::String(s.to_string()));
+    Value::Object(m)
+}
+
 /// JSON equality: mappings compare as sets of entries.
 impl PartialEq for VarValue {
     fn eq(&self, other: &VarValue) -> bool {
         match (self, other) {
             (VarValue::Json(a), VarValue::Json(b)) => a == b,
-            (VarValue::Time(a), VarValue::Time(b)) => a == b,
+            (VarValue::Time(a), VarValue::Time(b)) | (VarValue::Vault(a), VarValue::Vault(b)) => {
+                a == b
+            }
             (VarValue::List(a), VarValue::List(b)) => a == b,
             (VarValue::Set(a), VarValue::Set(b)) => {
                 a.len() == b.len() && a.iter().all(|x| b.contains(x))

@@ -12,7 +12,7 @@ mod pydatetime;
 mod python;
 mod shown;
 
-pub use graph::graph;
+pub use graph::{graph, GraphError};
 pub use list::{list_text, write_list};
 pub use python::{python_json, python_str};
 pub use shown::{host_vars, shown_vars};

@@ -15,8 +15,10 @@ pub fn python_str(v: &Value) -> String {
 
 /// Python's `str()` of a variable's value: a mapping's entries in the
 /// order Ansible's dict keeps them (the file's), strings inside as `repr()`.
-pub fn python_str_var(v: &VarValue) -> String {
-    match v {
+/// A vault value's `str()` is its plaintext: `Err` with its ciphertext.
+pub fn python_str_var(v: &VarValue) -> Result<String, &str> {
+    Ok(match v {
+        VarValue::Vault(c) => return Err(c),
         VarValue::Str(s) | VarValue::Unsafe(s) => s.to_string(),
         VarValue::Time(t) => super::pydatetime::str_of(t),
         VarValue::Json(j) => python_str(j),
@@ -25,13 +27,18 @@ pub fn python_str_var(v: &VarValue) -> String {
             repr_var(other, &mut out);
             out
         }
-    }
+    })
 }
 
 fn repr_var(v: &VarValue, out: &mut String) {
     match v {
         VarValue::Str(s) | VarValue::Unsafe(s) => repr_str(s, out),
         VarValue::Time(t) => out.push_str(&super::pydatetime::repr_of(t)),
+        VarValue::Vault(c) => {
+            out.push_str("EncryptedString(ciphertext=");
+            repr_str(c, out);
+            out.push(')');
+        }
         VarValue::Json(j) => out.push_str(&python_repr(j)),
         VarValue::Set(items) if items.is_empty() => out.push_str("set()"),
         VarValue::Set(items) => repr_items(items, ('{', '}'), out),
@@ -272,15 +279,8 @@ impl PyJson for VarValue {
     fn write(&self, level: usize, out: &mut String) {
         match self {
             VarValue::Str(s) | VarValue::Time(s) => write_str(s, out),
-            VarValue::Unsafe(s) => {
-                out.push_str("{\n");
-                pad(out, level + 4);
-                out.push_str("\"__ansible_unsafe\": ");
-                write_str(s, out);
-                out.push('\n');
-                pad(out, level);
-                out.push('}');
-            }
+            VarValue::Unsafe(s) => write_wrapped("__ansible_unsafe", s, level, out),
+            VarValue::Vault(s) => write_wrapped("__ansible_vault", s, level, out),
             VarValue::Json(v) => write_json(v, level, out),
             VarValue::List(items) | VarValue::Set(items) => write_items(items, level, out),
             VarValue::Map(entries) => {
@@ -291,6 +291,18 @@ impl PyJson for VarValue {
             }
         }
     }
+}
+
+/// A string as the one-entry object Ansible writes for it.
+fn write_wrapped(key: &str, s: &str, level: usize, out: &mut String) {
+    out.push_str("{\n");
+    pad(out, level + 4);
+    write_str(key, out);
+    out.push_str(": ");
+    write_str(s, out);
+    out.push('\n');
+    pad(out, level);
+    out.push('}');
 }
 
 /// A list, one item a line.
