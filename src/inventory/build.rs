@@ -495,7 +495,12 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     // One string for the pattern, and for the name when they are the same
     // (a plain host): the map key, the host's name and its definitions
     // share it.
-    let pat: ecow::EcoString = pattern.into();
+    let pat: ecow::EcoString = match &key.kind {
+        // The key's own string (shared, not copied: a host name is longer
+        // than the 15 bytes kept inline).
+        NodeKind::Scalar { value, .. } if value.as_str() == pattern => value.clone(),
+        _ => pattern.into(),
+    };
     for (ni, &name) in names.iter().enumerate() {
         if name.is_empty() {
             return Err(ctx.fatal(Code::HostName, key, "Invalid empty host name"));
