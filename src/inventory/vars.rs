@@ -131,8 +131,8 @@ impl VarValue {
     pub fn to_json(&self) -> Value {
         match self {
             VarValue::Str(s) => Value::String(s.to_string()),
-            VarValue::Unsafe(s) => wrapped("__ansible_unsafe", s),
-            VarValue::Vault(s) => wrapped("__ansible_vault", s),
+            VarValue::Unsafe(s) => crate::yaml::value::wrapped_str("__ansible_unsafe", s),
+            VarValue::Vault(s) => crate::yaml::value::wrapped_str("__ansible_vault", s),
             VarValue::Time(t) => Value::String(t.to_string()),
             VarValue::Json(v) => v.clone(),
             VarValue::List(items) | VarValue::Set(items) => {
@@ -156,14 +156,6 @@ impl VarValue {
     pub fn is_null(&self) -> bool {
         matches!(self, VarValue::Json(Value::Null))
     }
-}
-
-/// A string as the one-entry object Ansible's JSON writes for it
-/// (`{"__ansible_unsafe": s}`, `{"__ansible_vault": s}`).
-fn wrapped(key: &str, s: &str) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert(key.into(), Value::String(s.to_string()));
-    Value::Object(m)
 }
 
 /// JSON equality: mappings compare as sets of entries.

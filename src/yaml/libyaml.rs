@@ -310,12 +310,7 @@ fn block_scalar_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
         }
         // The scalar's span starts at its first content: back over the
         // blank lines before it to the header (`|`, `>`, with any indicator).
-        let line_start = |at: usize| {
-            b[..at]
-                .iter()
-                .rposition(|&c| c == b'\n')
-                .map_or(0, |i| i + 1)
-        };
+        let line_start = |at: usize| super::reread::line_start(b, at);
         let mut from = line_start(start);
         while from > 0 {
             let prev = line_start(from - 1);

@@ -202,7 +202,8 @@ impl Fixes {
     }
 }
 
-fn line_start(b: &[u8], at: usize) -> usize {
+/// The byte position where the line holding `at` starts.
+pub(super) fn line_start(b: &[u8], at: usize) -> usize {
     b[..at]
         .iter()
         .rposition(|&c| c == b'\n')

@@ -667,6 +667,14 @@ pub fn json_key(node: &Node) -> Result<ecow::EcoString, ConstructError> {
     }
 }
 
+/// A string as the one-entry object Ansible's JSON writes for it
+/// (`{"__ansible_vault": s}`, `{"__ansible_unsafe": s}`).
+pub fn wrapped_str(key: &str, s: &str) -> Value {
+    let mut m = Map::new();
+    m.insert(key.into(), Value::String(s.to_string()));
+    Value::Object(m)
+}
+
 /// Convert a node to the JSON value Ansible would output for it.
 pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
     if !matches!(node.kind, NodeKind::Scalar { .. }) {
@@ -695,11 +703,7 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
             Scalar::Float(f) => float_json(f),
             Scalar::Str(s) => Value::String(s.to_string()),
             Scalar::Timestamp(t) => Value::String(t),
-            Scalar::Vault(v) => {
-                let mut m = Map::new();
-                m.insert("__ansible_vault".into(), Value::String(v.to_string()));
-                Value::Object(m)
-            }
+            Scalar::Vault(v) => wrapped_str("__ansible_vault", v),
         },
         NodeKind::Seq(items) => {
             check_collection_tag(node)?;
