@@ -168,61 +168,70 @@ pub fn python_json(v: &Value) -> String {
 
 pub(super) fn write_str(s: &str, out: &mut String) {
     out.push('"');
-    // Most strings need no escape at all: one copy.
-    if needs_no_escape(s.as_bytes()) {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    for c in s.chars() {
+    // The text between escapes is copied in runs (most strings are one run).
+    let b = s.as_bytes();
+    let mut from = 0;
+    loop {
+        let at = next_escape(b, from);
+        // `at` is an ASCII byte or the end: a character boundary.
+        out.push_str(&s[from..at]);
+        let Some(&c) = b.get(at) else { break };
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{08}' => out.push_str("\\b"),
-            '\u{0c}' => out.push_str("\\f"),
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
             // ensure_ascii=False: only control characters are escaped;
             // DEL and non-ASCII text go out as UTF-8.
-            c if (c as u32) < 0x20 => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
+            c => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(c >> 4)]));
+                out.push(char::from(HEX[usize::from(c & 15)]));
             }
-            c => out.push(c),
         }
+        from = at + 1;
     }
     out.push('"');
 }
 
-/// True when no byte is a control character (below 0x20), `"` or `\\`:
-/// the text goes into the JSON as it is (`json.dumps(ensure_ascii=False)`,
-/// as `ansible-inventory` writes). Eight bytes at a time.
-fn needs_no_escape(b: &[u8]) -> bool {
+/// The index of the first byte at or after `from` that JSON escapes (a
+/// control character below 0x20, `"` or `\\`), or the length: the rest
+/// goes into the JSON as it is (`json.dumps(ensure_ascii=False)`, as
+/// `ansible-inventory` writes). Eight bytes at a time.
+fn next_escape(b: &[u8], from: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     // A byte below 0x20 borrows into its high bit (high bytes excluded by
-    // `!x`); a quote or a backslash is a zero byte after the XOR.
+    // `!x`); a quote or a backslash is a zero byte after the XOR. A borrow
+    // can flag a byte above a flagged one, never the lowest: the lowest
+    // flag is always a byte to escape.
     let flagged = |x: u64| {
         (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
             | zero_byte(x ^ (ONES * u64::from(b'"')))
             | zero_byte(x ^ (ONES * u64::from(b'\\')))
     };
-    let mut words = b.chunks_exact(8);
+    let rest = b.get(from..).unwrap_or_default();
+    let mut words = rest.chunks_exact(8);
+    let mut at = from;
     for w in &mut words {
         let mut a = [0u8; 8];
         a.copy_from_slice(w);
-        if flagged(u64::from_le_bytes(a)) != 0 {
-            return false;
+        let f = flagged(u64::from_le_bytes(a));
+        if f != 0 {
+            return at + (f.trailing_zeros() / 8) as usize;
         }
+        at += 8;
     }
     words
         .remainder()
         .iter()
-        .all(|&c| c >= 0x20 && c != b'"' && c != b'\\')
+        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .map_or(b.len(), |i| at + i)
 }
 
 /// `n` spaces of Python's indentation, without allocating.
@@ -374,15 +383,52 @@ mod tests {
     }
 
     #[test]
-    fn strings_needing_no_escape_are_told_by_every_byte() {
+    fn the_first_byte_to_escape_is_found_whatever_follows_it() {
         for b in 0u8..=255 {
-            for at in [0, 3, 7, 8, 12, 15] {
-                let mut s = vec![b'a'; 16];
-                s[at] = b;
-                let plain = b >= 0x20 && b != b'"' && b != b'\\';
-                assert_eq!(super::needs_no_escape(&s), plain, "byte {b:#x} at {at}");
+            for next in [0u8, 0x1f, b'"', b'\\', b'a', 0xff] {
+                for at in [0, 3, 7, 8, 12, 15, 17] {
+                    let mut s = vec![b'a'; 19];
+                    s[at] = b;
+                    s[at + 1] = next;
+                    let escaped = |c: u8| c < 0x20 || c == b'"' || c == b'\\';
+                    let want = if escaped(b) {
+                        at
+                    } else if escaped(next) {
+                        at + 1
+                    } else {
+                        s.len()
+                    };
+                    for from in [0, at.min(5), at] {
+                        assert_eq!(
+                            super::next_escape(&s, from),
+                            want,
+                            "{b:#x} {next:#x} at {at}"
+                        );
+                    }
+                }
             }
         }
-        assert!(super::needs_no_escape(b""));
+        assert_eq!(super::next_escape(b"", 0), 0);
+        assert_eq!(super::next_escape(b"ab", 2), 2);
+    }
+
+    #[test]
+    fn strings_as_json_escape_only_what_python_does() {
+        for (s, want) in [
+            ("plain", "\"plain\""),
+            ("a \"q\" b\\c", "\"a \\\"q\\\" b\\\\c\""),
+            ("l1\nl2\r\t\u{8}\u{c}", "\"l1\\nl2\\r\\t\\b\\f\""),
+            (
+                "\u{1}\u{1b}x\u{7f}é\u{2028}",
+                "\"\\u0001\\u001bx\u{7f}é\u{2028}\"",
+            ),
+            ("", "\"\""),
+        ] {
+            let mut out = String::new();
+            super::write_str(s, &mut out);
+            assert_eq!(out, want, "{s:?}");
+            let back: String = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, s);
+        }
     }
 }
