@@ -17,6 +17,8 @@ pub mod commands;
 pub mod config;
 /// Hash maps keyed by input text: foldhash (fast, randomly seeded).
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// Hash sets of input text, hashed as [`FastMap`] is.
+pub type FastSet<T> = std::collections::HashSet<T, foldhash::fast::RandomState>;
 /// Insertion-ordered maps (Ansible's dict order), foldhash-hashed.
 pub type OrderedMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::RandomState>;
 

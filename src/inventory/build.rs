@@ -65,8 +65,8 @@ impl Ctx<'_> {
 /// `host_vars or {}` checks)?
 fn truthy(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Map(m) => !m.is_empty(),
-        NodeKind::Seq(s) => !s.is_empty(),
+        NodeKind::Map { pairs: m, .. } => !m.is_empty(),
+        NodeKind::Seq { items: s, .. } => !s.is_empty(),
         NodeKind::Scalar { .. } => match resolve_scalar(node) {
             Ok(Scalar::Null) => false,
             Ok(Scalar::Bool(b)) => b,
@@ -150,7 +150,7 @@ fn parse_root(ctx: &mut Ctx<'_>, root: Option<&Node>) -> R<()> {
             "Parsed empty YAML file: Ansible refuses it",
         ));
     };
-    if !matches!(root.kind, NodeKind::Map(_)) {
+    if !matches!(root.kind, NodeKind::Map { .. }) {
         return Err(ctx.fatal(
             Code::Schema,
             root,
@@ -211,7 +211,7 @@ fn group_name<'n>(ctx: &Ctx<'_>, key: &'n Node) -> R<&'n str> {
 }
 
 fn is_group_body(node: &Node) -> bool {
-    matches!(node.kind, NodeKind::Map(_)) || is_null(node)
+    matches!(node.kind, NodeKind::Map { .. }) || is_null(node)
 }
 
 /// `_parse_group`: returns the group's name (even when skipped, like Ansible).
@@ -455,7 +455,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
     let var_entries = match vars {
         _ if ctx.hosts_only => Vec::new(),
         Some(v) if truthy(v) => {
-            if !matches!(v.kind, NodeKind::Map(_)) {
+            if !matches!(v.kind, NodeKind::Map { .. }) {
                 return Err(ctx.fatal(
                     Code::Schema,
                     v,

@@ -96,13 +96,13 @@ impl VarValue {
                     _ => crate::yaml::value::to_json(node).map(VarValue::from_json),
                 }
             }
-            NodeKind::Seq(items) => {
+            NodeKind::Seq { items, .. } => {
                 check_collection_tag(node)?;
                 Ok(VarValue::List(
                     items.iter().map(each).collect::<Result<_, _>>()?,
                 ))
             }
-            NodeKind::Map(_) => {
+            NodeKind::Map { .. } => {
                 check_collection_tag(node)?;
                 let es = entries(node)?;
                 // Keys Python tells apart (`1` and `"1"`) can meet as JSON

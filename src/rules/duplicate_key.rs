@@ -45,13 +45,15 @@ fn key_text(file: &SourceFile, k: &Node) -> String {
 
 fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
     match &node.kind {
-        NodeKind::Map(pairs) => {
-            // Small mappings (the common case) are scanned, big ones hashed.
-            // One key cannot repeat; sized once otherwise.
-            let compare = pairs.len() > 1 && !crate::yaml::value::distinct_str_keys(pairs);
+        NodeKind::Map {
+            pairs, distinct, ..
+        } => {
+            // Keys the parser found distinct (most mappings) are not
+            // compared. Small mappings are scanned, big ones hashed.
+            let compare = pairs.len() > 1 && !distinct;
             let mut small: Vec<(KeyId<'_>, &Node)> = Vec::new();
             let mut big: Option<crate::FastMap<KeyId<'_>, &Node>> = None;
-            if pairs.len() > 16 {
+            if compare && pairs.len() > 16 {
                 let mut m = crate::FastMap::default();
                 m.reserve(pairs.len());
                 big = Some(m);
@@ -96,7 +98,7 @@ fn visit(file: &Arc<SourceFile>, node: &Node, out: &mut Vec<Diagnostic>) {
                 visit(file, v, out);
             }
         }
-        NodeKind::Seq(items) => {
+        NodeKind::Seq { items, .. } => {
             for i in items {
                 visit(file, i, out);
             }

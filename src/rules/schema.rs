@@ -74,8 +74,8 @@ fn escape(token: &str) -> String {
 /// the type of host vars and `vars`, never their contents).
 fn shallow(node: &Node) -> Value {
     match &node.kind {
-        NodeKind::Map(_) => Value::Object(Map::new()),
-        NodeKind::Seq(_) => Value::Array(Vec::new()),
+        NodeKind::Map { .. } => Value::Object(Map::new()),
+        NodeKind::Seq { .. } => Value::Array(Vec::new()),
         NodeKind::Scalar { .. } => to_json(node).unwrap_or(Value::Null),
     }
 }
@@ -98,18 +98,18 @@ fn mapping(node: &Node, mut f: impl FnMut(String, &Node) -> Value) -> Value {
 /// (rare) errors, by following the pointer back through the YAML.
 fn instance(doc: &Node) -> Value {
     match &doc.kind {
-        NodeKind::Map(_) => mapping(doc, |_, g| group(g, 0)),
+        NodeKind::Map { .. } => mapping(doc, |_, g| group(g, 0)),
         _ => shallow(doc),
     }
 }
 
 fn group(node: &Node, depth: usize) -> Value {
-    if !matches!(node.kind, NodeKind::Map(_)) || depth > 64 {
+    if !matches!(node.kind, NodeKind::Map { .. }) || depth > 64 {
         return shallow(node);
     }
     mapping(node, |k, v| match (k.as_str(), &v.kind) {
-        ("hosts", NodeKind::Map(_)) => mapping(v, |_, h| shallow(h)),
-        ("children", NodeKind::Map(_)) => mapping(v, |_, c| group(c, depth + 1)),
+        ("hosts", NodeKind::Map { .. }) => mapping(v, |_, h| shallow(h)),
+        ("children", NodeKind::Map { .. }) => mapping(v, |_, c| group(c, depth + 1)),
         _ => shallow(v),
     })
 }
@@ -149,9 +149,9 @@ fn describe(ptr: &str) -> String {
 /// A mapping, or a scalar the instance shows as JSON null.
 fn object_or_null(node: &Node) -> bool {
     match &node.kind {
-        NodeKind::Map(_) => true,
+        NodeKind::Map { .. } => true,
         NodeKind::Scalar { .. } => matches!(to_json(node), Ok(Value::Null)),
-        NodeKind::Seq(_) => false,
+        NodeKind::Seq { .. } => false,
     }
 }
 
@@ -168,7 +168,7 @@ fn quick_group(node: &Node, xenv: bool, depth: usize) -> bool {
     if depth > 64 {
         return false;
     }
-    if !matches!(node.kind, NodeKind::Map(_)) {
+    if !matches!(node.kind, NodeKind::Map { .. }) {
         return object_or_null(node);
     }
     let Ok(es) = entries(node) else { return false };
@@ -176,7 +176,7 @@ fn quick_group(node: &Node, xenv: bool, depth: usize) -> bool {
         Some("hosts") if !xenv => {
             object_or_null(e.value)
                 && match &e.value.kind {
-                    NodeKind::Map(_) => entries(e.value).is_ok_and(|hs| {
+                    NodeKind::Map { .. } => entries(e.value).is_ok_and(|hs| {
                         hs.iter()
                             .all(|h| str_key(h.key).is_some() && object_or_null(h.value))
                     }),
@@ -186,7 +186,7 @@ fn quick_group(node: &Node, xenv: bool, depth: usize) -> bool {
         Some("children") => {
             object_or_null(e.value)
                 && match &e.value.kind {
-                    NodeKind::Map(_) => entries(e.value).is_ok_and(|cs| {
+                    NodeKind::Map { .. } => entries(e.value).is_ok_and(|cs| {
                         cs.iter().all(|c| {
                             str_key(c.key).is_some() && quick_group(c.value, xenv, depth + 1)
                         })
@@ -204,7 +204,7 @@ fn quick_group(node: &Node, xenv: bool, depth: usize) -> bool {
 /// doubt answers `false` and the schema decides; the tests check that a
 /// `true` is never a file the schema rejects.
 fn quick_valid(doc: &Node, xenv: bool) -> bool {
-    if !matches!(doc.kind, NodeKind::Map(_)) {
+    if !matches!(doc.kind, NodeKind::Map { .. }) {
         return false;
     }
     let Ok(top) = entries(doc) else { return false };

@@ -48,7 +48,7 @@ fn pairs(node: &Node) -> impl Iterator<Item = (&Node, &Node)> {
 
 /// Visit every group, host and var key of an inventory document.
 pub fn walk<'a>(doc: &'a Node, f: &mut dyn FnMut(Item<'a>)) {
-    if !matches!(doc.kind, NodeKind::Map(_)) {
+    if !matches!(doc.kind, NodeKind::Map { .. }) {
         return;
     }
     for (k, v) in pairs(doc) {
@@ -70,7 +70,7 @@ fn group<'a>(
     for (sk, sv) in pairs(body) {
         match key_str(sk) {
             Some("hosts") => match &sv.kind {
-                NodeKind::Map(_) => {
+                NodeKind::Map { .. } => {
                     f(Item::Section {
                         name: "hosts",
                         map: sv,
@@ -82,7 +82,7 @@ fn group<'a>(
                             value: Some(hv),
                             group: key,
                         });
-                        if matches!(hv.kind, NodeKind::Map(_)) {
+                        if matches!(hv.kind, NodeKind::Map { .. }) {
                             for (vk, vv) in pairs(hv) {
                                 f(Item::Var { key: vk, value: vv });
                             }
@@ -99,7 +99,7 @@ fn group<'a>(
                 _ => {}
             },
             Some("children") => {
-                if matches!(sv.kind, NodeKind::Map(_)) {
+                if matches!(sv.kind, NodeKind::Map { .. }) {
                     f(Item::Section {
                         name: "children",
                         map: sv,
@@ -111,7 +111,7 @@ fn group<'a>(
                 }
             }
             Some("vars") => {
-                if matches!(sv.kind, NodeKind::Map(_)) {
+                if matches!(sv.kind, NodeKind::Map { .. }) {
                     f(Item::Section {
                         name: "vars",
                         map: sv,

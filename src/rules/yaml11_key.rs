@@ -50,7 +50,7 @@ fn check_key(
     let NodeKind::Scalar { value, style, .. } = &key.kind else {
         return;
     };
-    if *style != Style::Plain || key.tag.is_some() {
+    if *style != Style::Plain || key.tag().is_some() {
         return;
     }
     let what = match resolve_scalar(key) {

@@ -115,7 +115,7 @@ pub(super) fn is_missing_key(text: &str, key: &Node) -> bool {
     let NodeKind::Scalar { value, style, .. } = &key.kind else {
         return false;
     };
-    if !value.is_empty() || *style != Style::Plain || key.tag.is_some() {
+    if !value.is_empty() || *style != Style::Plain || key.tag().is_some() {
         return false;
     }
     let b = text.as_bytes();
@@ -144,7 +144,7 @@ impl Covered {
             let span = (n.span.start as usize, n.span.end as usize);
             match &n.kind {
                 NodeKind::Scalar { .. } => out.push(span),
-                NodeKind::Map(m) => {
+                NodeKind::Map { pairs: m, .. } => {
                     if flow && b.get(span.0) == Some(&b'{') {
                         out.push(span);
                     }
@@ -153,7 +153,7 @@ impl Covered {
                         walk(v, b, flow, out);
                     }
                 }
-                NodeKind::Seq(items) => {
+                NodeKind::Seq { items, .. } => {
                     if flow && b.get(span.0) == Some(&b'[') {
                         out.push(span);
                     }
@@ -296,11 +296,11 @@ fn block_scalar_tabs(text: &str, root: &Node) -> Result<(), YamlError> {
                 ..
             } => check_block(b, n.span.start as usize, n.span.end as usize),
             NodeKind::Scalar { .. } => Ok(()),
-            NodeKind::Map(m) => m.iter().try_for_each(|(k, v)| {
+            NodeKind::Map { pairs: m, .. } => m.iter().try_for_each(|(k, v)| {
                 walk(k, b)?;
                 walk(v, b)
             }),
-            NodeKind::Seq(items) => items.iter().try_for_each(|i| walk(i, b)),
+            NodeKind::Seq { items, .. } => items.iter().try_for_each(|i| walk(i, b)),
         }
     }
     fn check_block(b: &[u8], start: usize, end: usize) -> Result<(), YamlError> {

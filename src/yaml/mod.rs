@@ -8,8 +8,11 @@
 mod fast;
 mod libyaml;
 mod reread;
+mod tag;
 pub mod value;
 pub mod yaml11;
+
+pub use tag::{Tag, TagId};
 
 use crate::source::Span;
 use saphyr_parser::{Event, Parser, ScalarStyle};
@@ -25,20 +28,8 @@ pub enum Style {
     Folded,
 }
 
-/// An explicit tag such as `!!str` (`tag:yaml.org,2002:str`) or `!unsafe`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    /// Full tag: `tag:yaml.org,2002:str`, `!unsafe`, `!vault`.
-    pub full: String,
-}
-
-impl Tag {
-    /// The core-schema suffix (`str`, `int`, ...) when this is a `!!` tag.
-    pub fn core(&self) -> Option<&str> {
-        self.full.strip_prefix("tag:yaml.org,2002:")
-    }
-}
-
+/// A node's content. The tag is kept with it (an id: see [`tag`]), where
+/// the variant's fields leave room, so that a node is 32 bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeKind {
     Scalar {
@@ -49,10 +40,37 @@ pub enum NodeKind {
         /// PyYAML's implicit type, resolved once at parse time (plain
         /// untagged scalars only; `Str` otherwise).
         implicit: yaml11::Implicit,
+        tag: Option<TagId>,
     },
     /// Boxed slices, not vectors: no spare capacity, and a smaller node.
-    Map(Box<[(Node, Node)]>),
-    Seq(Box<[Node]>),
+    Map {
+        pairs: Box<[(Node, Node)]>,
+        tag: Option<TagId>,
+        /// Every key is a plain string, no two alike (no `<<` either):
+        /// worked out once, when the mapping is made (see
+        /// [`value::distinct_str_keys`]), for every reader that would
+        /// otherwise look for repeated or merged keys.
+        distinct: bool,
+    },
+    Seq {
+        items: Box<[Node]>,
+        tag: Option<TagId>,
+    },
+}
+
+impl NodeKind {
+    /// A mapping of `pairs`, its keys looked at once.
+    pub fn map(pairs: Box<[(Node, Node)]>, tag: Option<TagId>) -> NodeKind {
+        let distinct = value::distinct_str_keys(&pairs);
+        NodeKind::Map {
+            pairs,
+            tag,
+            distinct,
+        }
+    }
+    pub fn seq(items: Box<[Node]>, tag: Option<TagId>) -> NodeKind {
+        NodeKind::Seq { items, tag }
+    }
 }
 
 /// One YAML node with its span (for collections: from the opening to the closing event).
@@ -60,7 +78,6 @@ pub enum NodeKind {
 pub struct Node {
     pub kind: NodeKind,
     pub span: Span,
-    pub tag: Option<Box<Tag>>,
 }
 
 impl Node {
@@ -71,15 +88,23 @@ impl Node {
                 value: ecow::EcoString::new(),
                 style: Style::Plain,
                 implicit: yaml11::Implicit::Null,
+                tag: None,
             },
             span,
-            tag: None,
         }
     }
     pub fn as_map(&self) -> Option<&[(Node, Node)]> {
         match &self.kind {
-            NodeKind::Map(m) => Some(m),
+            NodeKind::Map { pairs, .. } => Some(pairs),
             _ => None,
+        }
+    }
+    /// The node's explicit tag, if it has one.
+    pub fn tag(&self) -> Option<&'static Tag> {
+        match &self.kind {
+            NodeKind::Scalar { tag, .. }
+            | NodeKind::Map { tag, .. }
+            | NodeKind::Seq { tag, .. } => tag.map(TagId::get),
         }
     }
     pub fn as_scalar(&self) -> Option<(&str, Style)> {
@@ -91,8 +116,8 @@ impl Node {
     /// A short name of the node's kind for messages.
     pub fn kind_name(&self) -> &'static str {
         match &self.kind {
-            NodeKind::Map(_) => "a mapping",
-            NodeKind::Seq(_) => "a list",
+            NodeKind::Map { .. } => "a mapping",
+            NodeKind::Seq { .. } => "a list",
             NodeKind::Scalar { .. } => match value::resolve_scalar(self) {
                 Ok(value::Scalar::Null) => "null",
                 Ok(value::Scalar::Bool(_)) => "a boolean",
@@ -179,14 +204,14 @@ enum Frame {
     Map {
         start: usize,
         anchor: usize,
-        tag: Option<Box<Tag>>,
+        tag: Option<TagId>,
         entries: Vec<(Node, Node)>,
         pending_key: Option<Node>,
     },
     Seq {
         start: usize,
         anchor: usize,
-        tag: Option<Box<Tag>>,
+        tag: Option<TagId>,
         items: Vec<Node>,
     },
 }
@@ -195,8 +220,8 @@ enum Frame {
 pub fn node_size(n: &Node) -> usize {
     match &n.kind {
         NodeKind::Scalar { .. } => 1,
-        NodeKind::Seq(items) => 1 + items.iter().map(node_size).sum::<usize>(),
-        NodeKind::Map(entries) => {
+        NodeKind::Seq { items, .. } => 1 + items.iter().map(node_size).sum::<usize>(),
+        NodeKind::Map { pairs: entries, .. } => {
             1 + entries
                 .iter()
                 .map(|(k, v)| node_size(k) + node_size(v))
@@ -205,15 +230,19 @@ pub fn node_size(n: &Node) -> usize {
     }
 }
 
-fn convert_tag(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<Box<Tag>> {
-    tag.map(|t| {
-        let full = if t.handle == "!" {
-            format!("!{}", t.suffix)
-        } else {
-            format!("{}{}", t.handle, t.suffix)
-        };
-        Box::new(Tag { full })
-    })
+const TOO_MANY_TAGS: &str = "too many distinct tags (a process keeps at most 65536)";
+
+/// The tag of an event, kept in the process's table (see [`tag`]).
+fn convert_tag(
+    tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>,
+) -> Result<Option<TagId>, tag::TableFull> {
+    let Some(t) = tag else { return Ok(None) };
+    let full = if t.handle == "!" {
+        format!("!{}", t.suffix)
+    } else {
+        format!("{}{}", t.handle, t.suffix)
+    };
+    TagId::of(&full).map(Some)
 }
 
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
@@ -405,7 +434,7 @@ fn parse_events(
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let tag = convert_tag(tag);
+                let tag = convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?;
                 // A block scalar whose last line is the file's last, with no
                 // line break after it, keeps no final line break (PyYAML).
                 let mut value = value;
@@ -428,9 +457,9 @@ fn parse_events(
                             value: ecow::EcoString::from(value.as_ref()),
                             style,
                             implicit,
+                            tag,
                         },
                         span: Span::new(start, end),
-                        tag,
                     },
                     anchor,
                 ))
@@ -445,7 +474,7 @@ fn parse_events(
                 stack.push(Frame::Seq {
                     start,
                     anchor,
-                    tag: convert_tag(tag),
+                    tag: convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?,
                     items: Vec::new(),
                 });
                 None
@@ -460,7 +489,7 @@ fn parse_events(
                 stack.push(Frame::Map {
                     start,
                     anchor,
-                    tag: convert_tag(tag),
+                    tag: convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?,
                     entries: Vec::new(),
                     pending_key: None,
                 });
@@ -474,9 +503,8 @@ fn parse_events(
                     items,
                 }) => Some((
                     Node {
-                        kind: NodeKind::Seq(items.into_boxed_slice()),
+                        kind: NodeKind::seq(items.into_boxed_slice(), tag),
                         span: Span::new(s, end.max(s)),
-                        tag,
                     },
                     anchor,
                 )),
@@ -491,9 +519,8 @@ fn parse_events(
                     ..
                 }) => Some((
                     Node {
-                        kind: NodeKind::Map(entries.into_boxed_slice()),
+                        kind: NodeKind::map(entries.into_boxed_slice(), tag),
                         span: Span::new(s, end.max(s)),
-                        tag,
                     },
                     anchor,
                 )),
@@ -566,7 +593,7 @@ mod tests {
         // Every key and value of a 100k-host inventory is a Node: their
         // size is most of the tree's memory.
         assert!(
-            std::mem::size_of::<Node>() <= 40,
+            std::mem::size_of::<Node>() <= 32,
             "{}",
             std::mem::size_of::<Node>()
         );

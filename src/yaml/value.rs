@@ -50,7 +50,7 @@ fn untagged(node: &Node, implicit: Implicit) -> Option<&str> {
     match &node.kind {
         NodeKind::Scalar {
             value, implicit: i, ..
-        } if *i == implicit && node.tag.is_none() => Some(value),
+        } if *i == implicit && node.tag().is_none() => Some(value),
         _ => None,
     }
 }
@@ -64,7 +64,7 @@ fn resolve_scalar_slow(node: &Node) -> Result<Scalar<'_>, ConstructError> {
         return Err(cerr(node, "expected a scalar"));
     };
     let s: &str = value;
-    let kind = match &node.tag {
+    let kind = match node.tag() {
         Some(tag) => match (tag.core(), tag.full.as_str()) {
             (Some("str"), _) => Implicit::Str,
             // Ansible types the text under `!unsafe` as if it were plain,
@@ -152,7 +152,7 @@ fn vault_not_str(node: &Node) -> ConstructError {
 /// as not to be templated, and `--list` prints each one as
 /// `{"__ansible_unsafe": "..."}`.
 pub fn is_unsafe(node: &Node) -> bool {
-    node.tag.as_ref().is_some_and(|t| t.full == "!unsafe")
+    node.tag().is_some_and(|t| t.full == "!unsafe")
 }
 
 /// True when the node is a `<<` merge key.
@@ -160,7 +160,7 @@ pub fn is_merge_key(node: &Node) -> bool {
     match &node.kind {
         // A plain untagged `<<` is resolved to Merge at parse time: no need
         // to read the key's text (a cache miss per key on every walk).
-        NodeKind::Scalar { implicit, .. } => match &node.tag {
+        NodeKind::Scalar { implicit, .. } => match node.tag() {
             Some(t) => t.core() == Some("merge"),
             None => *implicit == Implicit::Merge,
         },
@@ -192,7 +192,7 @@ pub fn value_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
         ..
     } = &node.kind
     {
-        if node.tag.is_none() {
+        if node.tag().is_none() {
             return Err(cerr(
                 node,
                 "could not determine a constructor for the tag 'tag:yaml.org,2002:merge' (a bare `<<` as a value)",
@@ -206,16 +206,15 @@ pub fn value_scalar(node: &Node) -> Result<Scalar<'_>, ConstructError> {
 /// construct it.
 pub(crate) fn check_collection_tag(node: &Node) -> Result<(), ConstructError> {
     if node
-        .tag
-        .as_ref()
+        .tag()
         .is_some_and(|t| t.full == "!vault" || t.full == "!vault-encrypted")
     {
         return Err(vault_not_str(node));
     }
-    let core = node.tag.as_ref().and_then(|t| t.core());
+    let core = node.tag().and_then(|t| t.core());
     match core {
         Some(c @ ("str" | "int" | "float" | "bool" | "null" | "timestamp" | "binary")) => {
-            let what = if matches!(node.kind, NodeKind::Map(_)) {
+            let what = if matches!(node.kind, NodeKind::Map { .. }) {
                 "mapping"
             } else {
                 "sequence"
@@ -240,22 +239,24 @@ pub enum ListTagged<'a> {
 /// `!!set`, `!!omap` and `!!pairs` as PyYAML constructs them (a set, a
 /// list of pairs), or `None` for any other collection.
 pub fn list_tagged(node: &Node) -> Result<Option<ListTagged<'_>>, ConstructError> {
-    let Some(tag) = node.tag.as_ref().and_then(|t| t.core()) else {
+    let Some(tag) = node.tag().and_then(|t| t.core()) else {
         return Ok(None);
     };
     match (tag, &node.kind) {
-        ("set", NodeKind::Map(_)) => Ok(Some(ListTagged::Set(
+        ("set", NodeKind::Map { .. }) => Ok(Some(ListTagged::Set(
             entries(node)?.into_iter().map(|e| e.key).collect(),
         ))),
         ("set", _) => Err(cerr(
             node,
             "while constructing a set: expected a mapping node (tag !!set)",
         )),
-        (t @ ("omap" | "pairs"), NodeKind::Seq(items)) => {
+        (t @ ("omap" | "pairs"), NodeKind::Seq { items, .. }) => {
             let mut pairs = Vec::with_capacity(items.len());
             for item in items {
                 match &item.kind {
-                    NodeKind::Map(kv) if kv.len() == 1 => pairs.push((&kv[0].0, &kv[0].1)),
+                    NodeKind::Map { pairs: kv, .. } if kv.len() == 1 => {
+                        pairs.push((&kv[0].0, &kv[0].1))
+                    }
                     _ => {
                         return Err(cerr(
                             item,
@@ -378,10 +379,10 @@ pub fn flatten<'a>(
     for (k, v) in pairs {
         if is_merge_key(k) {
             match &v.kind {
-                NodeKind::Map(m) => take(m, &mut merged)?,
-                NodeKind::Seq(items) => {
+                NodeKind::Map { pairs: m, .. } => take(m, &mut merged)?,
+                NodeKind::Seq { items, .. } => {
                     for it in items {
-                        let NodeKind::Map(m) = &it.kind else {
+                        let NodeKind::Map { pairs: m, .. } = &it.kind else {
                             return Err(cerr(
                                 it,
                                 "while constructing a mapping: expected a mapping for merging",
@@ -413,13 +414,19 @@ fn str_key(k: &Node) -> Option<&str> {
     untagged(k, Implicit::Str)
 }
 
-/// True when every key of a small mapping is an untagged string scalar and
-/// no two are equal: the common mapping, whose entries are its pairs. A
-/// 128-bit filter of the keys' hashes means the texts are compared only
-/// when two hashes meet. `false` means "look closer", not "duplicates".
+/// True when every key of a mapping is an untagged string scalar and no
+/// two are equal: the common mapping, whose entries are its pairs. Worked
+/// out once per mapping, when it is made ([`NodeKind::map`]). In a small
+/// mapping, a 128-bit filter of the keys' hashes means the texts are
+/// compared only when two hashes meet; a big one (a group's hosts) is
+/// hashed.
 pub fn distinct_str_keys(pairs: &[(Node, Node)]) -> bool {
     if pairs.len() > 32 {
-        return false;
+        let mut seen: crate::FastSet<&str> = crate::FastSet::default();
+        seen.reserve(pairs.len());
+        return pairs
+            .iter()
+            .all(|(k, _)| str_key(k).is_some_and(|s| seen.insert(s)));
     }
     let mut seen = 0u128;
     for (i, (k, _)) in pairs.iter().enumerate() {
@@ -466,10 +473,13 @@ fn short_hash(b: &[u8]) -> u64 {
 
 /// The effective entries of a mapping node, as the Python dict Ansible builds.
 pub fn entries(node: &Node) -> Result<Vec<Entry<'_>>, ConstructError> {
-    let NodeKind::Map(pairs) = &node.kind else {
+    let NodeKind::Map {
+        pairs, distinct, ..
+    } = &node.kind
+    else {
         return Err(cerr(node, "expected a mapping"));
     };
-    if distinct_str_keys(pairs) {
+    if *distinct {
         return Ok(pairs
             .iter()
             .map(|(k, v)| Entry {
@@ -543,9 +553,11 @@ pub fn map_entries<'a, T>(
     mut f: impl FnMut(&'a Node, &'a Node) -> Result<T, ConstructError>,
 ) -> Result<Vec<T>, ConstructError> {
     match &node.kind {
-        NodeKind::Map(pairs) if distinct_str_keys(pairs) => {
-            pairs.iter().map(|(k, v)| f(k, v)).collect()
-        }
+        NodeKind::Map {
+            pairs,
+            distinct: true,
+            ..
+        } => pairs.iter().map(|(k, v)| f(k, v)).collect(),
         _ => entries(node)?
             .into_iter()
             .map(|e| f(e.key, e.value))
@@ -705,11 +717,11 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
             Scalar::Timestamp(t) => Value::String(t),
             Scalar::Vault(v) => wrapped_str("__ansible_vault", v),
         },
-        NodeKind::Seq(items) => {
+        NodeKind::Seq { items, .. } => {
             check_collection_tag(node)?;
             Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?)
         }
-        NodeKind::Map(_) => {
+        NodeKind::Map { .. } => {
             check_collection_tag(node)?;
             let mut m = Map::new();
             for e in entries(node)? {
@@ -725,14 +737,14 @@ pub fn to_json(node: &Node) -> Result<Value, ConstructError> {
 pub fn check(node: &Node) -> Result<(), ConstructError> {
     match &node.kind {
         NodeKind::Scalar { .. } => value_scalar(node).map(|_| ()),
-        NodeKind::Seq(items) => {
+        NodeKind::Seq { items, .. } => {
             check_collection_tag(node)?;
             items.iter().try_for_each(check)
         }
-        NodeKind::Map(pairs) => {
+        NodeKind::Map { pairs, .. } => {
             check_collection_tag(node)?;
             // A set's keys are its items: a date is one like any other.
-            let set = node.tag.as_ref().and_then(|t| t.core()) == Some("set");
+            let set = node.tag().and_then(|t| t.core()) == Some("set");
             if pairs.iter().any(|(k, _)| is_merge_key(k)) {
                 // merges: the full flattening, with its shape errors
                 for e in entries(node)? {
@@ -775,12 +787,12 @@ pub fn node_at<'a>(doc: &'a Node, ptr: &str) -> &'a Node {
     let mut node = doc;
     for t in pointer_tokens(ptr) {
         let next = match &node.kind {
-            NodeKind::Map(_) => entries(node).ok().and_then(|es| {
+            NodeKind::Map { .. } => entries(node).ok().and_then(|es| {
                 es.into_iter()
                     .find(|e| key_string(e.key).ok().as_deref() == Some(t.as_str()))
                     .map(|e| e.value)
             }),
-            NodeKind::Seq(items) => t.parse::<usize>().ok().and_then(|i| items.get(i)),
+            NodeKind::Seq { items, .. } => t.parse::<usize>().ok().and_then(|i| items.get(i)),
             NodeKind::Scalar { .. } => None,
         };
         match next {
@@ -849,7 +861,7 @@ mod tests {
     #[test]
     fn distinct_string_keys_are_told_apart_from_keys_that_need_a_closer_look() {
         let pairs = |s: &str| match doc(s).kind {
-            NodeKind::Map(p) => p,
+            NodeKind::Map { pairs: p, .. } => p,
             _ => unreachable!("a mapping"),
         };
         // Var names of one length that differ in one byte, and in the middle

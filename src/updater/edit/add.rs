@@ -78,7 +78,7 @@ pub fn ensure_entry(text: &str, group: &str, key: &str, spec: Entry<'_>) -> R<Ed
         );
         return Ok(Some(format!("{text}{lines}")));
     };
-    if !matches!(doc.kind, NodeKind::Map(_)) || is_flow(text, &doc) {
+    if !matches!(doc.kind, NodeKind::Map { .. }) || is_flow(text, &doc) {
         return Err(EditError(
             "the file's top level is not a block mapping of groups".into(),
         ));

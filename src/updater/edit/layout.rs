@@ -41,11 +41,11 @@ pub(super) fn column(text: &str, pos: usize) -> usize {
 pub(super) fn content_end(node: &Node) -> usize {
     match &node.kind {
         NodeKind::Scalar { .. } => node.span.end as usize,
-        NodeKind::Map(pairs) => match pairs.last() {
+        NodeKind::Map { pairs, .. } => match pairs.last() {
             Some((k, v)) => content_end(v).max(k.span.end as usize),
             None => node.span.end as usize,
         },
-        NodeKind::Seq(items) => items
+        NodeKind::Seq { items, .. } => items
             .last()
             .map(content_end)
             .unwrap_or(node.span.end as usize),

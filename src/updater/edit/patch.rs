@@ -41,7 +41,7 @@ pub fn patch_parsed(text: &str, doc: Option<&Node>, target: &Value) -> R<String>
     if value::to_json(doc).ok().as_ref() == Some(target) {
         return Ok(text.to_string());
     }
-    if let (NodeKind::Map(pairs), Value::Object(t)) = (&doc.kind, target) {
+    if let (NodeKind::Map { pairs, .. }, Value::Object(t)) = (&doc.kind, target) {
         if !pairs.is_empty() && !t.is_empty() && !is_flow(text, doc) {
             let step = indent_step(text, doc);
             let mut edits = Edits::new();
@@ -134,11 +134,11 @@ fn value_end(text: &str, v: &Node) -> usize {
         return v.span.end as usize;
     }
     match &v.kind {
-        NodeKind::Map(pairs) => match pairs.last() {
+        NodeKind::Map { pairs, .. } => match pairs.last() {
             Some((k, last)) => value_end(text, last).max(k.span.end as usize),
             None => v.span.end as usize,
         },
-        NodeKind::Seq(items) => items
+        NodeKind::Seq { items, .. } => items
             .last()
             .map_or(v.span.end as usize, |i| value_end(text, i)),
         NodeKind::Scalar { .. } => content_end(v),
@@ -159,7 +159,7 @@ fn patch_entry(
         return;
     }
     match (&v.kind, tv) {
-        (NodeKind::Map(pairs), Value::Object(to))
+        (NodeKind::Map { pairs, .. }, Value::Object(to))
             if !pairs.is_empty() && !to.is_empty() && !is_flow(text, v) =>
         {
             let mut inner = Edits::new();
@@ -168,7 +168,7 @@ fn patch_entry(
                 return;
             }
         }
-        (NodeKind::Seq(items), Value::Array(ta))
+        (NodeKind::Seq { items, .. }, Value::Array(ta))
             if !items.is_empty() && ta.len() > items.len() && !is_flow(text, v) =>
         {
             if let Some(e) = append_items(text, v, items, ta, step) {

@@ -59,9 +59,9 @@ fn scalar(value: &str, style: Style, start: usize, end: usize) -> Node {
             value: value.into(),
             style,
             implicit,
+            tag: None,
         },
         span: Span::new(start, end),
-        tag: None,
     }
 }
 
@@ -80,14 +80,13 @@ fn inline_value(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node>
                 return None;
             }
             let kind = if c == b'{' {
-                NodeKind::Map(Box::default())
+                NodeKind::map(Box::default(), None)
             } else {
-                NodeKind::Seq(Box::default())
+                NodeKind::seq(Box::default(), None)
             };
             Some(Node {
                 kind,
                 span: Span::new(base + at, base + at + 2),
-                tag: None,
             })
         }
         b'"' | b'\'' => {
@@ -179,14 +178,13 @@ fn flow(line: &[u8], at: usize, base: usize, text: &str) -> Option<Node> {
         return None;
     }
     let kind = if is_map {
-        NodeKind::Map(pairs.into_boxed_slice())
+        NodeKind::map(pairs.into_boxed_slice(), None)
     } else {
-        NodeKind::Seq(items.into_boxed_slice())
+        NodeKind::seq(items.into_boxed_slice(), None)
     };
     Some(Node {
         kind,
         span: Span::new(base + at, base + line.len()),
-        tag: None,
     })
 }
 
@@ -238,9 +236,8 @@ fn close(
     let exact: Box<[(Node, Node)]> = entries.drain(..).collect();
     pool.push(entries);
     let node = Node {
-        kind: NodeKind::Map(exact),
+        kind: NodeKind::map(exact, None),
         span: Span::new(f.start, end.max(f.start)),
-        tag: None,
     };
     match stack.last_mut() {
         Some(parent) => {
@@ -373,9 +370,8 @@ fn block_seq(text: &str, colon: usize, indent: usize) -> Option<(Node, usize)> {
     let close = |open: &mut ItemMap, items: &mut Vec<Node>, end: usize| {
         if let Some((_, start, pairs)) = open.take() {
             items.push(Node {
-                kind: NodeKind::Map(pairs.into_boxed_slice()),
+                kind: NodeKind::map(pairs.into_boxed_slice(), None),
                 span: Span::new(start, end),
-                tag: None,
             });
         }
     };
@@ -435,9 +431,8 @@ fn block_seq(text: &str, colon: usize, indent: usize) -> Option<(Node, usize)> {
     };
     close(&mut open, &mut items, end);
     let node = Node {
-        kind: NodeKind::Seq(items.into_boxed_slice()),
+        kind: NodeKind::seq(items.into_boxed_slice(), None),
         span: Span::new(start, end),
-        tag: None,
     };
     Some((node, resume))
 }
@@ -536,7 +531,7 @@ fn region(
     if compact == Some(true) {
         // A sequence at the key's own indentation starts, in the whole
         // file, after its first `-` and the spaces after it.
-        if !matches!(node.kind, NodeKind::Seq(_)) {
+        if !matches!(node.kind, NodeKind::Seq { .. }) {
             return None;
         }
         let after = skip_spaces(bytes, first_dash + 1);
@@ -556,10 +551,15 @@ fn region(
     let start = node.span.start as usize;
     let flow = matches!(bytes.get(start), Some(b'{' | b'['))
         && match &node.kind {
-            NodeKind::Map(m) => m.first().is_none_or(|(k, _)| k.span.start as usize > start),
+            NodeKind::Map { pairs: m, .. } => {
+                m.first().is_none_or(|(k, _)| k.span.start as usize > start)
+            }
             _ => true,
         };
-    if matches!(node.kind, NodeKind::Map(_) | NodeKind::Seq(_)) && start < key_line_end && !flow {
+    if matches!(node.kind, NodeKind::Map { .. } | NodeKind::Seq { .. })
+        && start < key_line_end
+        && !flow
+    {
         return None;
     }
     Some((node, resume))
@@ -573,14 +573,14 @@ fn region(
 fn extend_ends(node: &mut Node, at: usize, scalar_to: usize, to: usize) {
     let ends_here = node.span.end as usize == at;
     let to = match &mut node.kind {
-        NodeKind::Map(m) => {
+        NodeKind::Map { pairs: m, .. } => {
             for (k, v) in m.iter_mut() {
                 extend_ends(k, at, scalar_to, to);
                 extend_ends(v, at, scalar_to, to);
             }
             to
         }
-        NodeKind::Seq(items) => {
+        NodeKind::Seq { items, .. } => {
             items
                 .iter_mut()
                 .for_each(|n| extend_ends(n, at, scalar_to, to));
@@ -607,8 +607,8 @@ fn spliceable(node: &Node) -> bool {
         NodeKind::Scalar { value, style, .. } => {
             !(value.bytes().all(|b| b == b'\n') && matches!(style, Style::Literal | Style::Folded))
         }
-        NodeKind::Map(m) => m.iter().all(|(k, v)| spliceable(k) && spliceable(v)),
-        NodeKind::Seq(items) => items.iter().all(spliceable),
+        NodeKind::Map { pairs: m, .. } => m.iter().all(|(k, v)| spliceable(k) && spliceable(v)),
+        NodeKind::Seq { items, .. } => items.iter().all(spliceable),
     }
 }
 
