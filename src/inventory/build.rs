@@ -265,13 +265,7 @@ fn parse_group<'n>(ctx: &mut Ctx<'_>, key: &'n Node, body: &'n Node) -> R<Option
             Some("vars") => {
                 if string_section {
                     let k = as_str(e.value).unwrap_or_default().to_string();
-                    set_group_var(
-                        ctx,
-                        gi,
-                        k.into(),
-                        VarValue::Json(serde_json::Value::Null),
-                        e.value,
-                    );
+                    set_group_var(ctx, gi, k.into(), VarValue::Null, e.value);
                 } else {
                     for v in entries(e.value).map_err(|er| ctx.construct_err(er))? {
                         let k = key_string(v.key).map_err(|er| ctx.construct_err(er))?;
@@ -368,10 +362,8 @@ fn set_group_var(ctx: &mut Ctx<'_>, gi: usize, k: ecow::EcoString, val: VarValue
         // Ansible sets `int(value)`: what Python's int() refuses (`high`,
         // an empty string, null, a list) makes it refuse the source.
         let p = match &val {
-            VarValue::Json(serde_json::Value::Number(n)) => {
-                n.as_i64().or_else(|| n.as_f64().map(|f| f as i64))
-            }
-            VarValue::Json(serde_json::Value::Bool(b)) => Some(*b as i64),
+            VarValue::Num(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+            VarValue::Bool(b) => Some(*b as i64),
             v => v.as_str().and_then(python_int),
         };
         match p {
@@ -539,7 +531,7 @@ fn add_hosts(ctx: &mut Ctx<'_>, gi: usize, key: &Node, vars: Option<&Node>) -> R
                 ctx.inv.hosts[hi].vars.insert(
                     "ansible_port".into(),
                     VarDef {
-                        value: VarValue::Json(p.into()),
+                        value: VarValue::Num(p.into()),
                         loc: Some(loc.clone()),
                     },
                 );

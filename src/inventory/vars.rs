@@ -8,8 +8,8 @@ use serde_json::Value;
 /// no allocation per variable, as a `serde_json::Value::String` would need.
 /// Lists and mappings are exact-size slices of values (a JSON object per
 /// host's nested dict would cost a B-tree node of eleven slots and a
-/// `String` per key). `Json` holds the other scalars (null, booleans,
-/// numbers), never a string, list or object.
+/// `String` per key). The other scalars are kept inline (null, booleans,
+/// numbers): a value is 24 bytes.
 #[derive(Debug, Clone)]
 pub enum VarValue {
     Str(ecow::EcoString),
@@ -23,7 +23,12 @@ pub enum VarValue {
     /// A date or datetime, as its `isoformat()` text: `--list` prints the
     /// text, `--graph --vars` Python's `str()` or `repr()` of the object.
     Time(ecow::EcoString),
-    Json(Value),
+    Null,
+    Bool(bool),
+    Num(serde_json::Number),
+    /// A number JSON cannot hold, as [`crate::yaml::value::special_number`]
+    /// marks it (an integer past 64 bits, `inf`, `nan`).
+    Special(ecow::EcoString),
     List(Box<[VarValue]>),
     /// A `!!set`'s keys in file order (Python's set order is its hash
     /// order): `--list` prints a list, `--graph --vars` a set (`{'a'}`).
@@ -36,17 +41,20 @@ impl VarValue {
     /// The value of a JSON value.
     pub fn from_json(v: Value) -> VarValue {
         match v {
-            // A number JSON cannot hold stays a JSON value, printed as one.
-            Value::String(s) if crate::yaml::value::special_repr(&s).is_none() => {
-                VarValue::Str(s.into())
+            Value::Null => VarValue::Null,
+            Value::Bool(b) => VarValue::Bool(b),
+            Value::Number(n) => VarValue::Num(n),
+            // A number JSON cannot hold stays a number, printed as one.
+            Value::String(s) if crate::yaml::value::special_repr(&s).is_some() => {
+                VarValue::Special(s.into())
             }
+            Value::String(s) => VarValue::Str(s.into()),
             Value::Array(a) => VarValue::List(a.into_iter().map(VarValue::from_json).collect()),
             Value::Object(m) => VarValue::Map(
                 m.into_iter()
                     .map(|(k, v)| (k.into(), VarValue::from_json(v)))
                     .collect(),
             ),
-            v => VarValue::Json(v),
         }
     }
     /// What Ansible's loader makes of a node.
@@ -134,7 +142,10 @@ impl VarValue {
             VarValue::Unsafe(s) => crate::yaml::value::wrapped_str("__ansible_unsafe", s),
             VarValue::Vault(s) => crate::yaml::value::wrapped_str("__ansible_vault", s),
             VarValue::Time(t) => Value::String(t.to_string()),
-            VarValue::Json(v) => v.clone(),
+            VarValue::Null => Value::Null,
+            VarValue::Bool(b) => Value::Bool(*b),
+            VarValue::Num(n) => Value::Number(n.clone()),
+            VarValue::Special(s) => Value::String(s.to_string()),
             VarValue::List(items) | VarValue::Set(items) => {
                 Value::Array(items.iter().map(VarValue::to_json).collect())
             }
@@ -148,13 +159,12 @@ impl VarValue {
     }
     pub fn as_str(&self) -> Option<&str> {
         match self {
-            VarValue::Str(s) | VarValue::Unsafe(s) => Some(s),
-            VarValue::Json(Value::String(s)) => Some(s),
+            VarValue::Str(s) | VarValue::Unsafe(s) | VarValue::Special(s) => Some(s),
             _ => None,
         }
     }
     pub fn is_null(&self) -> bool {
-        matches!(self, VarValue::Json(Value::Null))
+        matches!(self, VarValue::Null)
     }
 }
 
@@ -162,7 +172,9 @@ impl VarValue {
 impl PartialEq for VarValue {
     fn eq(&self, other: &VarValue) -> bool {
         match (self, other) {
-            (VarValue::Json(a), VarValue::Json(b)) => a == b,
+            (VarValue::Null, VarValue::Null) => true,
+            (VarValue::Bool(a), VarValue::Bool(b)) => a == b,
+            (VarValue::Num(a), VarValue::Num(b)) => a == b,
             (VarValue::Time(a), VarValue::Time(b)) | (VarValue::Vault(a), VarValue::Vault(b)) => {
                 a == b
             }
@@ -311,7 +323,7 @@ mod tests {
 
     fn def(v: i64) -> VarDef {
         VarDef {
-            value: VarValue::Json(v.into()),
+            value: VarValue::Num(v.into()),
             loc: None,
         }
     }
@@ -349,14 +361,14 @@ mod tests {
             .unwrap_or_default();
         let vals: Vec<VarValue> = node
             .iter()
-            .map(|(_, v)| VarValue::from_node(v).unwrap_or(VarValue::Json(serde_json::Value::Null)))
+            .map(|(_, v)| VarValue::from_node(v).unwrap_or(VarValue::Null))
             .collect();
         assert_eq!(vals[0], VarValue::Str("text".into()));
         assert_eq!(vals[0], VarValue::from_json(serde_json::json!("text")));
-        assert_eq!(vals[0], VarValue::Json(serde_json::json!("text")));
+        assert_eq!(vals[0], VarValue::Str("text".into()));
         assert_eq!(vals[1].as_str(), Some("yes"));
-        assert_eq!(vals[2], VarValue::Json(serde_json::json!(true)));
-        assert_eq!(vals[3], VarValue::Json(serde_json::json!(31)));
+        assert_eq!(vals[2], VarValue::Bool(true));
+        assert_eq!(vals[3], VarValue::Num(31.into()));
         assert_ne!(vals[1], vals[2]);
         assert_eq!(vals[1].to_json(), serde_json::json!("yes"));
     }

@@ -91,7 +91,7 @@ fn graph_group(
         for (k, v) in group.vars.iter().chain(group.file_vars.iter()) {
             gv.insert(k, &v.value);
         }
-        let priority = VarValue::Json(group.priority.into());
+        let priority = VarValue::Num(group.priority.into());
         if group.priority != 1 {
             gv.insert("ansible_group_priority", &priority);
         }

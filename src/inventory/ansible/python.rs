@@ -21,7 +21,9 @@ pub fn python_str_var(v: &VarValue) -> Result<String, &str> {
         VarValue::Vault(c) => return Err(c),
         VarValue::Str(s) | VarValue::Unsafe(s) => s.to_string(),
         VarValue::Time(t) => super::pydatetime::str_of(t),
-        VarValue::Json(j) => python_str(j),
+        v @ (VarValue::Null | VarValue::Bool(_) | VarValue::Num(_) | VarValue::Special(_)) => {
+            python_str(&v.to_json())
+        }
         other => {
             let mut out = String::new();
             repr_var(other, &mut out);
@@ -39,7 +41,9 @@ fn repr_var(v: &VarValue, out: &mut String) {
             repr_str(c, out);
             out.push(')');
         }
-        VarValue::Json(j) => out.push_str(&python_repr(j)),
+        v @ (VarValue::Null | VarValue::Bool(_) | VarValue::Num(_) | VarValue::Special(_)) => {
+            out.push_str(&python_repr(&v.to_json()))
+        }
         VarValue::Set(items) if items.is_empty() => out.push_str("set()"),
         VarValue::Set(items) => repr_items(items, ('{', '}'), out),
         VarValue::List(items) => repr_items(items, ('[', ']'), out),
@@ -290,7 +294,9 @@ impl PyJson for VarValue {
             VarValue::Str(s) | VarValue::Time(s) => write_str(s, out),
             VarValue::Unsafe(s) => write_wrapped("__ansible_unsafe", s, level, out),
             VarValue::Vault(s) => write_wrapped("__ansible_vault", s, level, out),
-            VarValue::Json(v) => write_json(v, level, out),
+            VarValue::Null => out.push_str("null"),
+            VarValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            v @ (VarValue::Num(_) | VarValue::Special(_)) => write_json(&v.to_json(), level, out),
             VarValue::List(items) | VarValue::Set(items) => write_items(items, level, out),
             VarValue::Map(entries) => {
                 let mut sorted: Vec<(&str, &VarValue)> =
