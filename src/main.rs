@@ -467,7 +467,9 @@ fn main() -> ExitCode {
         Command::List { inventory, host } => {
             match view::load(&inventory, limits).and_then(|inv| {
                 let stdout = std::io::stdout();
-                let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+                // Smaller than the pieces `--list` renders its hosts in,
+                // which then go out without a copy into the buffer.
+                let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
                 let timer = git_inventory::timer::Timer::new();
                 let r = view::write_list(&inv, host.as_deref(), &mut out);
                 timer.lap("write the list");

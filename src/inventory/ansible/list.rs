@@ -74,7 +74,8 @@ pub fn write_list(inv: &Inventory, out: &mut dyn std::io::Write) -> std::io::Res
 const LIST_PIECE: usize = 64;
 
 /// `_meta.hostvars`: hosts in name order, a chunk at a time, each chunk's
-/// pieces rendered in parallel and written out (flushing `text` first).
+/// pieces rendered in parallel and written out (`text`, what comes
+/// before, first).
 fn write_hostvars(
     inv: &Inventory,
     order: &[usize],
@@ -97,6 +98,9 @@ fn write_hostvars(
             })
         })
         .collect();
+    // Bytes a host's entry takes, as seen so far: each piece's string is
+    // sized once from it (no regrowth copying what was rendered).
+    let per_host = std::sync::atomic::AtomicUsize::new(600);
     let mut first = true;
     for chunk in order.chunks(LIST_CHUNK) {
         // Each host's entry starts with ",\n"; the very first one's becomes
@@ -104,7 +108,8 @@ fn write_hostvars(
         let pieces: Vec<String> = chunk
             .par_chunks(LIST_PIECE)
             .map(|hosts| {
-                let mut t = String::with_capacity(600 * hosts.len());
+                let guess = per_host.load(std::sync::atomic::Ordering::Relaxed);
+                let mut t = String::with_capacity(guess * hosts.len());
                 for &h in hosts {
                     let mut vars = inv.over_group_layer(h, &inherited[layer_of[h]]);
                     vars.retain(|(k, _)| !internal(k));
@@ -117,20 +122,24 @@ fn write_hostvars(
                     t.push_str(": ");
                     write_entries(vars.into_iter(), 12, &mut t);
                 }
+                let seen = t.len() / hosts.len().max(1) + 64;
+                per_host.fetch_max(seen, std::sync::atomic::Ordering::Relaxed);
                 t
             })
             .collect();
-        for p in pieces.iter().filter(|p| !p.is_empty()) {
-            if first {
-                text.push_str("{\n");
-                text.push_str(&p[2..]);
-                first = false;
-            } else {
-                text.push_str(p);
-            }
-        }
+        // Written as they are (the pieces are bigger than the output's
+        // buffer: no copy).
         out.write_all(text.as_bytes())?;
         text.clear();
+        for p in pieces.iter().filter(|p| !p.is_empty()) {
+            if first {
+                out.write_all(b"{\n")?;
+                out.write_all(&p.as_bytes()[2..])?;
+                first = false;
+            } else {
+                out.write_all(p.as_bytes())?;
+            }
+        }
     }
     if first {
         text.push_str("{}");
