@@ -154,7 +154,34 @@ pub fn plan(before: &dyn Vfs, after: &dyn Vfs, config: &Resolved) -> Plan {
 /// Compare the views of `plan` between `before` and `after`, both holding
 /// the contents of the files the plan reads from them.
 pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved) -> Changes {
+    compare_with(plan, before, after, config, Vec::new())
+}
+
+/// [`compare`], with models of `after` already built (by a validation of
+/// it, with this configuration): a view loaded from the same sources is
+/// taken from them instead of being loaded again.
+pub fn compare_with(
+    plan: &Plan,
+    before: &dyn Vfs,
+    after: &dyn Vfs,
+    config: &Resolved,
+    built: Vec<crate::validate::KeptModel>,
+) -> Changes {
     let timer = crate::timer::Timer::new();
+    let mut built: Vec<Option<crate::validate::KeptModel>> = built.into_iter().map(Some).collect();
+    let mut prebuilt: Vec<Option<Inventory>> = plan
+        .views
+        .iter()
+        .map(|v| {
+            let sources = v.after.as_ref()?;
+            let m = built.iter_mut().find(|m| {
+                m.as_ref()
+                    .is_some_and(|m| m.name == v.name && &m.sources == sources)
+            })?;
+            m.take().map(|m| m.inv)
+        })
+        .collect();
+    crate::release_in_background(built);
     let limits = config.load_limits();
     let cache_before = FileCache::new(before, limits);
     let cache_after = FileCache::new(after, limits);
@@ -165,7 +192,11 @@ pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved
         .enumerate()
         .flat_map(|(i, v)| {
             let b = v.before.as_ref().map(|s| (i, false, s));
-            let a = v.after.as_ref().map(|s| (i, true, s));
+            let a = v
+                .after
+                .as_ref()
+                .filter(|_| prebuilt[i].is_none())
+                .map(|s| (i, true, s));
             b.into_iter().chain(a)
         })
         .collect();
@@ -181,7 +212,7 @@ pub fn compare(plan: &Plan, before: &dyn Vfs, after: &dyn Vfs, config: &Resolved
         })
         .collect();
     let mut sides: Vec<(Option<Inventory>, Option<Inventory>)> =
-        plan.views.iter().map(|_| (None, None)).collect();
+        prebuilt.iter_mut().map(|a| (None, a.take())).collect();
     for (i, after_side, inv) in models {
         if after_side {
             sides[i].1 = Some(inv);

@@ -158,6 +158,9 @@ struct Trees {
     before: GitTreeVfs,
     after: GitTreeVfs,
     cfg: Resolved,
+    /// The models of `after`'s views the validation built in full, for
+    /// [`Trees::changes`] to take instead of loading them again.
+    built: std::sync::Mutex<Vec<crate::validate::KeptModel>>,
 }
 
 impl Trees {
@@ -166,7 +169,14 @@ impl Trees {
     /// post-receive hook sends on as its event.
     fn changes(&self) -> serde_json::Value {
         let plan = crate::realize::changes::plan(&self.before, &self.after, &self.cfg);
-        let changes = crate::realize::changes::compare(&plan, &self.before, &self.after, &self.cfg);
+        let built = std::mem::take(&mut *self.built.lock().unwrap_or_else(|e| e.into_inner()));
+        let changes = crate::realize::changes::compare_with(
+            &plan,
+            &self.before,
+            &self.after,
+            &self.cfg,
+            built,
+        );
         crate::realize::event::changes_json(
             &changes,
             Some(&self.base.to_string()),
@@ -245,7 +255,8 @@ fn prepare(
     };
     let parsed = ahead.and_then(|h| h.join().ok()).unwrap_or_default();
     timer.lap("files parsed ahead");
-    let added_errors = judge(&after_vfs, &before_vfs, &cfg, parsed);
+    let built = crate::validate::KeptModels::default();
+    let added_errors = judge(&after_vfs, &before_vfs, &cfg, parsed, &built);
     timer.lap("validate");
     let trees = Trees {
         base,
@@ -253,6 +264,7 @@ fn prepare(
         before: before_vfs,
         after: after_vfs,
         cfg,
+        built,
     };
     if !added_errors.is_empty() {
         if messages.len() > 1 {
@@ -389,15 +401,18 @@ fn edit_all(
 /// have altered is validated (the views loading an edited file, the edited
 /// files' own rules; the other environments are loaded for the rules that
 /// compare them); the tree before is validated only when the result has
-/// errors, to tell new ones from old.
+/// errors, to tell new ones from old. The models of the views validated in
+/// full are handed to `built`.
 fn judge(
     after: &GitTreeVfs,
     before: &GitTreeVfs,
     cfg: &Resolved,
     parsed: Vec<Arc<Parsed>>,
+    built: &crate::validate::KeptModels,
 ) -> Vec<String> {
     let after_rep = validate::plan_change(after, before, cfg, None)
         .with_parsed(parsed)
+        .keeping_models(built)
         .run(after, cfg);
     if after_rep.errors() == 0 {
         return Vec::new();

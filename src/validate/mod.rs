@@ -20,4 +20,4 @@ mod tests;
 
 pub use discover::{discover, ViewSpec};
 pub use plan::{parse_ahead, plan_change, validate_change, view_footprint, KnownHosts, Plan};
-pub use run::{prepare, validate_repo, validate_views, Report};
+pub use run::{prepare, validate_repo, validate_views, KeptModel, KeptModels, Report};

@@ -58,6 +58,7 @@ pub struct Plan<'k> {
     /// The group hierarchy (read by every run, for the declared groups).
     declared: Option<String>,
     known: Option<&'k dyn KnownHosts>,
+    models: Option<&'k super::KeptModels>,
 }
 
 /// Work out which views of `vfs` a change from `before` left settled
@@ -117,10 +118,11 @@ pub fn plan_change<'k>(
         changed,
         declared,
         known,
+        models: None,
     }
 }
 
-impl Plan<'_> {
+impl<'k> Plan<'k> {
     /// Whether the validation reads the file `path` (a tree may be given
     /// to [`Plan::validate`] holding only these files' contents).
     pub fn reads(&self, path: &str) -> bool {
@@ -143,6 +145,13 @@ impl Plan<'_> {
                 !self.changed.contains(path) && self.reads.iter().flatten().any(|f| f == path)
             })
             .collect();
+        self
+    }
+
+    /// Hand the models of the views built in full over to `into` when the
+    /// run is done (the updater reads the change's effect from them).
+    pub fn keeping_models(mut self, into: &'k super::KeptModels) -> Self {
+        self.models = Some(into);
         self
     }
 
@@ -175,6 +184,7 @@ impl Plan<'_> {
             hosts: self.hosts.clone(),
             parsed: self.parsed,
             keep: Some(&keep),
+            models: self.models,
         };
         let any_settled = scope.settled.iter().any(|s| *s);
         let report = validate_scoped(vfs, config, self.views, Some(&self.root), &scope);

@@ -92,6 +92,10 @@ pub(super) fn validate_scoped(
     scope: &Scope<'_>,
 ) -> Report {
     let timer = Timer::new();
+    let sources: Vec<Vec<String>> = match scope.models {
+        Some(_) => views.iter().map(|v| v.2.clone()).collect(),
+        None => Vec::new(),
+    };
     let cx = prepare_scoped(vfs, config, views, link_root, &timer, scope);
     let mut diagnostics = rules::run_all_timed(&cx, &timer);
     if config.raw.inline_suppressions {
@@ -110,10 +114,37 @@ pub(super) fn validate_scoped(
             .map(|v| (v.name.clone(), v.inv.hosts.len(), v.inv.groups.len()))
             .collect(),
     };
-    let crate::rules::Context { views, files, .. } = cx;
+    let crate::rules::Context {
+        mut views, files, ..
+    } = cx;
+    if let Some(into) = scope.models {
+        let mut kept = into.lock().unwrap_or_else(|e| e.into_inner());
+        let (full, rest): (Vec<_>, Vec<_>) = views
+            .into_iter()
+            .zip(sources)
+            .partition(|(v, _)| !v.settled);
+        kept.extend(full.into_iter().map(|(v, sources)| KeptModel {
+            name: v.name,
+            sources,
+            inv: v.inv,
+        }));
+        views = rest.into_iter().map(|(v, _)| v).collect();
+    }
     crate::release_in_background((views, files));
     report
 }
+
+/// The model of a view a run built in full, handed over when the run is
+/// done (see [`crate::validate::Plan::keeping_models`]).
+pub struct KeptModel {
+    pub name: String,
+    /// The `-i` sources it was loaded from.
+    pub sources: Vec<String>,
+    pub inv: crate::inventory::Inventory,
+}
+
+/// Where a run hands over the models it built.
+pub type KeptModels = std::sync::Mutex<Vec<KeptModel>>;
 
 /// Everything the rules look at: each source file parsed once (in
 /// parallel), the inventory model of every view, the declared groups and

@@ -27,6 +27,9 @@ pub(super) struct Scope<'s> {
     pub(super) parsed: Vec<Arc<Parsed>>,
     /// Told each view built (its index and model).
     pub(super) keep: Option<&'s Keep<'s>>,
+    /// Given, when the run is done, the models of the views built in full
+    /// (not settled), instead of their being freed.
+    pub(super) models: Option<&'s super::KeptModels>,
 }
 
 impl Scope<'_> {
@@ -38,6 +41,7 @@ impl Scope<'_> {
             hosts: vec![None; views],
             parsed: Vec::new(),
             keep: None,
+            models: None,
         }
     }
 }
