@@ -165,20 +165,18 @@ pub fn compare_with(
     before: &dyn Vfs,
     after: &dyn Vfs,
     config: &Resolved,
-    built: Vec<crate::validate::KeptModel>,
+    mut built: Vec<crate::validate::KeptModel>,
 ) -> Changes {
     let timer = crate::timer::Timer::new();
-    let mut built: Vec<Option<crate::validate::KeptModel>> = built.into_iter().map(Some).collect();
-    let mut prebuilt: Vec<Option<Inventory>> = plan
+    let prebuilt: Vec<Option<Inventory>> = plan
         .views
         .iter()
         .map(|v| {
             let sources = v.after.as_ref()?;
-            let m = built.iter_mut().find(|m| {
-                m.as_ref()
-                    .is_some_and(|m| m.name == v.name && &m.sources == sources)
-            })?;
-            m.take().map(|m| m.inv)
+            let at = built
+                .iter()
+                .position(|m| m.name == v.name && &m.sources == sources)?;
+            Some(built.swap_remove(at).inv)
         })
         .collect();
     crate::release_in_background(built);
@@ -212,7 +210,7 @@ pub fn compare_with(
         })
         .collect();
     let mut sides: Vec<(Option<Inventory>, Option<Inventory>)> =
-        prebuilt.iter_mut().map(|a| (None, a.take())).collect();
+        prebuilt.into_iter().map(|a| (None, a)).collect();
     for (i, after_side, inv) in models {
         if after_side {
             sides[i].1 = Some(inv);

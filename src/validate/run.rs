@@ -119,16 +119,19 @@ pub(super) fn validate_scoped(
     } = cx;
     if let Some(into) = scope.models {
         let mut kept = into.lock().unwrap_or_else(|e| e.into_inner());
-        let (full, rest): (Vec<_>, Vec<_>) = views
-            .into_iter()
-            .zip(sources)
-            .partition(|(v, _)| !v.settled);
-        kept.extend(full.into_iter().map(|(v, sources)| KeptModel {
-            name: v.name,
-            sources,
-            inv: v.inv,
-        }));
-        views = rest.into_iter().map(|(v, _)| v).collect();
+        let mut settled = Vec::new();
+        for (v, sources) in views.into_iter().zip(sources) {
+            if v.settled {
+                settled.push(v);
+            } else {
+                kept.push(KeptModel {
+                    name: v.name,
+                    sources,
+                    inv: v.inv,
+                });
+            }
+        }
+        views = settled;
     }
     crate::release_in_background((views, files));
     report

@@ -230,19 +230,21 @@ pub fn node_size(n: &Node) -> usize {
     }
 }
 
-const TOO_MANY_TAGS: &str = "too many distinct tags (a process keeps at most 65536)";
-
-/// The tag of an event, kept in the process's table (see [`tag`]).
+/// The tag of the event at `at`, kept in the process's table (see [`tag`]).
 fn convert_tag(
     tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>,
-) -> Result<Option<TagId>, tag::TableFull> {
+    at: usize,
+) -> Result<Option<TagId>, YamlError> {
     let Some(t) = tag else { return Ok(None) };
     let full = if t.handle == "!" {
         format!("!{}", t.suffix)
     } else {
         format!("{}{}", t.handle, t.suffix)
     };
-    TagId::of(&full).map(Some)
+    TagId::of(&full).map(Some).map_err(|e| YamlError {
+        span: Span::new(at, at),
+        message: e.to_string(),
+    })
 }
 
 /// Parse a YAML stream that must hold at most one document, as PyYAML's
@@ -434,7 +436,7 @@ fn parse_events(
                     ScalarStyle::Literal => Style::Literal,
                     ScalarStyle::Folded => Style::Folded,
                 };
-                let tag = convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?;
+                let tag = convert_tag(tag, start)?;
                 // A block scalar whose last line is the file's last, with no
                 // line break after it, keeps no final line break (PyYAML).
                 let mut value = value;
@@ -474,7 +476,7 @@ fn parse_events(
                 stack.push(Frame::Seq {
                     start,
                     anchor,
-                    tag: convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?,
+                    tag: convert_tag(tag, start)?,
                     items: Vec::new(),
                 });
                 None
@@ -489,7 +491,7 @@ fn parse_events(
                 stack.push(Frame::Map {
                     start,
                     anchor,
-                    tag: convert_tag(tag).map_err(|_| err_at(start, TOO_MANY_TAGS.into()))?,
+                    tag: convert_tag(tag, start)?,
                     entries: Vec::new(),
                     pending_key: None,
                 });

@@ -47,6 +47,16 @@ fn table() -> &'static RwLock<Table> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableFull;
 
+impl std::fmt::Display for TableFull {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "too many distinct tags (a process keeps at most {MAX_TAGS}, {} MB of them)",
+            MAX_TAG_BYTES >> 20
+        )
+    }
+}
+
 impl TagId {
     /// The id of the tag `full`, kept from now on if it is new.
     pub fn of(full: &str) -> Result<TagId, TableFull> {
